@@ -1,0 +1,89 @@
+// Package status holds the read-only snapshot types the daemon publishes and
+// the command layer shared by the interactive console and the control socket.
+package status
+
+import (
+	"context"
+	"time"
+)
+
+// Status is an immutable snapshot of the daemon, published after every change.
+type Status struct {
+	Version    string            `json:"version"`
+	Interface  string            `json:"interface"`  // P2P device interface, e.g. p2p-dev-wlan0
+	Mode       string            `json:"mode"`       // e.g. "persistent", "negotiated-on-demand"
+	WPSMethod  string            `json:"wps_method"` // keypad, pbc, display, random
+	State      string            `json:"state"`      // session state machine state
+	Supplicant string            `json:"supplicant"` // "connected" or "lost"
+	Paused     bool              `json:"paused"`
+	Started    time.Time         `json:"started"`
+	Group      *Group            `json:"group,omitempty"`
+	Clients    []Client          `json:"clients"`
+	Pending    []Pending         `json:"pending,omitempty"` // enrolments in progress / waiting for a PIN
+	Peers      []Peer            `json:"peers"`             // the address register: every peer seen
+	Counters   map[string]uint64 `json:"counters"`          // per event and per command
+}
+
+// Group describes the running P2P group.
+type Group struct {
+	Iface      string    `json:"iface"`
+	SSID       string    `json:"ssid"`
+	Freq       int       `json:"freq"`
+	Persistent bool      `json:"persistent"`
+	NetworkID  int       `json:"network_id"` // -1 when not persistent
+	Passphrase string    `json:"passphrase,omitempty"`
+	Address    string    `json:"address,omitempty"` // GO IP address when DHCP is on
+	Since      time.Time `json:"since"`
+}
+
+// Client is a station connected to our group.
+type Client struct {
+	DevAddr   string    `json:"dev_addr"`   // P2P device address
+	IfaceAddr string    `json:"iface_addr"` // interface address (AP-STA-*)
+	Name      string    `json:"name"`
+	IP        string    `json:"ip,omitempty"`
+	Method    string    `json:"method"` // pbc, keypad, display, random, persistent, negotiation
+	Joined    time.Time `json:"joined"`
+}
+
+// Pending is an enrolment in progress.
+type Pending struct {
+	DevAddr string    `json:"dev_addr"`
+	Name    string    `json:"name"`
+	Method  string    `json:"method"`
+	State   string    `json:"state"` // e.g. "waiting-pin", "armed", "queued"
+	Since   time.Time `json:"since"`
+}
+
+// Peer is an entry of the address register.
+type Peer struct {
+	DevAddr   string    `json:"dev_addr"`
+	Name      string    `json:"name"`
+	DevType   string    `json:"dev_type"`
+	FirstSeen time.Time `json:"first_seen"`
+	LastSeen  time.Time `json:"last_seen"`
+}
+
+// Controller is the command layer: what the console and the control socket
+// can ask of a running daemon. Implementations are safe for concurrent use;
+// every method may block until the session goroutine has handled the request
+// or ctx is done.
+type Controller interface {
+	Status() Status
+	// EnterPIN supplies the PIN a phone displays (display method). peer is a
+	// P2P device address, or "" for the single pending enrolment.
+	EnterPIN(ctx context.Context, peer, pin string) error
+	// Disconnect removes a client from the group (device or interface address).
+	Disconnect(ctx context.Context, peer string) error
+	// Reload re-reads the configuration file (path "" = the current one,
+	// "reset" = defaults) and applies it; a bad file keeps the old config.
+	Reload(ctx context.Context, path string) error
+	// WPA sends a raw command to wpa_supplicant's P2P device interface
+	// (or "IFNAME=<if> CMD" to another) and returns the reply.
+	WPA(ctx context.Context, cmd string) (string, error)
+	ResetStats()
+	Pause()
+	Resume()
+	// Config returns the configuration in force, as YAML.
+	Config() string
+}

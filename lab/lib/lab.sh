@@ -1,0 +1,217 @@
+# lab.sh -- helpers for scenarios running INSIDE the lab VM (busybox ash).
+# Installed as /lab/lib.sh; a scenario starts with ". /lab/lib.sh".
+#
+# World: hwsim radio N = wlanN, MAC 02:00:00:00:0N:00, P2P device address
+# 42:00:00:00:0N:00, group interface address 46:00:00:00:0N:00.
+#   radio 0 (wlan0, initial netns)  the GO: our daemon drives its wpa_supplicant
+#   radio N (wlanN, netns phN)      phone N, played by /usr/local/bin/phone
+# Every wpa_supplicant logs its events (INFO level, -t timestamps) to
+# /tmp/<name>.log (go.log, ph1.log, ...); wait_ev polls those files.  All
+# control sockets are in $CTRL, also for the phones in other namespaces
+# (pathname unix sockets work across netns).
+#
+# Output conventions (parsed by lab/e2e_test.go and lab/demo.sh):
+#   CHECK PASS|FAIL <name> [detail]     one assertion
+#   PHONE t=... phone=phN step=... ok=0|1 ...   printed by the phone simulator
+#   STORY <text>                        a human readable milestone (demo)
+
+CTRL=/var/run/wpa_supplicant
+export PATH=/usr/local/bin:/sbin:/usr/sbin:/bin:/usr/bin
+# busybox ash runs its own applets ahead of $PATH (busybox ip has no netns):
+ip() { /sbin/ip "$@"; }
+modprobe() { /sbin/modprobe "$@"; }
+lsmod() { /sbin/lsmod "$@"; }
+
+GO_DEV=42:00:00:00:00:00        # P2P device address of radio 0
+GO_NAME=hostp2pd-lab            # device_name of the GO
+LAB_PIN=${LAB_PIN:-12345670}
+LAB_NET=192.168.49              # the daemon's default DHCP subnet
+LAB_FAILS=0
+LAB_T0=$(cut -d' ' -f1 /proc/uptime)
+DAEMON_PID=
+SCEN=${LAB_SCENARIO:-scenario}
+
+now() { cut -d' ' -f1 /proc/uptime; }
+dt() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+log() { echo "[$(now)] $*"; }
+story() { echo "STORY $*"; }
+quiet() { "$@" >/dev/null 2>&1; }
+
+# check NAME CMD...: run CMD; print CHECK PASS/FAIL NAME (NAME: no spaces)
+check() {
+	local name=$1; shift
+	if "$@"; then
+		echo "CHECK PASS $name"
+	else
+		echo "CHECK FAIL $name"
+		LAB_FAILS=$((LAB_FAILS + 1))
+	fi
+}
+# pass NAME [DETAIL] / fail NAME [DETAIL]: record a result directly
+pass() { echo "CHECK PASS $*"; }
+fail() { echo "CHECK FAIL $*"; LAB_FAILS=$((LAB_FAILS + 1)); }
+
+in_ns() { local ns=$1; shift; if [ -n "$ns" ]; then ip netns exec "$ns" "$@"; else "$@"; fi; }
+wcli() { local ifc=$1; shift; wpa_cli -p $CTRL -i "$ifc" "$@"; }
+wcli_ok() {
+	local r
+	r=$(wcli "$@")
+	[ "$r" = OK ] || { log "wpa_cli $* -> $r"; return 1; }
+}
+lines() { wc -l <"/tmp/$1.log"; }
+
+# wait_ev NAME REGEX [TIMEOUT [MARK]]: wait for a line matching REGEX in
+# /tmp/NAME.log after line MARK; prints it; 1 on timeout.
+wait_ev() {
+	local name=$1 re=$2 to=${3:-30} mark=${4:-0} end l
+	end=$(awk -v n="$(now)" -v t="$to" 'BEGIN { print n + t }')
+	while :; do
+		l=$(tail -n +$((mark + 1)) "/tmp/$name.log" 2>/dev/null | grep -m1 -E "$re")
+		[ -n "$l" ] && { echo "$l"; return 0; }
+		awk -v n="$(now)" -v e="$end" 'BEGIN { exit !(n > e) }' && {
+			log "timeout (${to}s) waiting for /$re/ in $name.log" >&2; return 1; }
+		sleep 0.1
+	done
+}
+# field LINE KEY: value of KEY=value in an event or PHONE line (quotes stripped)
+field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | tr -d '"' | head -n1; }
+group_ifname() { echo "$1" | sed -n 's/.*P2P-GROUP-STARTED \([^ ]*\) .*/\1/p'; }
+
+# wpas_start NAME IFACE NS DEVICE_NAME [EXTRA-CONFIG]: P2P wpa_supplicant on
+# IFACE (in NS), config /tmp/NAME.conf, log /tmp/NAME.log; waits for its socket.
+wpas_start() {
+	local name=$1 ifc=$2 ns=$3 dev=$4 extra=$5 i=0
+	cat >/tmp/$name.conf <<CONF
+ctrl_interface=DIR=$CTRL
+update_config=1
+device_name=$dev
+device_type=1-0050F204-1
+config_methods=virtual_push_button keypad display
+persistent_reconnect=1
+$extra
+CONF
+	: >/tmp/$name.log
+	in_ns "$ns" wpa_supplicant -B -Dnl80211 -i "$ifc" -c /tmp/$name.conf \
+		-t -f /tmp/$name.log -P /tmp/$name.pid ${WPAS_DEBUG:-} || return 1
+	while [ ! -S $CTRL/p2p-dev-$ifc ]; do
+		i=$((i + 1)); [ $i -gt 100 ] && { log "no control socket for $ifc"; return 1; }
+		sleep 0.1
+	done
+}
+
+# go_start [EXTRA-CONFIG]: the GO's wpa_supplicant on wlan0 (log /tmp/go.log)
+go_start() {
+	wpas_start go wlan0 "" $GO_NAME "p2p_go_intent=15
+$1"
+}
+
+# phone_up N: netns phN, radio N moved into it, phone wpa_supplicant there
+# (log /tmp/phN.log, device_name phone-N).  Low GO intent: phones are clients.
+phone_up() {
+	local n=$1 phy
+	phy=$(cat /sys/class/net/wlan$n/phy80211/name) || return 1
+	ip netns add ph$n || return 1
+	iw phy "$phy" set netns name ph$n || return 1
+	ip netns exec ph$n /sbin/ip link set lo up
+	wpas_start ph$n wlan$n ph$n phone-$n "p2p_go_intent=0"
+}
+
+# ph N SUBCOMMAND ARGS...: run the phone simulator for phone N; its PHONE
+# line goes to stdout and into $PHONE_OUT; returns its exit status.
+ph() {
+	local n=$1 rc; shift
+	PHONE_OUT=$(phone --phone ph$n "$@" 2>/tmp/phone-ph$n.err)
+	rc=$?
+	[ -n "$PHONE_OUT" ] && echo "$PHONE_OUT"
+	[ $rc -eq 0 ] || sed 's/^/  phone-stderr| /' /tmp/phone-ph$n.err | tail -n 5
+	PHONE_LAST=$(echo "$PHONE_OUT" | grep '^PHONE ' | tail -n1)
+	return $rc
+}
+# pf KEY: field of the last PHONE line
+pf() { field "$PHONE_LAST" "$1"; }
+# secs MS: "4213" -> "4.2"
+secs() { awk -v m="$1" 'BEGIN { printf "%.1f", m / 1000 }'; }
+
+# go_group [TIMEOUT [MARK]]: wait for the GO's P2P-GROUP-STARTED; sets GIF
+# (group interface), GO_SSID, GO_FREQ, GO_LINE
+go_group() {
+	GO_LINE=$(wait_ev go 'P2P-GROUP-STARTED .* GO ' "${1:-20}" "${2:-0}") || return 1
+	GIF=$(group_ifname "$GO_LINE")
+	GO_SSID=$(field "$GO_LINE" ssid)
+	GO_FREQ=$(field "$GO_LINE" freq)
+	log "GO group: $GO_LINE"
+}
+
+# go_dhcpd: busybox udhcpd on the GO group iface (oracle scenarios only;
+# with the daemon, its own DHCP server does this)
+go_dhcpd() {
+	ip addr add $LAB_NET.1/24 dev "$GIF" || return 1
+	: >/tmp/udhcpd.leases
+	cat >/tmp/udhcpd.conf <<CONF
+interface $GIF
+start $LAB_NET.20
+end $LAB_NET.40
+max_leases 20
+lease_file /tmp/udhcpd.leases
+option subnet 255.255.255.0
+option lease 3600
+CONF
+	udhcpd -f /tmp/udhcpd.conf >/tmp/udhcpd.log 2>&1 &
+}
+
+# daemon_start: write stdin to /etc/hostp2pd.yaml and start our daemon the way
+# a user does (hostp2pd's CLI).  Fails (with a CHECK FAIL) when the binary is
+# missing or exits at once.
+daemon_start() {
+	cat >/etc/hostp2pd.yaml
+	echo "--- /etc/hostp2pd.yaml"; sed 's/^/  yaml| /' /etc/hostp2pd.yaml
+	if [ ! -x /usr/local/bin/hostp2pd ]; then
+		fail daemon-binary "no /usr/local/bin/hostp2pd in the image (cmd/hostp2pd did not build?)"
+		return 1
+	fi
+	: >/tmp/hostp2pd.log
+	/usr/local/bin/hostp2pd -i p2p-dev-wlan0 -c /etc/hostp2pd.yaml -b /tmp/hostp2pd.log -vv \
+		>/tmp/hostp2pd.out 2>&1 </dev/null &
+	DAEMON_PID=$!
+	sleep 1
+	if ! kill -0 $DAEMON_PID 2>/dev/null; then
+		wait $DAEMON_PID; fail daemon-starts "hostp2pd exited at once with status $?"
+		return 1
+	fi
+	pass daemon-starts "pid $DAEMON_PID"
+}
+daemon_alive() { [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; }
+
+# events NAME [MARK]: the interesting events of /tmp/NAME.log after MARK
+events() {
+	tail -n +$((${2:-0} + 1)) /tmp/$1.log 2>/dev/null |
+		grep -vE 'CTRL-EVENT-(SCAN|BSS|REGDOM|CHANNEL|SUBNET)|WPS-AP-AVAILABLE|P2P-DEVICE-LOST|P2P-FIND-STOPPED' |
+		sed "s/^/  $1| /"
+}
+
+# dump_logs: the tails of every log, for post-mortems
+dump_logs() {
+	local f n
+	echo "=== LOG DUMP ($SCEN)"
+	for f in hostp2pd.log hostp2pd.out; do
+		[ -s /tmp/$f ] && { echo "--- tail /tmp/$f"; tail -n ${DUMP_LINES:-60} /tmp/$f | sed "s/^/  $f| /"; }
+	done
+	for f in /tmp/go.log /tmp/ph*.log; do
+		[ -f "$f" ] || continue
+		n=$(basename "$f" .log)
+		echo "--- tail of $n events"; events $n | tail -n ${DUMP_LINES:-60}
+	done
+	[ -s /tmp/udhcpd.log ] && { echo "--- udhcpd"; tail -n 20 /tmp/udhcpd.log; }
+	echo "=== END LOG DUMP"
+}
+
+# lab_exit: end of scenario; dumps logs when a check failed
+lab_exit() {
+	if [ -n "$DAEMON_PID" ]; then
+		check daemon-survived daemon_alive
+	fi
+	log "scenario $SCEN done in $(dt $LAB_T0)s, failed checks: $LAB_FAILS"
+	[ "$LAB_FAILS" -eq 0 ] || dump_logs
+	[ "$LAB_FAILS" -eq 0 ]
+	exit $?
+}

@@ -45,7 +45,13 @@ check() {
 	else
 		echo "CHECK FAIL $name"
 		LAB_FAILS=$((LAB_FAILS + 1))
+		return 1
 	fi
+}
+# need NAME CMD...: like check, but a failure ends the scenario at once (for
+# steps everything after depends on: no point waiting for more timeouts)
+need() {
+	check "$@" || lab_exit
 }
 # pass NAME [DETAIL] / fail NAME [DETAIL]: record a result directly
 pass() { echo "CHECK PASS $*"; }
@@ -215,3 +221,36 @@ lab_exit() {
 	[ "$LAB_FAILS" -eq 0 ]
 	exit $?
 }
+
+# go_ip: the IPv4 address on the GO's group interface ("" if none)
+go_ip() { ip -4 -o addr show dev "$GIF" 2>/dev/null | awk '{ split($4, a, "/"); print a[1]; exit }'; }
+
+# wait_go_ip [TIMEOUT]: wait until the daemon put an address on $GIF; sets GO_IP
+wait_go_ip() {
+	local i=0
+	while [ $i -lt $((${1:-10} * 10)) ]; do
+		GO_IP=$(go_ip)
+		[ -n "$GO_IP" ] && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}
+
+# sta_connected N [MARK]: did the GO log AP-STA-CONNECTED for phone N (after MARK)?
+sta_connected() {
+	tail -n +$((${2:-0} + 1)) /tmp/go.log | grep -q "AP-STA-CONNECTED .*p2p_dev_addr=42:00:00:00:0$1:00"
+}
+
+# expect_refused N JOIN-ARGS...: phone N tries to join (20 s); passes when the
+# join fails and the GO never let the phone in
+expect_refused() {
+	local n=$1 m; shift
+	m=$(lines go)
+	if ph $n join --timeout 20s "$@"; then
+		log "phone $n joined but should have been refused"; return 1
+	fi
+	! sta_connected $n $m
+}
+
+# is_in_net IP: IP is inside $LAB_NET.0/24
+is_in_net() { case "$1" in $LAB_NET.*) return 0 ;; esac; return 1; }

@@ -41,7 +41,7 @@ wcli_ok $GIF wps_pin any $LAB_PIN >/dev/null
 check ph2-join-keypad ph 2 join --method keypad --pin $LAB_PIN
 check ph2-dhcp ph 2 dhcp
 IP2=$(pf ip)
-check ph2-distinct-ip [ -n "$IP2" ] && [ "$IP2" != "$IP1" ]
+check ph2-distinct-ip eval '[ -n "$IP2" ] && [ "$IP2" != "$IP1" ]'
 check ph2-ping-go ph 2 ping $LAB_NET.1 -c 2
 m=$(lines go)
 check ph2-leave ph 2 leave

@@ -490,6 +490,8 @@ func (p *phone) join(method, pin string, negotiate, persistent bool, flagGo stri
 	}
 	ev, err := p.waitGroup(p.to(60 * time.Second))
 	if err != nil {
+		// like a user giving up: stop retrying WPS in the background
+		_, _ = p.do("P2P_CANCEL")
 		return p.fail("joined", err, kv...)
 	}
 	pers := "0"

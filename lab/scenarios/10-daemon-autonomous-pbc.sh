@@ -1,0 +1,48 @@
+#!/bin/sh
+# lab-radios: 2
+# lab-timeout: 150
+# DAEMON (a): hostp2pd as an autonomous GO, one phone joins with PBC, gets a
+# lease from the daemon's DHCP server and pings the GO both ways; it leaves
+# and joins again (the autonomous group must stay up in between).
+. /lab/lib.sh
+
+go_start
+phone_up 1
+t=$(now)
+daemon_start <<YAML || lab_exit
+# hostp2pd lab: autonomous GO, push button
+activate_persistent_group: false
+activate_autonomous_group: true
+dynamic_group: false
+pbc_in_use: true
+ctl_socket: /run/hostp2pd.sock
+dhcp:
+  enabled: true
+YAML
+need daemon-group-started go_group 30
+story "group $GO_SSID up on $GO_FREQ MHz (hostp2pd, autonomous) $(dt $t) s after start"
+check daemon-ctl-socket [ -S /run/hostp2pd.sock ]
+check daemon-sets-go-ip wait_go_ip 10
+log "GO address: ${GO_IP:=$LAB_NET.1}"
+
+need ph1-find ph 1 find $GO_DEV
+m=$(lines go)
+need ph1-join-pbc ph 1 join --method pbc
+J=$(pf ms)
+check go-sees-ph1 quiet wait_ev go "AP-STA-CONNECTED .*p2p_dev_addr=42:00:00:00:01:00" 10 $m
+check ph1-dhcp ph 1 dhcp
+IP1=$(pf ip)
+check ph1-lease-in-subnet is_in_net "$IP1"
+check ph1-ping-go ph 1 ping $GO_IP -c 3
+P=$(pf recv)/$(pf sent)
+check go-ping-ph1 quiet ping -c 2 -W 2 "$IP1"
+story "phone-1 joined with PBC in $(secs $J) s, got $IP1, ping $P"
+
+check ph1-leave ph 1 leave
+sleep 2
+check group-stays-up-when-empty [ -S $CTRL/$GIF ]
+check ph1-rejoin-pbc ph 1 join --method pbc
+check ph1-dhcp-again ph 1 dhcp
+check ph1-same-lease [ "$(pf ip)" = "$IP1" ]
+check ph1-ping-again ph 1 ping $GO_IP -c 2
+lab_exit

@@ -1,0 +1,159 @@
+package wpactrl
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// Monitor is an ATTACHed connection that delivers wpa_supplicant's events,
+// like wpa_cli's mon_conn. Create it with Attach.
+//
+// One goroutine reads the socket. It never blocks on the consumer: when
+// the Events channel is full, the event is dropped and counted. The same
+// goroutine sends PING at the configured interval and stops the Monitor
+// with ErrGone when wpa_supplicant does not answer.
+type Monitor struct {
+	c        *Conn
+	events   chan Message
+	interval time.Duration
+	dropped  atomic.Uint64
+
+	closing   atomic.Bool
+	done      chan struct{}
+	closeOnce sync.Once
+	closeErr  error
+
+	errMu sync.Mutex
+	err   error
+}
+
+func newMonitor(c *Conn, o options) *Monitor {
+	m := &Monitor{
+		c:        c,
+		events:   make(chan Message, o.queueLen),
+		interval: o.pingInterval,
+		done:     make(chan struct{}),
+	}
+	go m.run()
+	return m
+}
+
+// Events returns the channel of events. It is closed when the Monitor
+// stops, after Close or after a fatal error (see Err).
+func (m *Monitor) Events() <-chan Message { return m.events }
+
+// Err returns why the Monitor stopped: nil while it runs and after Close,
+// otherwise an error wrapping ErrGone (or the I/O error). It is set before
+// the Events channel is closed.
+func (m *Monitor) Err() error {
+	m.errMu.Lock()
+	defer m.errMu.Unlock()
+	return m.err
+}
+
+// Dropped returns how many events were dropped because the Events channel
+// was full.
+func (m *Monitor) Dropped() uint64 { return m.dropped.Load() }
+
+// Close sends DETACH (best effort, without waiting for the reply), closes
+// the socket, removes the client's local socket file and waits for the
+// reading goroutine to exit. Close is idempotent.
+func (m *Monitor) Close() error {
+	m.closeOnce.Do(func() {
+		m.closing.Store(true)
+		if !m.c.closed.Load() {
+			_ = m.c.uc.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
+			_, _ = m.c.uc.Write([]byte("DETACH"))
+		}
+		m.closeErr = m.c.Close()
+		<-m.done
+	})
+	return m.closeErr
+}
+
+// stop records why the Monitor stops; nothing is recorded once Close has
+// begun, so Err is nil after Close.
+func (m *Monitor) stop(err error) {
+	if m.closing.Load() {
+		return
+	}
+	m.errMu.Lock()
+	defer m.errMu.Unlock()
+	if m.err == nil {
+		m.err = err
+	}
+}
+
+func (m *Monitor) run() {
+	defer close(m.done)
+	defer close(m.events)
+
+	uc, log := m.c.uc, m.c.log
+	buf := make([]byte, readBufferLen)
+	oob := make([]byte, 0)
+	next := time.Now().Add(m.interval)
+	var pingSent time.Time // zero: no PING outstanding
+
+	for {
+		if err := uc.SetReadDeadline(next); err != nil {
+			m.fail(err)
+			return
+		}
+		n, _, flags, _, err := uc.ReadMsgUnix(buf, oob)
+		if m.closing.Load() {
+			return
+		}
+		if err != nil {
+			var ne net.Error
+			if !errors.As(err, &ne) || !ne.Timeout() {
+				m.fail(err)
+				return
+			}
+			now := time.Now()
+			if !pingSent.IsZero() {
+				m.stop(fmt.Errorf("wpactrl: monitor: %s: %w: no PONG within %v", m.c.path, ErrGone, m.interval))
+				return
+			}
+			_ = uc.SetWriteDeadline(now.Add(m.interval))
+			if _, err := uc.Write([]byte("PING")); err != nil {
+				if m.closing.Load() {
+					return
+				}
+				m.fail(err)
+				return
+			}
+			pingSent, next = now, now.Add(m.interval)
+			continue
+		}
+
+		b := buf[:n]
+		if flags&syscall.MSG_TRUNC != 0 {
+			log.Warn("event truncated", "size", len(buf))
+		}
+		switch {
+		case isEvent(b):
+			msg := parseMessage(b, time.Now())
+			log.Debug("event", "iface", msg.Iface, "level", msg.Level, "event", msg.Text)
+			select {
+			case m.events <- msg:
+			default:
+				m.dropped.Add(1)
+				log.Debug("event dropped: queue full", "event", msg.Text)
+			}
+		case string(b) == "PONG\n":
+			pingSent = time.Time{}
+		default:
+			// Replies to ATTACH and DETACH ("OK\n", "FAIL\n").
+			log.Debug("reply on monitor socket", "data", string(b))
+		}
+	}
+}
+
+func (m *Monitor) fail(err error) {
+	m.stop(ioError(m.c.path, "monitor", false, err))
+}

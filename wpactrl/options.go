@@ -1,0 +1,92 @@
+package wpactrl
+
+import (
+	"log/slog"
+	"os"
+	"time"
+)
+
+const (
+	defaultQueueLen     = 256
+	defaultPingInterval = time.Second
+	// defaultRequestTimeout bounds a Request whose context has no deadline,
+	// as wpa_cli does (it waits 10 s). wpa_supplicant drops some datagrams
+	// without any reply, so waiting forever is never right.
+	defaultRequestTimeout = 10 * time.Second
+	// maxCommandLen is CTRL_IFACE_MAX_LEN: longer commands are dropped by
+	// wpa_supplicant with no reply.
+	maxCommandLen = 8192
+	// readBufferLen is the receive buffer. Replies are at most 4 KiB, but
+	// events have no size limit.
+	readBufferLen = 64 << 10
+	// monitorSocketBuffer is SO_RCVBUF asked for the monitor socket, so
+	// that bursts do not make wpa_supplicant throttle every monitor.
+	monitorSocketBuffer = 1 << 20
+)
+
+// Option configures Dial and Attach.
+type Option func(*options)
+
+type options struct {
+	localDir     string
+	queueLen     int
+	log          *slog.Logger
+	pingInterval time.Duration
+}
+
+func newOptions(opts []Option) options {
+	o := options{
+		localDir:     os.TempDir(),
+		queueLen:     defaultQueueLen,
+		pingInterval: defaultPingInterval,
+	}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.log == nil {
+		o.log = slog.New(slog.DiscardHandler)
+	}
+	o.log = o.log.With("component", "wpactrl")
+	return o
+}
+
+// WithLocalDir sets the directory where the client's own bound sockets are
+// created, named like wpa_cli's: hostp2pd_<pid>-<n>. The default is
+// os.TempDir(). It must be a filesystem path that wpa_supplicant can reach,
+// which also works across network namespaces.
+func WithLocalDir(dir string) Option {
+	return func(o *options) {
+		if dir != "" {
+			o.localDir = dir
+		}
+	}
+}
+
+// WithQueueLen sets the capacity of a Monitor's event channel (default 256).
+// When the channel is full, further events are dropped and counted by
+// Monitor.Dropped.
+func WithQueueLen(n int) Option {
+	return func(o *options) {
+		if n > 0 {
+			o.queueLen = n
+		}
+	}
+}
+
+// WithLogger sets the logger. Every datagram is logged at Debug level, with
+// its text in an attribute. The default discards everything.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) { o.log = l }
+}
+
+// WithPingInterval sets how often a Monitor sends PING on its socket
+// (default 1 s). If no PONG arrives within the interval, or the send fails,
+// the Monitor stops with ErrGone, so a dead wpa_supplicant is noticed within
+// two intervals.
+func WithPingInterval(d time.Duration) Option {
+	return func(o *options) {
+		if d > 0 {
+			o.pingInterval = d
+		}
+	}
+}

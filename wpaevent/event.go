@@ -42,6 +42,11 @@ const (
 	Terminating                // CTRL-EVENT-TERMINATING
 	Disconnected               // CTRL-EVENT-DISCONNECTED
 	Connected                  // CTRL-EVENT-CONNECTED
+
+	// APStaPossiblePSKMismatch (AP-STA-POSSIBLE-PSK-MISMATCH) reports a
+	// station whose 4-way handshake failed in a way that suggests a wrong
+	// passphrase, e.g. a phone holding a stale persistent-group credential.
+	APStaPossiblePSKMismatch
 	numKinds
 )
 
@@ -70,11 +75,14 @@ type Event struct {
 
 	Name          string // name='…' (DEVICE-FOUND, PROV-DISC-*), [name] of WPS-ENROLLEE-SEEN
 	PriDevType    string // pri_dev_type=
-	ConfigMethods uint16 // config_methods=0x…
+	ConfigMethods uint16 // config_methods=0x…, or the config methods of WPS-ENROLLEE-SEEN
+	DevCapab      uint8  // dev_capab=0x… (DEVICE-FOUND, PROV-DISC-*)
+	GroupCapab    uint8  // group_capab=0x…; bit 0x01 means the peer is a GO
 	New           bool   // new=1 of DEVICE-FOUND
 
-	DevPasswdID int // dev_passwd_id= of GO-NEG-REQUEST; -1 if absent
+	DevPasswdID int // dev_passwd_id= of GO-NEG-REQUEST, DPID of WPS-ENROLLEE-SEEN; -1 if absent
 	GOIntent    int // go_intent=; -1 if absent
+	RequestType int // WPS request type of WPS-ENROLLEE-SEEN (0 enrollee info, 1 enrollee 802.1X, …)
 
 	Group      string // group interface: GROUP-STARTED/REMOVED first field, group= of PROV-DISC-*
 	Role       string // "GO" or "client" (GROUP-STARTED, GROUP-REMOVED, GO-NEG-SUCCESS)
@@ -86,10 +94,13 @@ type Event struct {
 	// PersistentID is persistent=<id> of INVITATION-*; -1 if absent.
 	PersistentID int
 	WPSMethod    string // wps_method= of GO-NEG-SUCCESS
+	HT40         bool   // ht40=1 of GO-NEG-SUCCESS
 
 	PIN    string // the PIN of PROV-DISC-SHOW-PIN
 	Status int    // status= (GO-NEG-FAILURE, PROV-DISC-FAILURE, INVITATION-RESULT); -1 if absent/N/A
-	Reason string // reason= (GROUP-REMOVED text, GROUP-FORMATION-FAILURE), or CTRL-EVENT-DISCONNECTED numeric text
+	Reason string // reason= (GROUP-REMOVED text, GROUP-FORMATION-FAILURE), or CTRL-EVENT-DISCONNECTED / WPS-FAIL numeric text
+	// LocallyGenerated is locally_generated=1 of CTRL-EVENT-DISCONNECTED.
+	LocallyGenerated bool
 
 	Msg         int // msg= of WPS-FAIL; -1 if absent
 	ConfigError int // config_error= of WPS-FAIL; -1 if absent

@@ -23,7 +23,9 @@ type Options struct {
 	Stream io.Writer
 	// File, when not empty, is a log file rotated at MaxSizeMB (default 1)
 	// keeping Backups old files (default 3).
-	File      string
+	File string
+	// FileLevel is the log file's own level (log_file_level); nil = Level.
+	FileLevel slog.Leveler
 	MaxSizeMB int
 	Backups   int
 	// Fallback receives the file's records when the file cannot be opened
@@ -78,8 +80,12 @@ func New(o Options) *Logs {
 		if openErr != nil {
 			l.file.failed = true
 		}
+		var fl slog.Leveler = l.Level
+		if o.FileLevel != nil {
+			fl = o.FileLevel
+		}
 		hs = append(hs, slog.NewTextHandler(l.file, &slog.HandlerOptions{
-			Level: l.Level, ReplaceAttr: levelAttr,
+			Level: fl, ReplaceAttr: levelAttr,
 		}))
 	}
 	switch len(hs) {

@@ -190,3 +190,19 @@ func TestNew_NoDestinationDiscards(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestNew_FileLevelIsIndependent(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "hostp2pd.log")
+	var console syncBuffer
+	l := logging.New(logging.Options{Console: &console, File: path, FileLevel: slog.LevelDebug})
+	defer func() { _ = l.Close() }()
+	l.Logger.Debug("wpa line", "event", "P2P-DEVICE-FOUND")
+	b, _ := os.ReadFile(path)
+	if !strings.Contains(string(b), "msg=\"wpa line\"") {
+		t.Errorf("debug record missing from the file: %q", b)
+	}
+	if console.String() != "" {
+		t.Errorf("console at WARNING printed %q", console.String())
+	}
+}

@@ -1,0 +1,40 @@
+// Package dhcpd is the DHCPv4 server that runs on a P2P group interface
+// (p2p-wlan0-0 and the like) while hostp2pd is the group owner. Android
+// removes a group whose DHCP fails, so the GO must answer.
+//
+// The wire format and the interface-bound broadcast socket come from
+// github.com/insomniacslk/dhcp (dhcpv4 and server4.NewIPv4UDPConn). The
+// receive loop, the lease pool and the lease file are ours: one goroutine
+// reads, handles and answers each packet in turn, so there is no goroutine
+// per packet.
+//
+// # Protocol
+//
+// The server follows RFC 2131 for DISCOVER, REQUEST (SELECTING, INIT-REBOOT,
+// RENEWING, REBINDING), DECLINE, RELEASE and INFORM. It is authoritative for
+// its subnet, as the only DHCP server on a P2P group: a REQUEST for an
+// address that is free, or already bound to the same client, is ACKed even
+// when the server has no record of the client (for example after the lease
+// file was lost), and any other REQUEST for a wrong address is NAKed. Relayed
+// packets (giaddr set), BOOTP and non-Ethernet clients are ignored.
+//
+// Replies go to 255.255.255.255:68 when ciaddr is zero or the broadcast flag
+// is set, and to ciaddr:68 otherwise; NAKs are always broadcast. A request
+// that comes from a source port other than 68 (a probe tool, or a test on
+// 127.0.0.1) is answered at its source address, the only place its sender
+// can read a reply.
+//
+// # Leases
+//
+// A client is known by its client identifier (option 61) or, without one, by
+// its MAC address. It keeps its address across DISCOVERs, RELEASEs, expiry
+// and server restarts for as long as no other client needed it: new clients
+// get never-used addresses first, and only when the pool is exhausted are
+// released or expired bindings reclaimed, oldest first. A DECLINEd address
+// is quarantined for ten minutes.
+//
+// With Config.LeaseFile set, the bindings are kept in a JSON file that is
+// replaced atomically (temp file, fsync, rename, directory fsync) after each
+// change, and loaded by [New]. A missing file starts an empty pool; a
+// corrupt one is logged and ignored.
+package dhcpd

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// defaultInterface is the -i default, as in hostp2pd's README.
+const defaultInterface = "p2p-dev-wlan0"
+
+// subcommands are clients of a running daemon's control socket.
+var subcommands = map[string]bool{"status": true, "clients": true, "pin": true, "disconnect": true, "reload": true}
+
+// options are the parsed command line.
+type options struct {
+	help, version       bool
+	verbosity           int
+	debug               bool
+	terminate, reload   bool
+	config              string
+	daemon              bool
+	batch               string
+	batchSet            bool
+	iface               string
+	ifaceSet            bool
+	runProgram          string
+	runProgramSet       bool
+	json                bool
+	socket              string
+	sub                 string   // subcommand name, "" for the daemon
+	args                []string // subcommand arguments
+	configSet, jsonUsed bool
+	stdinYAML           []byte // the configuration read from "-c -"
+}
+
+// level returns the -v count, --debug counting as -vv.
+func (o *options) level() int {
+	if o.debug && o.verbosity < 2 {
+		return 2
+	}
+	return o.verbosity
+}
+
+func newFlagSet(o *options) *pflag.FlagSet {
+	fs := pflag.NewFlagSet("hostp2pd", pflag.ContinueOnError)
+	fs.SortFlags = false
+	fs.SetOutput(io.Discard)
+	fs.BoolVarP(&o.help, "help", "h", false, "")
+	fs.BoolVarP(&o.version, "version", "V", false, "")
+	fs.CountVarP(&o.verbosity, "verbosity", "v", "")
+	fs.BoolVar(&o.debug, "debug", false, "")
+	fs.BoolVarP(&o.terminate, "terminate", "t", false, "")
+	fs.BoolVarP(&o.reload, "reload", "r", false, "")
+	fs.StringVarP(&o.config, "config", "c", "", "")
+	fs.BoolVarP(&o.daemon, "daemon", "d", false, "")
+	fs.StringVarP(&o.batch, "batch", "b", "", "")
+	fs.StringVarP(&o.iface, "interface", "i", defaultInterface, "")
+	fs.StringVarP(&o.runProgram, "run_program", "p", "", "")
+	fs.BoolVar(&o.json, "json", false, "")
+	fs.StringVar(&o.socket, "socket", "", "")
+	return fs
+}
+
+// parseArgs parses args (without the program name). A first argument that
+// names a subcommand selects it; its own arguments follow.
+func parseArgs(args []string) (*options, error) {
+	o := &options{}
+	if len(args) > 0 && subcommands[args[0]] {
+		o.sub, args = args[0], args[1:]
+	}
+	fs := newFlagSet(o)
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	o.batchSet = fs.Changed("batch")
+	o.ifaceSet = fs.Changed("interface")
+	o.runProgramSet = fs.Changed("run_program")
+	o.configSet = fs.Changed("config")
+	o.jsonUsed = fs.Changed("json") || fs.Changed("socket")
+	if o.help || o.version {
+		return o, nil
+	}
+	if o.sub == "" {
+		if fs.NArg() > 0 {
+			return nil, fmt.Errorf("unexpected argument %q (subcommands: status, clients, pin, disconnect, reload)", fs.Arg(0))
+		}
+		if o.jsonUsed {
+			return nil, fmt.Errorf("--json and --socket are options of the subcommands")
+		}
+		n := 0
+		for _, b := range []bool{o.terminate, o.reload, o.daemon, o.batchSet} {
+			if b {
+				n++
+			}
+		}
+		if n > 1 {
+			return nil, fmt.Errorf("-t, -r, -d and -b exclude each other")
+		}
+		if o.batchSet && o.batch == "" {
+			return nil, fmt.Errorf("-b needs a file name (or - for standard output)")
+		}
+		return o, nil
+	}
+	o.args = fs.Args()
+	if o.terminate || o.reload || o.daemon || o.batchSet || o.runProgramSet {
+		return nil, fmt.Errorf("%s: only -i, -c, --socket and --json apply to subcommands", o.sub)
+	}
+	want := map[string][2]int{"status": {0, 0}, "clients": {0, 0}, "pin": {1, 2}, "disconnect": {1, 1}, "reload": {0, 1}}[o.sub]
+	if len(o.args) < want[0] || len(o.args) > want[1] {
+		return nil, fmt.Errorf("usage: hostp2pd %s", subUsage[o.sub])
+	}
+	if o.json && o.sub != "status" && o.sub != "clients" {
+		return nil, fmt.Errorf("--json applies to status and clients")
+	}
+	return o, nil
+}
+
+var subUsage = map[string]string{
+	"status":     "status [--json]",
+	"clients":    "clients [--json]",
+	"pin":        "pin [PEER] PIN",
+	"disconnect": "disconnect PEER",
+	"reload":     "reload [FILE|reset]",
+}
+
+const usageLine = `usage: hostp2pd [-h] [-V] [-v] [-vv] [-t] [-r] [-c CONFIG_FILE] [-d]
+                [-b FILE] [-i INTERFACE] [-p RUN_PROGRAM]
+       hostp2pd {status [--json] | clients [--json] | pin [PEER] PIN |
+                 disconnect PEER | reload [FILE|reset]}
+                [-i INTERFACE] [-c CONFIG_FILE] [--socket PATH]
+`
+
+const helpText = usageLine + `
+hostp2pd - the Wi-Fi Direct session manager: a group-owner daemon driving
+wpa_supplicant's P2P device interface.
+
+Without -d or -b, hostp2pd runs in interactive mode: a CMD> prompt (type
+help) while the daemon runs; quit, Ctrl-D or Ctrl-C stop it.
+
+options:
+  -h, --help            show this help message and exit
+  -V, --version         print the version and exit
+  -v, --verbosity       print execution logging (INFO)
+  -vv, --debug          print debug logging information (DEBUG)
+  -t, --terminate       terminate a daemon process sending SIGTERM
+                        (and wait up to 10 s for it to exit)
+  -r, --reload          reload configuration of a daemon process sending
+                        SIGHUP
+  -c CONFIG_FILE, --config CONFIG_FILE
+                        configuration file (YAML); "-" reads it from standard
+                        input; default: $HOSTP2PD_CFG, else built-in defaults
+  -d, --daemon          run hostp2pd in daemon mode (in the background,
+                        logging to log_file)
+  -b FILE, --batch FILE
+                        run hostp2pd in batch mode (no console), logging to
+                        FILE; use a hyphen (-) for standard output
+  -i INTERFACE, --interface INTERFACE
+                        P2P device interface managed by hostp2pd (default
+                        p2p-dev-wlan0; a concrete interface in the
+                        configuration file is used when -i is not given)
+  -p RUN_PROGRAM, --run_program RUN_PROGRAM
+                        program run on group and station events (see the
+                        run_program key); overrides the configuration file
+
+subcommands (clients of the control socket of a running hostp2pd):
+  status [--json]       mode, state, group, clients and counters
+  clients [--json]      connected stations
+  pin [PEER] PIN        PIN displayed by a phone (display method)
+  disconnect PEER       remove a station from the group
+  reload [FILE|reset]   reload the configuration (same file, another file,
+                        or the defaults)
+  --socket PATH         control socket (default: ctl_socket of the
+                        configuration, else /run/hostp2pd-INTERFACE.sock)
+
+exit status: 0 success, 1 runtime failure (already running, no daemon
+running, daemon error), 2 usage or configuration error.
+`
+
+// flagError formats a pflag error the way the rest of main reports errors.
+func flagError(err error) string {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "hostp2pd: ")
+	return msg
+}

@@ -1,0 +1,175 @@
+// Command hostp2pd is the Wi-Fi Direct group-owner daemon: a drop-in
+// successor of the Python hostp2pd with the same command line, YAML and
+// systemd usage. It is wiring only: flags → config → hostp2pd.New → Run,
+// plus the pidfile, signals, sd_notify, logging, the console and the
+// control socket. See docs/cli.md.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+
+	"github.com/hostp2pd/hostp2pd/internal/config"
+	"github.com/hostp2pd/hostp2pd/internal/pidfile"
+)
+
+// version is set at build time: -ldflags "-X main.version=v1.2.3".
+var version string
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1 // runtime failure: already running, no daemon, daemon error
+	exitUsage   = 2 // bad command line or configuration
+)
+
+// Environment knobs.
+const (
+	// envRunDir overrides the directory of the pidfile and of the default
+	// control socket (tests, unprivileged setups).
+	envRunDir = "HOSTP2PD_RUNDIR"
+	// envDaemonChild marks the re-executed child of -d; its value is the
+	// file descriptor of the start-up report pipe.
+	envDaemonChild = "_HOSTP2PD_DAEMON_FD"
+	// envConfigFD passes the YAML read from standard input to that child.
+	envConfigFD = "_HOSTP2PD_CONFIG_FD"
+)
+
+// sys is the process environment main works in; tests may replace parts.
+type sys struct {
+	stdin          *os.File
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], sys{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}))
+}
+
+func run(args []string, s sys) int {
+	o, err := parseArgs(args)
+	if err != nil {
+		fmt.Fprintf(s.stderr, "%shostp2pd: %s\nTry 'hostp2pd --help' for more information.\n", usageLine, flagError(err))
+		return exitUsage
+	}
+	switch {
+	case o.help:
+		fmt.Fprint(s.stdout, helpText)
+		return exitOK
+	case o.version:
+		fmt.Fprintf(s.stdout, "hostp2pd version %s\n", versionString())
+		return exitOK
+	case o.sub != "":
+		return runSubcommand(o, s)
+	case o.terminate || o.reload:
+		return signalDaemon(o, s)
+	}
+	return serve(o, s)
+}
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+// loadConfig reads the configuration named by -c or $HOSTP2PD_CFG (path
+// "" = defaults; "-" = standard input, or the YAML passed to the -d child)
+// and prints its warnings to stderr. The returned path is absolute.
+func loadConfig(o *options, s sys) (*config.Config, string, error) {
+	path := o.config
+	if path == "" {
+		path = s.getenv(config.EnvVar)
+	}
+	var (
+		cfg   *config.Config
+		warns []config.Warning
+		err   error
+	)
+	switch {
+	case path == "-" && s.getenv(envConfigFD) != "":
+		var data []byte
+		data, err = readConfigFD(s.getenv(envConfigFD))
+		if err == nil {
+			cfg, warns, err = config.Parse("-", data)
+		}
+	case path == "-":
+		var data []byte
+		data, err = io.ReadAll(io.LimitReader(s.stdin, 1<<20+1))
+		o.stdinYAML = data // for the -d child
+		if err == nil {
+			cfg, warns, err = config.Parse("-", data)
+		}
+	default:
+		if path != "" {
+			if abs, aerr := filepath.Abs(path); aerr == nil {
+				path = abs
+			}
+		}
+		cfg, warns, err = config.Load(path)
+	}
+	for _, w := range warns {
+		fmt.Fprintf(s.stderr, "hostp2pd: warning: %s\n", w)
+	}
+	if err != nil {
+		return nil, path, err
+	}
+	return cfg, path, nil
+}
+
+// printConfigError reports a configuration error, one problem per line.
+func printConfigError(w io.Writer, err error) {
+	if errs := config.Errors(err); len(errs) > 0 {
+		for _, e := range errs {
+			fmt.Fprintf(w, "hostp2pd: %s\n", e)
+		}
+		return
+	}
+	fmt.Fprintf(w, "hostp2pd: %v\n", err)
+}
+
+// resolveInterface applies -i: the flag wins when given; otherwise a
+// concrete interface in the file is kept; otherwise the -i default.
+func resolveInterface(o *options, cfg *config.Config) string {
+	switch {
+	case o.ifaceSet:
+		return o.iface
+	case cfg != nil && cfg.Interface != "" && cfg.Interface != config.AutoInterface:
+		return cfg.Interface
+	default:
+		return o.iface
+	}
+}
+
+// applyFlags makes the command line override the file.
+func applyFlags(o *options, cfg *config.Config, iface string) {
+	cfg.Interface = iface
+	if o.runProgramSet {
+		cfg.RunProgram = o.runProgram
+	}
+}
+
+// runDir is where the pidfile and the default control socket live.
+func runDir(s sys) string {
+	if d := s.getenv(envRunDir); d != "" {
+		return d
+	}
+	return pidfile.RunDir()
+}
+
+func pidPath(s sys, iface string) string {
+	if s.getenv(envRunDir) == "" {
+		return pidfile.Path(iface)
+	}
+	return filepath.Join(runDir(s), "hostp2pd-"+iface+".pid")
+}
+
+var errCtlOff = errors.New("the control socket is disabled (ctl_socket: off)")

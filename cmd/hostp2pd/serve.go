@@ -1,0 +1,391 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/hostp2pd/hostp2pd"
+	"github.com/hostp2pd/hostp2pd/internal/config"
+	"github.com/hostp2pd/hostp2pd/internal/console"
+	"github.com/hostp2pd/hostp2pd/internal/ctl"
+	"github.com/hostp2pd/hostp2pd/internal/logging"
+	"github.com/hostp2pd/hostp2pd/internal/pidfile"
+	"github.com/hostp2pd/hostp2pd/internal/sdnotify"
+	"github.com/hostp2pd/hostp2pd/internal/status"
+)
+
+// stopTimeout is how long the daemon gets to stop in order after SIGTERM.
+const stopTimeout = 5 * time.Second
+
+// app holds what the running process shares between its goroutines.
+type app struct {
+	o     *options
+	iface string
+	logs  *logging.Logs
+	log   *slog.Logger
+
+	mu      sync.Mutex
+	cfgPath string         // the latest valid configuration file ("" = defaults, "-" = stdin)
+	cfg     *config.Config // the configuration in force
+}
+
+// serve runs the daemon in interactive, batch or daemon mode.
+func serve(o *options, s sys) int {
+	cfg, path, err := loadConfig(o, s)
+	if err != nil {
+		printConfigError(s.stderr, err)
+		return exitUsage
+	}
+	iface := resolveInterface(o, cfg)
+	applyFlags(o, cfg, iface)
+
+	child := s.getenv(envDaemonChild)
+	if o.daemon && child == "" {
+		return daemonize(o, s, path, iface)
+	}
+	if o.daemon && o.batch == "-" {
+		fmt.Fprintln(s.stderr, "hostp2pd: -d cannot log to standard output")
+		return exitUsage
+	}
+
+	report := func(string) {}
+	if child != "" {
+		report = childReporter(child)
+		// Hooks must not inherit the markers.
+		_ = os.Unsetenv(envDaemonChild)
+		_ = os.Unsetenv(envConfigFD)
+	}
+
+	pf, err := pidfile.Acquire(pidPath(s, iface))
+	if err != nil {
+		var held *pidfile.HeldError
+		msg := err.Error()
+		if errors.As(err, &held) {
+			msg = fmt.Sprintf("hostp2pd is already running on %s (pid %d, pidfile %s)", iface, held.PID, held.Path)
+		}
+		fmt.Fprintf(s.stderr, "hostp2pd: %s\n", msg)
+		report("error: " + msg)
+		return exitFailure
+	}
+	defer func() { _ = pf.Release() }()
+
+	a := &app{o: o, iface: iface, cfgPath: path, cfg: cfg}
+	level := new(slog.LevelVar)
+	a.setLevel(level, cfg)
+
+	// Destinations by mode.
+	var con *console.Console
+	var restore func()
+	lo := logging.Options{
+		Level: level, File: cfg.LogFile, MaxSizeMB: cfg.LogMaxSizeMB, Backups: cfg.LogBackups,
+		Fallback: s.stderr,
+	}
+	if fl, ok := cfg.FileLevel(); ok {
+		lo.FileLevel = fl
+	}
+	switch {
+	case o.daemon:
+		if o.batchSet {
+			lo.File = o.batch
+		}
+	case o.batchSet:
+		lo.File = ""
+		if o.batch == "-" {
+			lo.Stream = s.stdout
+		} else {
+			lo.File = o.batch
+		}
+	default: // interactive
+		var tty bool
+		con, restore, tty = newConsole(s, level, path == "-")
+		if tty {
+			lo.Console = con // records print above the prompt
+		} else {
+			lo.Stream = s.stderr
+		}
+		lo.Fallback = io.Discard // records are shown already
+	}
+	if restore != nil {
+		defer restore()
+	}
+	a.logs = logging.New(lo)
+	defer func() { _ = a.logs.Close() }()
+	a.log = a.logs.Logger
+
+	if child != "" {
+		report("ok")
+		_ = os.Chdir("/")
+	}
+	return a.run(s, con, level)
+}
+
+// setLevel applies -v/-vv, else force_logging, else WARNING.
+func (a *app) setLevel(level *slog.LevelVar, cfg *config.Config) {
+	if a.o.level() > 0 {
+		level.Set(logging.FromVerbosity(a.o.level()))
+		return
+	}
+	if l, ok := cfg.ForceLevel(); ok {
+		level.Set(l)
+		return
+	}
+	level.Set(logging.FromVerbosity(0))
+}
+
+func (a *app) run(s sys, con *console.Console, level *slog.LevelVar) int {
+	notify := sdnotify.New()
+	cfg := a.current()
+	d, err := hostp2pd.New(cfg,
+		hostp2pd.WithLogger(a.log),
+		hostp2pd.WithVersion(versionString()),
+		hostp2pd.WithLoader(a.load),
+		hostp2pd.WithReady(func() {
+			_ = notify.Ready()
+			_ = notify.Status("running on " + a.iface)
+		}),
+	)
+	if err != nil {
+		printConfigError(s.stderr, err)
+		a.log.Error("cannot start", "err", err)
+		return exitUsage
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	a.log.Info("hostp2pd starting", "version", versionString(), "iface", a.iface, "pid", os.Getpid(),
+		"config", displayPath(a.cfgPath), "mode", cfg.Mode.String())
+
+	var wg sync.WaitGroup
+	daemonDone := make(chan error, 1)
+	go func() { daemonDone <- d.Run(ctx) }()
+
+	// Control socket.
+	if path, err := ctlPath(s, cfg, a.iface); err != nil {
+		a.log.Info("control socket disabled")
+	} else if l, err := ctl.Listen(path, cfg.CtlGroup); err != nil {
+		a.log.Warn("control socket not available", "path", path, "err", err)
+	} else {
+		wg.Go(func() {
+			if err := ctl.Serve(ctx, l, d.Controller(), a.log); err != nil {
+				a.log.Warn("control socket stopped", "err", err)
+			}
+		})
+		a.log.Info("control socket listening", "path", path)
+	}
+
+	// SIGHUP: reload.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	wg.Go(func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				a.reload(d, notify, level)
+			}
+		}
+	})
+
+	// systemd watchdog and status.
+	wg.Go(func() { notify.RunWatchdog(ctx, nil) })
+	if s.getenv("NOTIFY_SOCKET") != "" {
+		wg.Go(func() { a.systemdStatus(ctx, d, notify) })
+	}
+
+	// Interactive console.
+	if con != nil {
+		wg.Go(func() {
+			if err := con.Run(ctx, d.Controller()); err == nil {
+				a.log.Info("console: quit")
+				cancel()
+			}
+		})
+	}
+
+	code := exitOK
+	select {
+	case err := <-daemonDone:
+		// The daemon gave up on its own.
+		if err != nil {
+			a.log.Error("daemon stopped", "err", err)
+			code = exitFailure
+		}
+		cancel()
+	case <-ctx.Done():
+		a.log.Info("stopping")
+		_ = notify.Stopping()
+		select {
+		case err := <-daemonDone:
+			if err != nil && !errors.Is(err, context.Canceled) {
+				a.log.Error("daemon stopped with an error", "err", err)
+				code = exitFailure
+			}
+		case <-time.After(stopTimeout):
+			a.log.Error("daemon did not stop in time; exiting anyway", "timeout", stopTimeout)
+			code = exitFailure
+		}
+	}
+	_ = notify.Stopping()
+	waitTimeout(&wg, stopTimeout)
+	a.log.Info("hostp2pd stopped")
+	return code
+}
+
+// waitTimeout waits for wg, at most d.
+func waitTimeout(wg *sync.WaitGroup, d time.Duration) {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(d):
+	}
+}
+
+func (a *app) current() *config.Config {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.cfg
+}
+
+// load reads a configuration for a reload: path "" is the latest valid
+// file, "reset" the defaults, anything else a new file (which becomes the
+// latest valid one). Command-line flags are applied on top, as at start.
+// It is the daemon's loader (console and control socket reloads) too.
+func (a *app) load(path string) (*config.Config, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	switch path {
+	case "":
+		path = a.cfgPath
+	case "reset":
+		path = ""
+	}
+	if path == "-" {
+		return nil, errors.New("the configuration was read from standard input and cannot be re-read; give a file")
+	}
+	cfg, warns, err := config.Load(path)
+	for _, w := range warns {
+		a.log.Warn("configuration warning", "warning", w.String())
+	}
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Interface != "" && cfg.Interface != config.AutoInterface && cfg.Interface != a.iface && !a.o.ifaceSet {
+		a.log.Warn("changing the interface needs a restart; keeping the current one", "iface", a.iface, "file_iface", cfg.Interface)
+	}
+	applyFlags(a.o, cfg, a.iface)
+	a.cfgPath, a.cfg = path, cfg
+	return cfg, nil
+}
+
+// reload handles SIGHUP: reopen the log file, re-read the configuration
+// file, keep the old configuration when the new one is broken.
+func (a *app) reload(d *hostp2pd.Daemon, notify *sdnotify.Notifier, level *slog.LevelVar) {
+	_ = notify.Reloading()
+	defer func() { _ = notify.Ready() }()
+	if err := a.logs.Reopen(); err != nil {
+		a.log.Warn("cannot reopen the log file", "err", err)
+	}
+	a.log.Info("SIGHUP: reloading the configuration", "config", displayPath(a.cfgPath))
+	cfg, err := a.load("")
+	if err != nil {
+		a.log.Error("reload failed; keeping the current configuration", "err", err)
+		return
+	}
+	a.setLevel(level, cfg)
+	if err := d.Reload(cfg); err != nil {
+		a.log.Error("reload failed; keeping the current configuration", "err", err)
+		return
+	}
+	a.log.Info("configuration reloaded")
+}
+
+// systemdStatus keeps systemctl status's STATUS= line current.
+func (a *app) systemdStatus(ctx context.Context, d *hostp2pd.Daemon, notify *sdnotify.Notifier) {
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	last := ""
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if s := statusLine(d.Stats()); s != last {
+				_ = notify.Status(s)
+				last = s
+			}
+		}
+	}
+}
+
+func statusLine(st status.Status) string {
+	state := st.State
+	if state == "" {
+		state = "starting"
+	}
+	if st.Group == nil {
+		return fmt.Sprintf("%s: %s, no group", st.Interface, state)
+	}
+	return fmt.Sprintf("%s: %s, group %s up, %d clients", st.Interface, state, st.Group.Iface, len(st.Clients))
+}
+
+func displayPath(p string) string {
+	switch p {
+	case "":
+		return "(defaults)"
+	case "-":
+		return "<stdin>"
+	}
+	return p
+}
+
+// newConsole builds the interactive console. With a TTY it is put in raw
+// mode (restore undoes it); when standard input already gave the YAML,
+// the console reads /dev/tty, or there is none.
+func newConsole(s sys, level *slog.LevelVar, stdinUsed bool) (con *console.Console, restore func(), tty bool) {
+	in := s.stdin
+	if stdinUsed {
+		f, err := os.Open("/dev/tty")
+		if err != nil {
+			return nil, nil, false
+		}
+		in = f
+	}
+	hist, _ := console.LoadHistory(historyPath())
+	o := console.Options{Level: level, Version: versionString(), History: hist}
+	out, isFile := s.stdout.(*os.File)
+	fd := int(in.Fd())
+	if isFile && term.IsTerminal(fd) && term.IsTerminal(int(out.Fd())) {
+		old, err := term.MakeRaw(fd)
+		if err == nil {
+			o.Terminal, o.Color = true, true
+			o.Width, o.Height, _ = term.GetSize(int(out.Fd()))
+			return console.New(in, s.stdout, o), func() { _ = term.Restore(fd, old) }, true
+		}
+	}
+	return console.New(in, s.stdout, o), nil, false
+}
+
+func historyPath() string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(home, console.HistoryFile)
+}

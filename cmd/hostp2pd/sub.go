@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/hostp2pd/hostp2pd/internal/config"
+	"github.com/hostp2pd/hostp2pd/internal/console"
+	"github.com/hostp2pd/hostp2pd/internal/ctl"
+	"github.com/hostp2pd/hostp2pd/internal/pidfile"
+)
+
+// ctlPath returns the control socket of iface: ctl_socket from the
+// configuration, else the default in the run directory.
+func ctlPath(s sys, cfg *config.Config, iface string) (string, error) {
+	if cfg != nil && cfg.CtlSocket != "" {
+		p := cfg.CtlSocketPath(iface)
+		if p == "" {
+			return "", errCtlOff
+		}
+		return p, nil
+	}
+	if d := s.getenv(envRunDir); d != "" {
+		return filepath.Join(d, "hostp2pd-"+iface+".sock"), nil
+	}
+	return ctl.DefaultPath(iface), nil
+}
+
+// targetConfig loads the configuration only to find the interface and the
+// control socket of a running daemon; a broken file is reported but does
+// not stop -t, -r or a subcommand.
+func targetConfig(o *options, s sys) *config.Config {
+	if o.config == "" && s.getenv(config.EnvVar) == "" {
+		return nil
+	}
+	cfg, _, err := loadConfig(o, s)
+	if err != nil {
+		fmt.Fprintf(s.stderr, "hostp2pd: warning: ignoring the configuration: %v\n", err)
+		return nil
+	}
+	return cfg
+}
+
+// signalDaemon implements -t and -r: SIGTERM or SIGHUP to the process that
+// holds the pidfile lock of the interface.
+func signalDaemon(o *options, s sys) int {
+	cfg := targetConfig(o, s)
+	iface := resolveInterface(o, cfg)
+	path := pidPath(s, iface)
+	sig, what := syscall.SIGHUP, "reload"
+	if o.terminate {
+		sig, what = syscall.SIGTERM, "terminate"
+	}
+	pid, err := pidfile.Signal(path, sig)
+	if errors.Is(err, pidfile.ErrNotRunning) {
+		fmt.Fprintf(s.stderr, "hostp2pd: no hostp2pd running on %s (pidfile %s)\n", iface, path)
+		return exitFailure
+	}
+	if err != nil {
+		fmt.Fprintf(s.stderr, "hostp2pd: %s: %v\n", what, err)
+		return exitFailure
+	}
+	if !o.terminate {
+		fmt.Fprintf(s.stdout, "hostp2pd: sent SIGHUP (reload) to pid %d on %s\n", pid, iface)
+		return exitOK
+	}
+	fmt.Fprintf(s.stdout, "hostp2pd: sent SIGTERM to pid %d on %s\n", pid, iface)
+	// Wait for the lock to go, so "hostp2pd -t; hostp2pd -d" works.
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, err := pidfile.Lookup(path); errors.Is(err, pidfile.ErrNotRunning) {
+			return exitOK
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	fmt.Fprintf(s.stderr, "hostp2pd: pid %d still running after 10 s\n", pid)
+	return exitFailure
+}
+
+// runSubcommand implements status, clients, pin, disconnect and reload.
+func runSubcommand(o *options, s sys) int {
+	cfg := targetConfig(o, s)
+	iface := resolveInterface(o, cfg)
+	path := o.socket
+	if path == "" {
+		var err error
+		if path, err = ctlPath(s, cfg, iface); err != nil {
+			fmt.Fprintf(s.stderr, "hostp2pd: %v\n", err)
+			return exitFailure
+		}
+	}
+	c := ctl.NewClient(path)
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+
+	err := func() error {
+		switch o.sub {
+		case "status":
+			if o.json {
+				b, err := c.StatusJSON(ctx)
+				if err == nil {
+					_, err = fmt.Fprintf(s.stdout, "%s\n", b)
+				}
+				return err
+			}
+			st, err := c.Status(ctx)
+			if err == nil {
+				console.WriteStatus(s.stdout, st, time.Now())
+			}
+			return err
+		case "clients":
+			cl, err := c.Clients(ctx)
+			if err != nil {
+				return err
+			}
+			if o.json {
+				b, _ := json.MarshalIndent(cl, "", "  ")
+				_, err = fmt.Fprintf(s.stdout, "%s\n", b)
+				return err
+			}
+			if len(cl) == 0 {
+				fmt.Fprintln(s.stdout, "no stations connected")
+				return nil
+			}
+			console.WriteClients(s.stdout, cl, time.Now())
+			return nil
+		case "pin":
+			peer, pin := "", o.args[0]
+			if len(o.args) == 2 {
+				peer, pin = o.args[0], o.args[1]
+			}
+			return c.EnterPIN(ctx, peer, pin)
+		case "disconnect":
+			return c.Disconnect(ctx, o.args[0])
+		case "reload":
+			file := ""
+			if len(o.args) == 1 {
+				file = o.args[0]
+				if file != "reset" {
+					// The daemon runs in /; name the file absolutely.
+					if abs, err := filepath.Abs(file); err == nil {
+						file = abs
+					}
+				}
+			}
+			return c.Reload(ctx, file)
+		}
+		return nil
+	}()
+	if errors.Is(err, ctl.ErrNoServer) {
+		fmt.Fprintf(s.stderr, "hostp2pd: no hostp2pd running on %s (no control socket at %s)\n", iface, path)
+		return exitFailure
+	}
+	if err != nil {
+		fmt.Fprintf(s.stderr, "hostp2pd: %s: %v\n", o.sub, err)
+		return exitFailure
+	}
+	return exitOK
+}

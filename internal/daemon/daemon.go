@@ -1,29 +1,71 @@
 // Package daemon is the event loop: it connects wpa_supplicant's control
 // sockets, the p2p session state machine, hooks, DHCP and the control API.
-// One goroutine owns all session state.
+// One goroutine (the loop) owns all session state; everything else talks to
+// it through channels, and readers get an immutable snapshot.
 package daemon
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"errors"
+	"fmt"
+	"io/fs"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/hostp2pd/hostp2pd/internal/config"
+	"github.com/hostp2pd/hostp2pd/internal/hooks"
+	"github.com/hostp2pd/hostp2pd/internal/p2p"
 	"github.com/hostp2pd/hostp2pd/internal/status"
+	"github.com/hostp2pd/hostp2pd/wpactrl"
+	"github.com/hostp2pd/hostp2pd/wpaevent"
 )
 
 // Options are the non-config inputs of a Daemon.
 type Options struct {
 	Logger  *slog.Logger
 	Version string
-	Load    func(path string) (*config.Config, error)
+	// Load reads a configuration file for Reload ("" = the current file,
+	// "reset" = defaults). Nil means config.Load.
+	Load func(path string) (*config.Config, error)
+	// OnReady is called each time the session is up.
 	OnReady func()
+	// Net configures addresses and DHCP on group interfaces; nil disables
+	// it (tests). The daemon command passes the Linux implementation.
+	Net GroupNet
+	// CommandTimeout bounds each wpa_supplicant request (default 5 s).
+	CommandTimeout time.Duration
+	// PingInterval is the monitor liveness period (default 1 s).
+	PingInterval time.Duration
+}
+
+// GroupNet brings up the IP side of a group interface (address + DHCP) and
+// tears it down. Up returns when the service is running; the returned stop
+// function blocks until it has ended. leases reports (client MAC, IP).
+type GroupNet interface {
+	Up(ctx context.Context, iface string, cfg *config.Config, leases func(mac wpaevent.MAC, ip string)) (stop func(), err error)
 }
 
 // Daemon is one managed P2P device.
 type Daemon struct {
-	cfg *config.Config
 	o   Options
+	log *slog.Logger
+
+	cfgMu sync.Mutex
+	cfg   *config.Config // replaced only by the loop; read under cfgMu
+
+	reqs    chan func(*loop)
+	snap    atomic.Pointer[status.Status]
+	conn    atomic.Pointer[wpactrl.Conn]
+	started time.Time
+	paused  atomic.Bool
 }
 
 var _ status.Controller = (*Daemon)(nil)
@@ -36,27 +78,502 @@ func New(cfg *config.Config, o Options) (*Daemon, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Daemon{cfg: cfg, o: o}, nil
+	if o.Load == nil {
+		o.Load = func(path string) (*config.Config, error) {
+			if path == "reset" {
+				return config.Default(), nil
+			}
+			c, _, err := config.Load(path)
+			return c, err
+		}
+	}
+	if o.CommandTimeout <= 0 {
+		o.CommandTimeout = 5 * time.Second
+	}
+	if o.PingInterval <= 0 {
+		o.PingInterval = time.Second
+	}
+	d := &Daemon{o: o, log: o.Logger, cfg: cfg, reqs: make(chan func(*loop)), started: time.Now()}
+	d.snap.Store(&status.Status{Version: o.Version, Interface: cfg.Interface, Supplicant: "lost", Started: d.started})
+	return d, nil
 }
 
-// Run runs until ctx is done.
-func (d *Daemon) Run(ctx context.Context) error { <-ctx.Done(); return nil }
+func (d *Daemon) config() *config.Config {
+	d.cfgMu.Lock()
+	defer d.cfgMu.Unlock()
+	return d.cfg
+}
 
-// ReloadConfig applies cfg.
-func (d *Daemon) ReloadConfig(cfg *config.Config) error { return errors.New("not implemented") }
+// errLost means wpa_supplicant went away; the loop reconnects.
+var errLost = errors.New("wpa_supplicant connection lost")
 
-func (d *Daemon) Status() status.Status { return status.Status{} }
-func (d *Daemon) EnterPIN(ctx context.Context, peer, pin string) error {
-	return errors.New("not implemented")
+// Run runs until ctx is done: it connects to wpa_supplicant, runs the
+// session, and reconnects with backoff whenever wpa_supplicant goes away.
+func (d *Daemon) Run(ctx context.Context) error {
+	hookCtx, stopHooks := context.WithCancel(context.Background())
+	runner := hooks.New(d.log.With("component", "hooks"), config.Seconds(d.config().HookTimeoutSecs))
+	var wg sync.WaitGroup
+	wg.Go(func() { runner.Run(hookCtx) })
+	defer func() { stopHooks(); wg.Wait() }()
+
+	l := &loop{d: d, hooks: runner, sess: p2p.New(d.config(), d.log.With("component", "session"), cryptoRand),
+		timers: map[string]*time.Timer{}, fired: make(chan timerFire, 16), leases: map[wpaevent.MAC]string{}}
+	l.hook(ctx, false, "started")
+	delay := 100 * time.Millisecond
+	announced := false
+	for {
+		err := l.session(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if errors.Is(err, errLost) {
+			delay = 100 * time.Millisecond
+		}
+		if !announced || !errors.Is(err, fs.ErrNotExist) {
+			d.log.Warn("waiting for wpa_supplicant", "err", err, "retry_in", delay.String())
+			announced = true
+		}
+		// Serve control requests while waiting, so status works.
+		t := time.NewTimer(delay)
+	wait:
+		for {
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return nil
+			case f := <-d.reqs:
+				f(l)
+			case <-t.C:
+				break wait
+			}
+		}
+		delay = min(delay*2, 2*time.Second)
+	}
 }
-func (d *Daemon) Disconnect(ctx context.Context, peer string) error {
-	return errors.New("not implemented")
+
+type timerFire struct {
+	name string
+	gen  uint64
 }
-func (d *Daemon) Reload(ctx context.Context, path string) error { return errors.New("not implemented") }
-func (d *Daemon) WPA(ctx context.Context, cmd string) (string, error) {
-	return "", errors.New("not implemented")
+
+// loop is the state owned by the Run goroutine.
+type loop struct {
+	d     *Daemon
+	hooks *hooks.Runner
+	sess  *p2p.Session
+
+	conn    *wpactrl.Conn
+	mon     *wpactrl.Monitor
+	global  bool
+	dev     string // P2P device interface
+	gconn   *wpactrl.Conn
+	gmon    *wpactrl.Monitor
+	gevents <-chan wpactrl.Message
+	gname   string
+	attach  chan groupAttach
+	netStop func()
+
+	timers map[string]*time.Timer
+	gens   map[string]uint64
+	fired  chan timerFire
+	leases map[wpaevent.MAC]string // client interface MAC → IP
+	leaseC chan leaseNote
+	pinC   chan pinNote
 }
-func (d *Daemon) ResetStats()    {}
-func (d *Daemon) Pause()         {}
-func (d *Daemon) Resume()        {}
-func (d *Daemon) Config() string { return "" }
+
+type groupAttach struct {
+	iface string
+	mon   *wpactrl.Monitor
+	err   error
+}
+
+type leaseNote struct {
+	mac wpaevent.MAC
+	ip  string
+}
+
+type pinNote struct {
+	peer wpaevent.MAC
+	pin  string
+}
+
+func cryptoRand() uint32 {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return binary.LittleEndian.Uint32(b[:])
+}
+
+// resolveIface picks the P2P device interface ("auto" = the first p2p-dev-*
+// socket in the control directory).
+func resolveIface(cfg *config.Config) (string, error) {
+	if cfg.Interface != "" && cfg.Interface != "auto" {
+		return cfg.Interface, nil
+	}
+	m, _ := filepath.Glob(filepath.Join(cfg.CtrlInterface, "p2p-dev-*"))
+	sort.Strings(m)
+	if len(m) == 0 {
+		return "", fmt.Errorf("interface auto: no p2p-dev-* control socket in %s: %w", cfg.CtrlInterface, fs.ErrNotExist)
+	}
+	return filepath.Base(m[0]), nil
+}
+
+func (l *loop) session(ctx context.Context) (err error) {
+	d := l.d
+	cfg := d.config()
+	dev, err := resolveIface(cfg)
+	if err != nil {
+		return err
+	}
+	l.dev = dev
+	path := filepath.Join(cfg.CtrlInterface, dev)
+	if fi, serr := os.Stat(cfg.CtrlInterface); serr == nil && fi.Mode()&fs.ModeSocket != 0 {
+		path, l.global = cfg.CtrlInterface, true // the global control interface
+	} else {
+		l.global = false
+	}
+	if err := checkOwner(path); err != nil {
+		return err
+	}
+	dctx, cancel := context.WithTimeout(ctx, d.o.CommandTimeout)
+	defer cancel()
+	opts := []wpactrl.Option{wpactrl.WithLogger(d.log.With("component", "wpactrl"))}
+	conn, err := wpactrl.Dial(dctx, path, opts...)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.Request(dctx, "PING"); err != nil {
+		return err
+	}
+	mon, err := wpactrl.Attach(dctx, path, append(opts, wpactrl.WithPingInterval(d.o.PingInterval), wpactrl.WithQueueLen(1024))...)
+	if err != nil {
+		return err
+	}
+	defer mon.Close()
+	l.conn, l.mon = conn, mon
+	d.conn.Store(conn)
+	defer d.conn.Store(nil)
+	l.attach = make(chan groupAttach, 1)
+	l.leaseC = make(chan leaseNote, 64)
+	l.pinC = make(chan pinNote, 4)
+	l.gens = map[string]uint64{}
+	d.log.Info("connected to wpa_supplicant", "iface", dev, "socket", path)
+	d.publish(l, "connected")
+
+	defer func() {
+		l.closeGroup()
+		for name, t := range l.timers {
+			t.Stop()
+			delete(l.timers, name)
+		}
+	}()
+	if err := l.exec(ctx, l.sess.Start(time.Now())); err != nil {
+		return l.lost(ctx, err)
+	}
+	d.publish(l, "connected")
+
+	events := mon.Events()
+	for {
+		var err error
+		select {
+		case <-ctx.Done():
+			sctx, c := context.WithTimeout(context.Background(), 4*time.Second)
+			_ = l.exec(sctx, l.sess.Stop(time.Now()))
+			c()
+			return ctx.Err()
+		case m, ok := <-events:
+			if !ok {
+				return l.lost(ctx, fmt.Errorf("%w: %v", errLost, mon.Err()))
+			}
+			err = l.event(ctx, dev, m)
+		case m, ok := <-l.gevents:
+			if !ok {
+				l.gevents = nil
+				continue
+			}
+			src := l.gname
+			if m.Iface != "" {
+				src = m.Iface
+			}
+			err = l.event(ctx, src, m)
+		case ga := <-l.attach:
+			l.groupAttached(ga)
+		case tf := <-l.fired:
+			if l.gens[tf.name] != tf.gen {
+				continue
+			}
+			delete(l.timers, tf.name)
+			err = l.exec(ctx, l.sess.HandleTimer(tf.name, time.Now()))
+		case ln := <-l.leaseC:
+			l.leases[ln.mac] = ln.ip
+		case pn := <-l.pinC:
+			acts, perr := l.sess.EnterPIN(pn.peer, pn.pin, time.Now())
+			if perr != nil {
+				d.log.Warn("pin_program answer not used", "err", perr)
+			}
+			err = l.exec(ctx, acts)
+		case f := <-d.reqs:
+			f(l)
+		}
+		if err != nil {
+			return l.lost(ctx, err)
+		}
+		d.publish(l, "connected")
+	}
+}
+
+func (l *loop) lost(ctx context.Context, err error) error {
+	l.d.log.Warn("wpa_supplicant lost", "err", err)
+	_ = l.exec(ctx, l.sess.Lost(time.Now()))
+	l.d.publish(l, "lost")
+	if errors.Is(err, wpactrl.ErrGone) || errors.Is(err, errLost) {
+		return fmt.Errorf("%w: %v", errLost, err)
+	}
+	return err
+}
+
+func (l *loop) event(ctx context.Context, src string, m wpactrl.Message) error {
+	ev := wpaevent.Parse(m.Text)
+	if m.Iface != "" && !strings.HasPrefix(m.Iface, "p2p-dev-") {
+		src = m.Iface
+	}
+	l.d.log.Debug("event", "iface", src, "event", m.Text)
+	if ev.Kind == wpaevent.Terminating && (src == l.dev || l.global) {
+		return fmt.Errorf("%w: CTRL-EVENT-TERMINATING", errLost)
+	}
+	if l.d.paused.Load() {
+		return nil
+	}
+	return l.exec(ctx, l.sess.HandleEvent(src, ev, m.Time))
+}
+
+// exec performs actions in order; a command's reply is fed back at once
+// and its follow-up actions run before the rest.
+func (l *loop) exec(ctx context.Context, acts []p2p.Action) error {
+	for i := 0; i < len(acts); i++ {
+		switch a := acts[i].(type) {
+		case p2p.Cmd:
+			reply, err := l.request(ctx, a.Iface, a.Text)
+			if err != nil && (errors.Is(err, wpactrl.ErrGone) || errors.Is(err, wpactrl.ErrClosed)) && a.Iface == "" {
+				return err
+			}
+			l.d.log.Debug("command", "iface", a.Iface, "cmd", a.Text, "reply", strings.TrimSpace(reply), "err", err)
+			if more := l.sess.HandleReply(a, reply, err, time.Now()); len(more) > 0 {
+				acts = append(acts[:i+1], append(more, acts[i+1:]...)...)
+			}
+		case p2p.ArmTimer:
+			l.arm(a.Name, a.After)
+		case p2p.StopTimer:
+			if t := l.timers[a.Name]; t != nil {
+				t.Stop()
+				delete(l.timers, a.Name)
+			}
+			l.gens[a.Name]++
+		case p2p.RunHook:
+			l.hook(ctx, a.Wait, a.Args...)
+		case p2p.GroupUp:
+			l.openGroup(ctx, a.Iface)
+		case p2p.GroupDown:
+			l.closeGroup()
+		case p2p.AskPIN:
+			l.askPIN(ctx, a)
+		case p2p.ShowPIN:
+			l.showPIN(ctx, a)
+		case p2p.Ready:
+			l.d.log.Info("session ready", "iface", l.dev, "mode", l.d.config().Mode.String(), "state", l.sess.State())
+			if l.d.o.OnReady != nil {
+				l.d.o.OnReady()
+			}
+		}
+	}
+	return nil
+}
+
+func (l *loop) request(ctx context.Context, iface, cmd string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, l.d.o.CommandTimeout)
+	defer cancel()
+	switch {
+	case iface == "" || iface == l.dev:
+		if l.global {
+			return l.conn.RequestIface(ctx, l.dev, cmd)
+		}
+		return l.conn.Request(ctx, cmd)
+	case l.global:
+		return l.conn.RequestIface(ctx, iface, cmd)
+	case iface == l.gname && l.gconn != nil:
+		return l.gconn.Request(ctx, cmd)
+	default:
+		c, err := wpactrl.Dial(ctx, filepath.Join(l.d.config().CtrlInterface, iface))
+		if err != nil {
+			return "", err
+		}
+		defer c.Close()
+		return c.Request(ctx, cmd)
+	}
+}
+
+func (l *loop) arm(name string, after time.Duration) {
+	if t := l.timers[name]; t != nil {
+		t.Stop()
+	}
+	l.gens[name]++
+	gen := l.gens[name]
+	fired := l.fired
+	l.timers[name] = time.AfterFunc(after, func() { fired <- timerFire{name: name, gen: gen} })
+}
+
+func (l *loop) hook(ctx context.Context, wait bool, args ...string) {
+	cfg := l.d.config()
+	if cfg.RunProgram == "" {
+		return
+	}
+	env := []string{"HOSTP2PD_INTERFACE=" + cfg.Interface}
+	if l.gname != "" {
+		env = append(env, "HOSTP2PD_GROUP="+l.gname)
+	}
+	l.d.log.Info("run_program", "args", args)
+	l.hooks.Queue(ctx, cfg.RunProgram, args, env, wait)
+}
+
+func (l *loop) openGroup(ctx context.Context, iface string) {
+	l.closeGroup()
+	l.gname = iface
+	cfg := l.d.config()
+	if !l.global {
+		path := filepath.Join(cfg.CtrlInterface, iface)
+		if c, err := wpactrl.Dial(ctx, path); err == nil {
+			l.gconn = c
+		} else {
+			l.d.log.Warn("cannot open group control socket", "group", iface, "err", err)
+		}
+		// ATTACH on a new group socket can take seconds: do it aside.
+		attach := l.attach
+		timeout := 15 * time.Second
+		go func() {
+			actx, cancel := context.WithTimeout(context.Background(), timeout)
+			defer cancel()
+			m, err := wpactrl.Attach(actx, path, wpactrl.WithQueueLen(1024), wpactrl.WithPingInterval(5*time.Second))
+			attach <- groupAttach{iface: iface, mon: m, err: err}
+		}()
+	}
+	if l.d.o.Net != nil && cfg.DHCP.Enabled {
+		leaseC := l.leaseC
+		stop, err := l.d.o.Net.Up(ctx, iface, cfg, func(mac wpaevent.MAC, ip string) {
+			select {
+			case leaseC <- leaseNote{mac, ip}:
+			default:
+			}
+		})
+		if err != nil {
+			l.d.log.Warn("cannot start IP service on the group", "group", iface, "err", err)
+		} else {
+			l.netStop = stop
+		}
+	}
+}
+
+func (l *loop) groupAttached(ga groupAttach) {
+	if ga.err != nil {
+		l.d.log.Warn("cannot attach to group interface", "group", ga.iface, "err", ga.err)
+		return
+	}
+	if ga.iface != l.gname {
+		ga.mon.Close()
+		return
+	}
+	l.gmon = ga.mon
+	l.gevents = ga.mon.Events()
+	l.d.log.Debug("attached to group interface", "group", ga.iface)
+}
+
+func (l *loop) closeGroup() {
+	if l.gmon != nil {
+		l.gmon.Close()
+		l.gmon, l.gevents = nil, nil
+	}
+	if l.gconn != nil {
+		l.gconn.Close()
+		l.gconn = nil
+	}
+	if l.netStop != nil {
+		l.netStop()
+		l.netStop = nil
+	}
+	l.gname = ""
+	clear(l.leases)
+}
+
+func (l *loop) askPIN(ctx context.Context, a p2p.AskPIN) {
+	cfg := l.d.config()
+	l.d.log.Warn("a phone displays a PIN: enter it with the console command `pin <peer> <PIN>` or `hostp2pd pin <peer> <PIN>`",
+		"peer", a.Peer, "dev_name", a.Name, "timeout_secs", cfg.PINTimeoutSecs)
+	if cfg.PINProgram == "" {
+		return
+	}
+	prog, timeout, pinC := cfg.PINProgram, config.Seconds(max(cfg.PINTimeoutSecs, 1)), l.pinC
+	go func() {
+		pin, err := hooks.Output(ctx, timeout, prog, []string{a.Peer.String(), a.Name},
+			[]string{"HOSTP2PD_PEER=" + a.Peer.String(), "HOSTP2PD_PEER_NAME=" + a.Name})
+		if err != nil {
+			l.d.log.Warn("pin_program failed", "err", err)
+			return
+		}
+		select {
+		case pinC <- pinNote{peer: a.Peer, pin: pin}:
+		case <-ctx.Done():
+		}
+	}()
+}
+
+func (l *loop) showPIN(ctx context.Context, a p2p.ShowPIN) {
+	cfg := l.d.config()
+	if cfg.DisplayProgram == "" {
+		l.d.log.Warn("generated a PIN but no display_program is set; the phone cannot know it", "peer", a.Peer)
+		return
+	}
+	l.d.log.Info("showing generated PIN", "peer", a.Peer, "dev_name", a.Name)
+	l.hooks.Queue(ctx, cfg.DisplayProgram, []string{a.PIN, a.Peer.String(), a.Name},
+		[]string{"HOSTP2PD_PIN=" + a.PIN, "HOSTP2PD_PEER=" + a.Peer.String(), "HOSTP2PD_PEER_NAME=" + a.Name}, false)
+}
+
+// publish stores a fresh immutable snapshot.
+func (d *Daemon) publish(l *loop, supplicant string) {
+	cfg := d.config()
+	st := &status.Status{Version: d.o.Version, Interface: l.dev, Supplicant: supplicant, Paused: d.paused.Load(), Started: d.started}
+	if st.Interface == "" {
+		st.Interface = cfg.Interface
+	}
+	l.sess.Snapshot(st, func(mac wpaevent.MAC) string { return l.leases[mac] })
+	if st.Group != nil && cfg.DHCP.Enabled && d.o.Net != nil {
+		st.Group.Address, _, _ = strings.Cut(cfg.DHCP.Subnet, "/")
+	}
+	d.snap.Store(st)
+}
+
+// checkOwner refuses a control socket owned by another non-root user.
+func checkOwner(path string) error {
+	uid, ok := ownerUID(path)
+	if !ok {
+		return nil
+	}
+	if me := os.Geteuid(); uid != 0 && uid != uint32(me) {
+		return fmt.Errorf("control socket %s is owned by uid %d, not root or us: refusing to use it", path, uid)
+	}
+	return nil
+}
+
+// do runs f on the loop goroutine and waits for it.
+func (d *Daemon) do(ctx context.Context, f func(*loop) error) error {
+	errc := make(chan error, 1)
+	select {
+	case d.reqs <- func(l *loop) { errc <- f(l) }:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

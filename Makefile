@@ -1,0 +1,45 @@
+SHELL := /bin/bash
+# hostp2pd — see README.md. `make demo` and `make test` are the two commands
+# a newcomer runs.
+GO      ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+BIN     := bin/hostp2pd
+
+.PHONY: build test unit lab lint demo bench fuzz soak cross clean
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/hostp2pd
+
+# The whole suite: unit + contract tests (real wpa_supplicant) + the lab
+# scenarios (real wpa_supplicant on mac80211_hwsim under qemu).
+test: unit lab
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+lab:
+	HOSTP2PD_LAB=1 $(GO) test -count=1 -timeout 40m -v -run 'TestLab' ./lab/ 2>&1 | tee lab/.build/lab-test.log | grep -E '^(=== RUN|--- |PASS|FAIL|ok|SCENARIO|\s+lab_)' ; exit $${PIPESTATUS[0]}
+
+lint:
+	gofmt -l . | tee /dev/stderr | (! read)
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+
+demo:
+	bash lab/demo.sh
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./wpaevent/ ./wpactrl/... ./internal/p2p/
+	bash lab/bench.sh
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 10m ./wpaevent/
+	$(GO) test -run '^$$' -fuzz FuzzReplies -fuzztime 10m ./wpaevent/
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 10m ./internal/config/
+
+cross:
+	for a in amd64 arm64 arm; do CGO_ENABLED=0 GOOS=linux GOARCH=$$a $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/hostp2pd-linux-$$a ./cmd/hostp2pd || exit 1; done
+
+clean:
+	rm -rf bin lab/.build

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package daemon
+
+func ownerUID(string) (uint32, bool) { return 0, false }

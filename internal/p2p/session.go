@@ -1,0 +1,1235 @@
+// Package p2p is the group-owner session: a pure state machine that takes
+// wpa_supplicant events, command replies, timers and operator requests, and
+// returns the actions (commands, timers, hooks) the daemon loop executes.
+// It does no I/O and is driven by exactly one goroutine.
+package p2p
+
+import (
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hostp2pd/hostp2pd/internal/config"
+	"github.com/hostp2pd/hostp2pd/wpaevent"
+)
+
+// state is the session's top-level state.
+//
+//	offline --Start--> starting --activation done--> idle <----------+
+//	                                                  |  ^            |
+//	                         request / always-on mode |  | failure    | GROUP-REMOVED
+//	                                                  v  |            |
+//	                                               forming --GROUP-STARTED--> group --remove--> removing
+//
+// Lost (supplicant gone) returns to offline from any state; Stop ends in stopped.
+type state uint8
+
+const (
+	stateOffline state = iota
+	stateStarting
+	stateIdle
+	stateForming
+	stateGroup
+	stateRemoving
+	stateStopped
+)
+
+func (s state) String() string {
+	return [...]string{"offline", "starting", "idle", "forming", "group", "removing", "stopped"}[s]
+}
+
+// Timer names.
+const (
+	timerFind       = "find"
+	timerGroupRetry = "group-retry"
+	timerGroupStart = "group-start"
+	timerNeg        = "negotiation"
+	timerEmpty      = "group-empty"
+	timerEnrol      = "enrol"
+	timerPINWait    = "pin-wait"
+)
+
+// Timing constants that are not configuration.
+const (
+	groupStartTimeout = 30 * time.Second
+	findRestartDelay  = 2 * time.Second
+	dupWindow         = 10 * time.Second
+	pbcWalkTime       = 120 * time.Second
+	pinArmTimeout     = 60 * time.Second
+	maxBackoff        = 60 * time.Second
+	maxPeers          = 256
+)
+
+type group struct {
+	iface      string
+	ssid       string
+	freq       int
+	persistent bool
+	netID      int
+	passphrase string
+	since      time.Time
+	hadClient  bool
+}
+
+type client struct {
+	dev, iface wpaevent.MAC
+	name       string
+	method     string
+	joined     time.Time
+}
+
+type peer struct {
+	dev         wpaevent.MAC
+	name        string
+	devType     string
+	first, last time.Time
+}
+
+// enrol is one phone's enrolment, from its request until WPS completes.
+type enrol struct {
+	peer   wpaevent.MAC
+	name   string
+	method string // pbc, keypad (phone types our PIN), display (phone shows its PIN), random
+	pin    string
+	viaNeg bool // the phone asked for GO negotiation: it must be invited
+	state  string
+	since  time.Time
+}
+
+// policy is what enrolment the session accepts.
+type policy struct{ pbc, keypad, display, random bool }
+
+// Session is the group-owner state machine. Create it with New; all methods
+// must be called from one goroutine.
+type Session struct {
+	cfg  *config.Config
+	log  *slog.Logger
+	rand func() uint32
+
+	st       state
+	pol      policy
+	polKnown bool
+	netID    int   // persistent GO network in use, -1 if none
+	cands    []int // persistent network candidates still to check
+	adopted  bool  // the running group predates us
+
+	grp         *group
+	clients     map[wpaevent.MAC]*client // by interface address
+	peers       map[wpaevent.MAC]*peer   // address register, by device address
+	queue       []*enrol
+	armed       *enrol
+	negotiating map[wpaevent.MAC]time.Time
+	negMethod   map[wpaevent.MAC]string
+	invited     map[wpaevent.MAC]time.Time
+	seen        map[wpaevent.MAC]time.Time // WPS-ENROLLEE-SEEN rate limit
+	enrolled    map[wpaevent.MAC]string    // method of a completed WPS run, by device address, until AP-STA-CONNECTED
+	finding     bool
+	groupFails  int
+	wantGroup   bool
+	stopping    bool
+
+	counters map[string]uint64
+}
+
+// New returns a session for cfg. rnd supplies random numbers for generated
+// PINs (nil = a fixed sequence; the daemon passes a crypto source).
+func New(cfg *config.Config, log *slog.Logger, rnd func() uint32) *Session {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if rnd == nil {
+		var n uint32 = 12345
+		rnd = func() uint32 { n = n*1103515245 + 12345; return n }
+	}
+	s := &Session{cfg: cfg, log: log, rand: rnd, netID: -1, counters: map[string]uint64{}}
+	s.reset()
+	return s
+}
+
+func (s *Session) reset() {
+	s.grp = nil
+	s.clients = map[wpaevent.MAC]*client{}
+	if s.peers == nil {
+		s.peers = map[wpaevent.MAC]*peer{}
+	}
+	s.queue = nil
+	s.armed = nil
+	s.negotiating = map[wpaevent.MAC]time.Time{}
+	s.negMethod = map[wpaevent.MAC]string{}
+	s.invited = map[wpaevent.MAC]time.Time{}
+	s.seen = map[wpaevent.MAC]time.Time{}
+	s.enrolled = map[wpaevent.MAC]string{}
+	s.finding = false
+	s.wantGroup = false
+	s.adopted = false
+	s.cands = nil
+}
+
+// State returns the current state name.
+func (s *Session) State() string { return s.st.String() }
+
+// HasGroup reports whether a group is up and its interface name.
+func (s *Session) HasGroup() (string, bool) {
+	if s.grp == nil {
+		return "", false
+	}
+	return s.grp.iface, true
+}
+
+func (s *Session) count(k string) { s.counters[k]++ }
+
+func (s *Session) cmd(iface, text string, tag Tag, arg string) Cmd {
+	w, _, _ := strings.Cut(text, " ")
+	s.count("cmd:" + strings.ToUpper(w))
+	return Cmd{Iface: iface, Text: text, Tag: tag, Arg: arg}
+}
+
+func (s *Session) hook(wait bool, args ...string) []Action {
+	if s.cfg.RunProgram == "" {
+		return nil
+	}
+	return []Action{RunHook{Args: args, Wait: wait}}
+}
+
+// ---------------------------------------------------------------------------
+// Activation
+
+// Start is called when the control sockets are connected and the monitor is
+// attached: it runs hostp2pd's activation sequence.
+func (s *Session) Start(now time.Time) []Action {
+	s.reset()
+	s.st = stateStarting
+	s.stopping = false
+	var a []Action
+	keys := make([]string, 0, len(s.cfg.ConfigParms))
+	for k := range s.cfg.ConfigParms {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		a = append(a, s.cmd("", "SET "+k+" "+s.cfg.ConfigParms[k], TagNone, ""))
+	}
+	if len(keys) > 0 && s.cfg.SaveConfigEnabled {
+		a = append(a, s.cmd("", "SAVE_CONFIG", TagNone, ""))
+	}
+	s.polKnown = false
+	switch s.cfg.WPSMethod {
+	case config.WPSAuto:
+		a = append(a, s.cmd("", "GET config_methods", TagConfigMethods, ""))
+	default:
+		s.setPolicy("")
+	}
+	if s.cfg.SSIDPostfix != "" {
+		a = append(a, s.cmd("", "P2P_SET ssid_postfix "+s.cfg.SSIDPostfix, TagNone, ""))
+	}
+	if s.cfg.PerStaPSK {
+		a = append(a, s.cmd("", "P2P_SET per_sta_psk 1", TagNone, ""))
+	}
+	a = append(a, s.cmd("", "INTERFACES", TagInterfaces, ""))
+	return a
+}
+
+// setPolicy derives the accepted enrolment methods from the configuration
+// and, in auto mode, wpa_supplicant's config_methods (never rewritten).
+func (s *Session) setPolicy(configMethods string) {
+	s.polKnown = true
+	switch s.cfg.WPSMethod {
+	case config.WPSPBC:
+		s.pol = policy{pbc: true}
+	case config.WPSKeypad:
+		s.pol = policy{keypad: true}
+	case config.WPSDisplay:
+		s.pol = policy{display: true, random: s.cfg.DisplayProgram != ""}
+	case config.WPSRandom:
+		s.pol = policy{random: true}
+	default:
+		cm := strings.ToLower(configMethods)
+		s.pol = policy{
+			pbc:    strings.Contains(cm, "push_button") || strings.Contains(cm, "pbc"),
+			keypad: strings.Contains(cm, "keypad") || strings.Contains(cm, "display"),
+		}
+		if !s.pol.pbc && !s.pol.keypad {
+			s.pol.keypad = true
+		}
+	}
+	s.log.Info("enrolment policy", "pbc", s.pol.pbc, "keypad", s.pol.keypad, "display", s.pol.display, "random", s.pol.random)
+}
+
+func (s *Session) persistentMode() bool {
+	switch s.cfg.Mode {
+	case config.ModePersistent, config.ModePersistentOnDemand, config.ModeNegotiatedPersistent:
+		return true
+	}
+	return false
+}
+
+func (s *Session) alwaysOn() bool {
+	return s.cfg.Mode == config.ModePersistent || s.cfg.Mode == config.ModeAutonomous
+}
+
+func (s *Session) negotiated() bool {
+	return s.cfg.Mode == config.ModeNegotiatedOnDemand || s.cfg.Mode == config.ModeNegotiatedPersistent
+}
+
+// activate continues after an existing group was (not) adopted.
+func (s *Session) activate(now time.Time) []Action {
+	if s.persistentMode() {
+		return []Action{s.cmd("", "LIST_NETWORKS", TagListNetworks, "")}
+	}
+	return s.networksKnown(now)
+}
+
+// networksKnown finishes activation once the persistent network is known.
+func (s *Session) networksKnown(now time.Time) []Action {
+	var a []Action
+	if s.grp == nil && s.alwaysOn() {
+		a = append(a, s.groupAdd(now)...)
+	} else if s.grp == nil {
+		s.st = stateIdle
+	}
+	a = append(a, s.find(now)...)
+	a = append(a, Ready{})
+	return a
+}
+
+func (s *Session) groupAdd(now time.Time) []Action {
+	var a []Action
+	a = append(a, s.hook(true, "stop")...)
+	args := []string{"P2P_GROUP_ADD"}
+	if s.persistentMode() {
+		if s.netID >= 0 {
+			args = append(args, "persistent="+strconv.Itoa(s.netID))
+		} else {
+			args = append(args, "persistent")
+		}
+	}
+	if s.cfg.GroupFreq > 0 {
+		args = append(args, "freq="+strconv.Itoa(s.cfg.GroupFreq))
+	}
+	if s.cfg.P2PGroupAddOpts != "" {
+		args = append(args, s.cfg.P2PGroupAddOpts)
+	}
+	s.st = stateForming
+	a = append(a, s.cmd("", strings.Join(args, " "), TagGroupAdd, ""),
+		ArmTimer{Name: timerGroupStart, After: groupStartTimeout})
+	return a
+}
+
+func (s *Session) groupFailed(now time.Time, why string) []Action {
+	s.groupFails++
+	s.count("group_failures")
+	d := backoff(s.groupFails)
+	if s.grp == nil {
+		s.st = stateIdle
+	}
+	if s.alwaysOn() || s.wantGroup {
+		s.log.Warn("group creation failed; retrying", "reason", why, "attempt", s.groupFails, "retry_in", d.String(),
+			"hint", "the driver may refuse a second AP/GO interface (EBUSY): check `iw dev` for another AP, and the interface combinations of the radio")
+		return []Action{StopTimer{Name: timerGroupStart}, ArmTimer{Name: timerGroupRetry, After: d}}
+	}
+	s.log.Warn("group creation failed", "reason", why)
+	return []Action{StopTimer{Name: timerGroupStart}}
+}
+
+func backoff(n int) time.Duration {
+	d := time.Second << min(n-1, 6)
+	return min(d, maxBackoff)
+}
+
+// find keeps the device discoverable.
+func (s *Session) find(now time.Time) []Action {
+	interval := config.Seconds(s.cfg.FindInterval)
+	if interval <= 0 {
+		interval = 10 * time.Second
+	}
+	a := []Action{ArmTimer{Name: timerFind, After: interval}}
+	if s.finding || s.stopping || s.st == stateForming || s.st == stateRemoving || s.armed != nil || len(s.negotiating) > 0 {
+		return a
+	}
+	if s.st != stateIdle && s.st != stateGroup {
+		return a
+	}
+	s.finding = true
+	return append(a, s.cmd("", "P2P_FIND", TagFind, ""))
+}
+
+// ---------------------------------------------------------------------------
+// Replies
+
+// HandleReply routes the reply of a tagged command back into the session.
+// err is the wpactrl error (FAIL, timeout…) or nil.
+func (s *Session) HandleReply(c Cmd, reply string, err error, now time.Time) []Action {
+	if err != nil {
+		s.count("cmd_errors")
+		s.log.Warn("command failed", "cmd", c.Text, "iface", c.Iface, "err", err)
+	}
+	switch c.Tag {
+	case TagConfigMethods:
+		if err != nil {
+			reply = ""
+		}
+		s.setPolicy(reply)
+	case TagInterfaces:
+		if err == nil {
+			for _, ifc := range wpaevent.ParseInterfaces(reply) {
+				if strings.HasPrefix(ifc, "p2p-") && !strings.HasPrefix(ifc, "p2p-dev-") {
+					return []Action{s.cmd(ifc, "STATUS", TagAdoptStatus, ifc)}
+				}
+			}
+		}
+		return s.activate(now)
+	case TagAdoptStatus:
+		if err == nil {
+			st := wpaevent.ParseStatus(reply)
+			if strings.HasPrefix(st.Mode, "P2P GO") {
+				s.grp = &group{iface: c.Arg, ssid: st.SSID, freq: st.Freq, netID: -1, since: now}
+				s.adopted = true
+				s.st = stateGroup
+				s.log.Info("adopted running group", "group", c.Arg, "ssid", st.SSID, "freq", st.Freq)
+				a := []Action{GroupUp{Iface: c.Arg}}
+				return append(a, s.activate(now)...)
+			}
+		}
+		return s.activate(now)
+	case TagListNetworks:
+		s.cands = nil
+		if err == nil {
+			nets, perr := wpaevent.ParseListNetworks(reply)
+			if perr != nil {
+				s.log.Warn("cannot parse LIST_NETWORKS", "err", perr)
+			}
+			if id := s.cfg.PersistentNetworkID; id != nil {
+				for _, n := range nets {
+					if n.ID == *id {
+						s.cands = []int{n.ID}
+					}
+				}
+				if s.cands == nil {
+					s.log.Warn("persistent_network_id not found in wpa_supplicant's networks; searching", "id", *id)
+				}
+			}
+			if s.cands == nil {
+				for _, n := range nets {
+					if n.Persistent && strings.HasPrefix(n.SSID, "DIRECT-") {
+						s.cands = append(s.cands, n.ID)
+					}
+				}
+			}
+		}
+		return s.nextCandidate(now)
+	case TagNetworkMode:
+		if err == nil && strings.TrimSpace(reply) == "3" {
+			s.netID, _ = strconv.Atoi(c.Arg)
+			s.log.Info("reusing persistent group", "network_id", s.netID)
+			if s.grp != nil {
+				s.grp.netID = s.netID
+				s.grp.persistent = true
+			}
+			return s.networksKnown(now)
+		}
+		return s.nextCandidate(now)
+	case TagAddNetwork:
+		id, perr := strconv.Atoi(strings.TrimSpace(reply))
+		if err != nil || perr != nil {
+			s.log.Warn("cannot add the network_parms persistent group; wpa_supplicant will create one", "reply", reply)
+			return s.networksKnown(now)
+		}
+		var a []Action
+		for _, p := range s.cfg.NetworkParms {
+			a = append(a, s.cmd("", "SET_NETWORK "+strconv.Itoa(id)+" "+p, TagNone, ""))
+		}
+		a = append(a, s.cmd("", "SET_NETWORK "+strconv.Itoa(id)+" mode 3", TagNone, ""),
+			s.cmd("", "SET_NETWORK "+strconv.Itoa(id)+" disabled 2", TagNone, ""))
+		if s.cfg.SaveConfigEnabled {
+			a = append(a, s.cmd("", "SAVE_CONFIG", TagNone, ""))
+		}
+		s.netID = id
+		return append(a, s.networksKnown(now)...)
+	case TagGroupAdd:
+		if err != nil {
+			return s.groupFailed(now, "P2P_GROUP_ADD: "+err.Error())
+		}
+	case TagConnect:
+		if err != nil {
+			peerAddr, _ := wpaevent.ParseMAC(c.Arg)
+			delete(s.negotiating, peerAddr)
+			s.count("negotiation_failures")
+			if s.grp == nil {
+				s.st = stateIdle
+			}
+			return append([]Action{StopTimer{Name: timerNeg}}, s.find(now)...)
+		}
+	case TagGroupRemove:
+		if err != nil && s.st == stateRemoving {
+			// The group is already gone (or never was): go back to idle.
+			return s.groupGone(now, true)
+		}
+	case TagFind:
+		if err != nil {
+			s.finding = false
+		}
+	}
+	return nil
+}
+
+func (s *Session) nextCandidate(now time.Time) []Action {
+	if len(s.cands) > 0 {
+		id := s.cands[0]
+		s.cands = s.cands[1:]
+		return []Action{s.cmd("", "GET_NETWORK "+strconv.Itoa(id)+" mode", TagNetworkMode, strconv.Itoa(id))}
+	}
+	s.netID = -1
+	if len(s.cfg.NetworkParms) > 0 && s.cfg.Mode != config.ModeNegotiatedPersistent {
+		return []Action{s.cmd("", "ADD_NETWORK", TagAddNetwork, "")}
+	}
+	return s.networksKnown(now)
+}
+
+// ---------------------------------------------------------------------------
+// Events
+
+// HandleEvent processes one event received on socket src (the P2P device
+// interface or a group interface).
+func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Action {
+	s.count(ev.Kind.String())
+	if s.st == stateOffline || s.st == stateStopped {
+		return nil
+	}
+	switch ev.Kind {
+	case wpaevent.DeviceFound:
+		s.register(ev.PeerDev, ev.Name, ev.PriDevType, now)
+	case wpaevent.DeviceLost:
+		if p := s.peers[ev.PeerDev]; p != nil {
+			p.last = now
+		}
+	case wpaevent.ProvDiscPBCReq, wpaevent.ProvDiscShowPIN, wpaevent.ProvDiscEnterPIN:
+		dev := ev.PeerDev
+		if dev.IsZero() {
+			dev = ev.Addr
+		}
+		s.register(dev, ev.Name, ev.PriDevType, now)
+		method := map[wpaevent.Kind]string{
+			wpaevent.ProvDiscPBCReq:   "pbc",
+			wpaevent.ProvDiscShowPIN:  "keypad",
+			wpaevent.ProvDiscEnterPIN: "display",
+		}[ev.Kind]
+		return s.request(dev, method, false, now)
+	case wpaevent.GONegRequest:
+		var method string
+		switch ev.DevPasswdID {
+		case 4:
+			method = "pbc"
+		case 1, 0:
+			method = "keypad"
+		case 5:
+			method = "display"
+		default:
+			s.log.Warn("GO negotiation with an unsupported provisioning method refused", "peer", ev.Addr, "dev_passwd_id", ev.DevPasswdID)
+			return nil
+		}
+		return s.request(ev.Addr, method, true, now)
+	case wpaevent.GONegSuccess:
+		s.log.Info("GO negotiation succeeded", "peer", ev.PeerDev, "role", ev.Role, "freq", ev.Freq)
+	case wpaevent.GONegFailure, wpaevent.GroupFormationFailure:
+		s.count("negotiation_failures")
+		s.log.Warn("group formation failed", "event", ev.Kind.String(), "status", ev.Status, "reason", ev.Reason)
+		clear(s.negotiating)
+		if s.grp == nil && s.st == stateForming {
+			s.st = stateIdle
+			return append([]Action{StopTimer{Name: timerNeg}}, s.find(now)...)
+		}
+	case wpaevent.GroupStarted:
+		return s.groupStarted(ev, now)
+	case wpaevent.GroupRemoved:
+		if s.grp != nil && ev.Group == s.grp.iface {
+			return s.groupGone(now, s.st == stateRemoving || ev.Reason == "REQUESTED" && s.st == stateRemoving)
+		}
+	case wpaevent.ProvDiscFailure:
+		s.dropEnrol(ev.PeerDev, "provision discovery failed")
+	case wpaevent.InvitationAccepted:
+		s.log.Info("invitation accepted", "peer", ev.Addr, "persistent_id", ev.PersistentID)
+		if s.grp == nil && s.st == stateIdle {
+			s.st = stateForming
+			return []Action{ArmTimer{Name: timerGroupStart, After: groupStartTimeout}}
+		}
+	case wpaevent.InvitationReceived, wpaevent.InvitationResult:
+		s.log.Info("invitation", "event", ev.Kind.String(), "peer", ev.Addr, "status", ev.Status)
+	case wpaevent.FindStopped:
+		s.finding = false
+		if !s.stopping {
+			return []Action{ArmTimer{Name: timerFind, After: findRestartDelay}}
+		}
+	case wpaevent.WPSRegSuccess:
+		if s.armed != nil {
+			s.log.Info("WPS registration succeeded", "peer", s.armed.peer, "enrollee", ev.Addr)
+			if len(s.enrolled) > maxPeers {
+				clear(s.enrolled)
+			}
+			s.enrolled[s.armed.peer] = s.armed.method
+			return s.release(now)
+		}
+	case wpaevent.WPSFail:
+		s.count("wps_failures")
+		var who wpaevent.MAC
+		if s.armed != nil {
+			who = s.armed.peer
+		}
+		msg := "WPS failed"
+		switch ev.ConfigError {
+		case 18:
+			msg = "WPS failed: wrong PIN"
+		case 12:
+			msg = "WPS failed: push-button overlap (only one phone at a time can use PBC)"
+		}
+		s.log.Warn(msg, "peer", who, "msg", ev.Msg, "config_error", ev.ConfigError)
+		if s.armed != nil && (ev.ConfigError == 18 || s.armed.method != "pbc") {
+			return s.release(now)
+		}
+	case wpaevent.WPSTimeout:
+		if s.armed != nil && s.armed.method == "pbc" {
+			s.log.Warn("push-button window expired", "peer", s.armed.peer)
+			return s.release(now)
+		}
+	case wpaevent.WPSOverlapDetected:
+		s.log.Warn("WPS push-button overlap detected")
+	case wpaevent.WPSEnrolleeSeen:
+		return s.enrolleeSeen(ev, now)
+	case wpaevent.WPSPINNeeded:
+		if s.armed == nil && len(s.queue) == 0 && s.grp != nil && (s.pol.keypad || s.pol.random) && len(s.cfg.AllowMACs) == 0 {
+			return s.request(wpaevent.MAC{}, "keypad", false, now)
+		}
+	case wpaevent.APStaConnected:
+		return s.staConnected(ev, now)
+	case wpaevent.APStaDisconnected:
+		return s.staDisconnected(ev, now)
+	case wpaevent.APDisabled:
+		if s.grp != nil && src == s.grp.iface {
+			s.log.Warn("group access point disabled", "group", src)
+		}
+	}
+	return nil
+}
+
+func (s *Session) register(dev wpaevent.MAC, name, devType string, now time.Time) {
+	if dev.IsZero() {
+		return
+	}
+	p := s.peers[dev]
+	if p == nil {
+		if len(s.peers) >= maxPeers {
+			var oldest *peer
+			for _, q := range s.peers {
+				if oldest == nil || q.last.Before(oldest.last) {
+					oldest = q
+				}
+			}
+			delete(s.peers, oldest.dev)
+		}
+		p = &peer{dev: dev, first: now}
+		s.peers[dev] = p
+	}
+	if name != "" {
+		p.name = name
+	}
+	if devType != "" {
+		p.devType = devType
+	}
+	p.last = now
+}
+
+func (s *Session) nameOf(dev wpaevent.MAC) string {
+	if p := s.peers[dev]; p != nil {
+		return p.name
+	}
+	return ""
+}
+
+// admitted applies the MAC allow/deny lists.
+func (s *Session) admitted(dev wpaevent.MAC) bool {
+	a := dev.String()
+	for _, m := range s.cfg.DenyMACs {
+		if strings.EqualFold(m, a) {
+			return false
+		}
+	}
+	if len(s.cfg.AllowMACs) == 0 {
+		return true
+	}
+	for _, m := range s.cfg.AllowMACs {
+		if strings.EqualFold(m, a) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Session) whiteListed(name string) bool {
+	if len(s.cfg.WhiteList) == 0 {
+		return true
+	}
+	return slices.Contains(s.cfg.WhiteList, name)
+}
+
+// request handles a phone asking to connect, by provision discovery (join)
+// or GO negotiation.
+func (s *Session) request(dev wpaevent.MAC, method string, viaNeg bool, now time.Time) []Action {
+	name := s.nameOf(dev)
+	if !dev.IsZero() && !s.admitted(dev) {
+		s.count("refused_mac")
+		s.log.Warn("connection refused: device address not allowed", "peer", dev, "dev_name", name)
+		return nil
+	}
+	if !s.polKnown {
+		s.setPolicy("")
+	}
+	// Duplicates: GO-NEG-REQUEST repeats while the phone retries.
+	if t, ok := s.negotiating[dev]; ok && now.Sub(t) < dupWindow*3 {
+		return nil
+	}
+	if e := s.enrolFor(dev); e != nil && e.method == method {
+		if viaNeg && s.grp != nil {
+			return s.invite(e, now)
+		}
+		return nil
+	}
+	if s.armed != nil && s.armed.peer.IsZero() && s.armed.method == method {
+		s.armed.peer, s.armed.name = dev, name // adopt an enrolment armed from WPS-ENROLLEE-SEEN
+		return nil
+	}
+	e := &enrol{peer: dev, name: name, method: method, viaNeg: viaNeg, state: "queued", since: now}
+	switch method {
+	case "pbc":
+		if !s.pol.pbc {
+			s.count("refused_method")
+			s.log.Warn("push-button request refused: PBC is not an accepted enrolment method; the phone must use a PIN", "peer", dev, "dev_name", name)
+			return nil
+		}
+		if !s.whiteListed(name) {
+			s.count("refused_white_list")
+			s.log.Warn("push-button request from a name not in white_list: falling back to keypad (PIN required)", "peer", dev, "dev_name", name)
+			return nil
+		}
+	case "keypad":
+		switch {
+		case s.pol.random:
+			e.method = "random"
+			e.pin = s.randomPIN()
+		case s.pol.keypad:
+			e.pin = s.cfg.PIN
+		default:
+			s.count("refused_method")
+			s.log.Warn("PIN request refused: keypad is not an accepted enrolment method", "peer", dev, "dev_name", name)
+			return nil
+		}
+	case "display":
+		switch {
+		case s.pol.display:
+			e.state = "waiting-pin"
+		case s.pol.keypad:
+			// The phone shows a PIN but the display method is not configured:
+			// arm our fixed PIN, which works when the phone was set to it.
+			e.pin = s.cfg.PIN
+			s.log.Info("phone wants to show its PIN, but wps_method is not display: arming the configured PIN", "peer", dev)
+		default:
+			s.count("refused_method")
+			s.log.Warn("display-PIN request refused: set wps_method: display to accept it", "peer", dev, "dev_name", name)
+			return nil
+		}
+	}
+	s.count("requests_" + e.method)
+	s.log.Info("connection request", "peer", dev, "dev_name", name, "method", e.method, "negotiation", viaNeg, "state", s.st.String())
+
+	var a []Action
+	if e.method == "random" {
+		a = append(a, ShowPIN{Peer: dev, Name: name, PIN: e.pin})
+	}
+	if e.state == "waiting-pin" {
+		s.queue = append(s.queue, e)
+		return append(a, AskPIN{Peer: dev, Name: name},
+			ArmTimer{Name: timerPINWait, After: config.Seconds(max(s.cfg.PINTimeoutSecs, 1))})
+	}
+	return append(a, s.proceed(e, now)...)
+}
+
+// proceed moves a ready enrolment forward according to the session state.
+func (s *Session) proceed(e *enrol, now time.Time) []Action {
+	switch {
+	case s.grp != nil:
+		if !slices.Contains(s.queue, e) {
+			s.queue = append(s.queue, e)
+		}
+		return s.armNext(now)
+	case s.negotiated() && s.st == stateIdle:
+		s.queue = slices.DeleteFunc(s.queue, func(q *enrol) bool { return q == e })
+		return s.connect(e, now)
+	default:
+		if !slices.Contains(s.queue, e) {
+			s.queue = append(s.queue, e)
+		}
+		if s.st == stateIdle && !s.alwaysOn() {
+			s.wantGroup = true
+			return s.groupAdd(now)
+		}
+		return nil // forming: handled on GROUP-STARTED
+	}
+}
+
+// connect answers a phone with GO negotiation (negotiated modes).
+func (s *Session) connect(e *enrol, now time.Time) []Action {
+	args := []string{"P2P_CONNECT", e.peer.String()}
+	switch e.method {
+	case "pbc":
+		args = append(args, "pbc")
+	case "keypad", "random":
+		args = append(args, e.pin, "display")
+	case "display":
+		args = append(args, e.pin, "keypad")
+	}
+	if s.cfg.Mode == config.ModeNegotiatedPersistent {
+		if s.netID >= 0 {
+			args = append(args, "persistent="+strconv.Itoa(s.netID))
+		} else {
+			args = append(args, "persistent")
+		}
+	}
+	args = append(args, "go_intent=15")
+	if s.cfg.GroupFreq > 0 {
+		args = append(args, "freq="+strconv.Itoa(s.cfg.GroupFreq))
+	}
+	if s.cfg.P2PConnectOpts != "" {
+		args = append(args, s.cfg.P2PConnectOpts)
+	}
+	s.negotiating[e.peer] = now
+	s.negMethod[e.peer] = e.method
+	s.st = stateForming
+	s.finding = false
+	var a []Action
+	a = append(a, s.hook(true, "stop")...)
+	return append(a, s.cmd("", strings.Join(args, " "), TagConnect, e.peer.String()),
+		ArmTimer{Name: timerNeg, After: config.Seconds(max(s.cfg.MaxNegotiationTime, 10))})
+}
+
+func (s *Session) invite(e *enrol, now time.Time) []Action {
+	if s.grp == nil || e.peer.IsZero() {
+		return nil
+	}
+	if t, ok := s.invited[e.peer]; ok && now.Sub(t) < dupWindow {
+		return nil
+	}
+	s.invited[e.peer] = now
+	return []Action{s.cmd("", "P2P_INVITE group="+s.grp.iface+" peer="+e.peer.String(), TagInvite, e.peer.String())}
+}
+
+func (s *Session) enrolFor(dev wpaevent.MAC) *enrol {
+	if dev.IsZero() {
+		return nil
+	}
+	if s.armed != nil && s.armed.peer == dev {
+		return s.armed
+	}
+	for _, e := range s.queue {
+		if e.peer == dev {
+			return e
+		}
+	}
+	return nil
+}
+
+func (s *Session) dropEnrol(dev wpaevent.MAC, why string) {
+	n := len(s.queue)
+	s.queue = slices.DeleteFunc(s.queue, func(e *enrol) bool { return e.peer == dev })
+	if n != len(s.queue) {
+		s.log.Info("enrolment dropped", "peer", dev, "reason", why)
+	}
+}
+
+// armNext arms WPS for the next queued phone. The WPS registrar serves one
+// enrollee at a time (a wildcard PIN is locked while in use, and PBC treats
+// a second enrollee as an overlap), so phones are armed one after another.
+func (s *Session) armNext(now time.Time) []Action {
+	if s.grp == nil || s.armed != nil {
+		return nil
+	}
+	i := slices.IndexFunc(s.queue, func(e *enrol) bool { return e.state == "queued" })
+	if i < 0 {
+		return nil
+	}
+	e := s.queue[i]
+	s.queue = slices.Delete(s.queue, i, i+1)
+	e.state = "armed"
+	e.since = now
+	s.armed = e
+	var a []Action
+	timeout := pinArmTimeout
+	if e.method == "pbc" {
+		timeout = pbcWalkTime
+		if e.peer.IsZero() {
+			a = append(a, s.cmd(s.grp.iface, "WPS_PBC", TagWPS, ""))
+		} else {
+			a = append(a, s.cmd(s.grp.iface, "WPS_PBC p2p_dev_addr="+e.peer.String(), TagWPS, e.peer.String()))
+		}
+	} else {
+		a = append(a, s.cmd(s.grp.iface, "WPS_PIN any "+e.pin, TagWPS, e.peer.String()))
+	}
+	a = append(a, ArmTimer{Name: timerEnrol, After: timeout})
+	if e.viaNeg {
+		a = append(a, s.invite(e, now)...)
+	}
+	return a
+}
+
+func (s *Session) release(now time.Time) []Action {
+	s.armed = nil
+	a := []Action{StopTimer{Name: timerEnrol}}
+	return append(a, s.armNext(now)...)
+}
+
+func (s *Session) enrolleeSeen(ev wpaevent.Event, now time.Time) []Action {
+	if s.grp == nil || s.armed != nil || len(s.queue) > 0 || len(s.cfg.AllowMACs) > 0 {
+		return nil
+	}
+	if t, ok := s.seen[ev.Addr]; ok && now.Sub(t) < dupWindow {
+		return nil
+	}
+	s.seen[ev.Addr] = now
+	if len(s.seen) > maxPeers {
+		clear(s.seen)
+	}
+	switch {
+	case ev.DevPasswdID == 4 && s.pol.pbc && len(s.cfg.WhiteList) == 0:
+		return s.request(wpaevent.MAC{}, "pbc", false, now)
+	case ev.DevPasswdID == 0 && (s.pol.keypad || s.pol.random):
+		return s.request(wpaevent.MAC{}, "keypad", false, now)
+	}
+	return nil
+}
+
+func (s *Session) randomPIN() string {
+	// An 8-digit WPS PIN: 7 random digits and the WPS checksum digit.
+	v := s.rand() % 10000000
+	acc := uint32(0)
+	t := v
+	for t > 0 {
+		acc += 3 * (t % 10)
+		t /= 10
+		acc += t % 10
+		t /= 10
+	}
+	return fmt.Sprintf("%07d%d", v, (10-acc%10)%10)
+}
+
+func (s *Session) groupStarted(ev wpaevent.Event, now time.Time) []Action {
+	if ev.Role != "GO" {
+		s.log.Warn("joined a group as a client; hostp2pd only runs as group owner, removing it", "group", ev.Group)
+		return []Action{s.cmd("", "P2P_GROUP_REMOVE "+ev.Group, TagNone, "")}
+	}
+	if s.grp != nil && s.grp.iface != ev.Group {
+		s.log.Warn("a second group was started; keeping the first", "group", ev.Group, "running", s.grp.iface)
+		return nil
+	}
+	netID := -1
+	if ev.Persistent {
+		netID = s.netID
+	}
+	s.grp = &group{iface: ev.Group, ssid: ev.SSID, freq: ev.Freq, persistent: ev.Persistent, netID: netID,
+		passphrase: ev.Passphrase, since: now}
+	s.st = stateGroup
+	s.groupFails = 0
+	s.wantGroup = false
+	s.finding = false
+	s.log.Info("group started", "group", ev.Group, "ssid", ev.SSID, "freq", ev.Freq, "persistent", ev.Persistent)
+	a := []Action{StopTimer{Name: timerGroupStart}, StopTimer{Name: timerGroupRetry}, StopTimer{Name: timerNeg}, GroupUp{Iface: ev.Group}}
+	a = append(a, s.hook(false, "start_group", ev.Group)...)
+	if s.negotiated() {
+		a = append(a, ArmTimer{Name: timerEmpty, After: config.Seconds(max(s.cfg.MaxNegotiationTime, 10))})
+	}
+	a = append(a, s.armNext(now)...)
+	return append(a, s.find(now)...)
+}
+
+// groupGone handles the end of our group; requested says we asked for it.
+func (s *Session) groupGone(now time.Time, requested bool) []Action {
+	var a []Action
+	if s.grp == nil {
+		if s.st == stateRemoving {
+			s.st = stateIdle
+		}
+		return nil
+	}
+	iface := s.grp.iface
+	for _, c := range s.sortedClients() {
+		a = append(a, s.hook(false, "disconnect", c.dev.String(), c.name, iface)...)
+	}
+	s.clients = map[wpaevent.MAC]*client{}
+	s.grp = nil
+	s.armed = nil
+	s.queue = slices.DeleteFunc(s.queue, func(e *enrol) bool { return e.state != "waiting-pin" })
+	clear(s.negotiating)
+	s.adopted = false
+	a = append(a, GroupDown{Iface: iface}, StopTimer{Name: timerEnrol}, StopTimer{Name: timerEmpty})
+	a = append(a, s.hook(false, "stop_group", iface)...)
+	a = append(a, s.hook(false, "start")...)
+	s.st = stateIdle
+	if s.stopping {
+		s.st = stateStopped
+		return a
+	}
+	if !requested {
+		s.count("group_lost")
+		s.log.Warn("group removed by wpa_supplicant", "group", iface)
+		if s.alwaysOn() {
+			s.groupFails++
+			a = append(a, ArmTimer{Name: timerGroupRetry, After: backoff(s.groupFails)})
+		}
+	} else {
+		s.log.Info("group removed", "group", iface)
+	}
+	return append(a, s.find(now)...)
+}
+
+func (s *Session) removeGroup(now time.Time, why string) []Action {
+	if s.grp == nil || s.st == stateRemoving {
+		return nil
+	}
+	s.log.Info("removing group", "group", s.grp.iface, "reason", why)
+	s.st = stateRemoving
+	return []Action{StopTimer{Name: timerEmpty}, s.cmd("", "P2P_GROUP_REMOVE "+s.grp.iface, TagGroupRemove, s.grp.iface)}
+}
+
+func (s *Session) staConnected(ev wpaevent.Event, now time.Time) []Action {
+	if s.grp == nil || s.clients[ev.Addr] != nil {
+		return nil // duplicate copy from the other socket
+	}
+	dev := ev.PeerDev
+	if !dev.IsZero() && !s.admitted(dev) {
+		s.count("refused_mac")
+		s.log.Warn("station of a denied device removed", "peer", dev, "iface_addr", ev.Addr)
+		return []Action{
+			s.cmd(s.grp.iface, "DEAUTHENTICATE "+ev.Addr.String(), TagNone, ""),
+			s.cmd("", "P2P_REMOVE_CLIENT "+dev.String(), TagNone, ""),
+		}
+	}
+	method := "persistent"
+	var a []Action
+	if s.armed != nil && (s.armed.peer == dev || s.armed.peer.IsZero()) {
+		method = s.armed.method
+		a = append(a, s.release(now)...)
+	} else if m, ok := s.enrolled[dev]; ok {
+		method = m
+		delete(s.enrolled, dev)
+	} else if m, ok := s.enrolled[wpaevent.MAC{}]; ok {
+		method = m
+		delete(s.enrolled, wpaevent.MAC{})
+	} else if m, ok := s.negMethod[dev]; ok {
+		method = m + "-negotiated"
+		delete(s.negMethod, dev)
+	}
+	delete(s.negotiating, dev)
+	c := &client{dev: dev, iface: ev.Addr, name: s.nameOf(dev), method: method, joined: now}
+	s.clients[ev.Addr] = c
+	s.grp.hadClient = true
+	s.count("clients_connected")
+	s.log.Info("client connected", "peer", dev, "iface_addr", ev.Addr, "dev_name", c.name, "method", method, "clients", len(s.clients))
+	a = append(a, StopTimer{Name: timerEmpty})
+	a = append(a, s.hook(false, "connect", dev.String(), c.name, s.grp.iface)...)
+	return append(a, s.armNext(now)...)
+}
+
+func (s *Session) staDisconnected(ev wpaevent.Event, now time.Time) []Action {
+	c := s.clients[ev.Addr]
+	if s.grp == nil || c == nil {
+		return nil
+	}
+	delete(s.clients, ev.Addr)
+	s.count("clients_disconnected")
+	s.log.Info("client disconnected", "peer", c.dev, "iface_addr", c.iface, "dev_name", c.name, "clients", len(s.clients))
+	a := s.hook(false, "disconnect", c.dev.String(), c.name, s.grp.iface)
+	if len(s.clients) == 0 && s.negotiated() && s.armed == nil {
+		a = append(a, s.removeGroup(now, "last client left")...)
+	}
+	return a
+}
+
+// ---------------------------------------------------------------------------
+// Timers, operator requests, lifecycle
+
+// HandleTimer processes a fired timer.
+func (s *Session) HandleTimer(name string, now time.Time) []Action {
+	if s.st == stateOffline || s.st == stateStopped {
+		return nil
+	}
+	switch name {
+	case timerFind:
+		return s.find(now)
+	case timerGroupRetry:
+		if s.grp == nil && s.st != stateForming && s.st != stateRemoving && (s.alwaysOn() || s.wantGroup) {
+			return s.groupAdd(now)
+		}
+	case timerGroupStart:
+		if s.grp == nil && s.st == stateForming {
+			return s.groupFailed(now, "no P2P-GROUP-STARTED within "+groupStartTimeout.String())
+		}
+	case timerNeg:
+		if len(s.negotiating) > 0 && s.grp == nil {
+			s.log.Warn("GO negotiation timed out")
+			s.count("negotiation_failures")
+			clear(s.negotiating)
+			s.st = stateIdle
+			return append([]Action{s.cmd("", "P2P_CANCEL", TagNone, "")}, s.find(now)...)
+		}
+	case timerEmpty:
+		if s.grp != nil && len(s.clients) == 0 && s.negotiated() {
+			return s.removeGroup(now, "no client joined")
+		}
+	case timerEnrol:
+		if s.armed != nil {
+			e := s.armed
+			s.log.Warn("enrolment timed out", "peer", e.peer, "method", e.method)
+			s.count("enrol_timeouts")
+			a := []Action{s.cmd(s.grp.iface, "WPS_CANCEL", TagNone, "")}
+			return append(a, s.release(now)...)
+		}
+	case timerPINWait:
+		var a []Action
+		var keep []*enrol
+		for _, e := range s.queue {
+			if e.state == "waiting-pin" && now.Sub(e.since) >= config.Seconds(max(s.cfg.PINTimeoutSecs, 1))-time.Millisecond {
+				s.log.Warn("no PIN entered for the phone in time; enrolment abandoned", "peer", e.peer, "dev_name", e.name)
+				s.count("pin_timeouts")
+				continue
+			}
+			keep = append(keep, e)
+		}
+		s.queue = keep
+		return a
+	}
+	return nil
+}
+
+// EnterPIN supplies the PIN a phone displays. A zero peer selects the only
+// enrolment waiting for a PIN.
+func (s *Session) EnterPIN(dev wpaevent.MAC, pin string, now time.Time) ([]Action, error) {
+	if !validPIN(pin) {
+		return nil, fmt.Errorf("invalid PIN %q: 4 or 8 digits expected", pin)
+	}
+	var e *enrol
+	for _, q := range s.queue {
+		if q.state == "waiting-pin" && (dev.IsZero() || q.peer == dev) {
+			if e != nil && dev.IsZero() {
+				return nil, fmt.Errorf("several phones wait for a PIN; name the peer")
+			}
+			e = q
+		}
+	}
+	if e == nil {
+		return nil, fmt.Errorf("no phone is waiting for a PIN")
+	}
+	e.pin = pin
+	e.state = "queued"
+	s.log.Info("PIN entered for phone", "peer", e.peer, "dev_name", e.name)
+	return s.proceed(e, now), nil
+}
+
+func validPIN(p string) bool {
+	if len(p) != 4 && len(p) != 8 {
+		return false
+	}
+	for _, c := range p {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Disconnect removes a client (device or interface address) from the group
+// and from the persistent group's client list, so it must enrol again.
+func (s *Session) Disconnect(addr wpaevent.MAC, now time.Time) ([]Action, error) {
+	if s.grp == nil {
+		return nil, fmt.Errorf("no group is running")
+	}
+	for _, c := range s.clients {
+		if c.dev == addr || c.iface == addr {
+			s.log.Info("disconnecting client", "peer", c.dev, "iface_addr", c.iface)
+			a := []Action{s.cmd(s.grp.iface, "DEAUTHENTICATE "+c.iface.String(), TagNone, "")}
+			if !c.dev.IsZero() {
+				a = append(a, s.cmd("", "P2P_REMOVE_CLIENT "+c.dev.String(), TagNone, ""))
+			}
+			return a, nil
+		}
+	}
+	return nil, fmt.Errorf("no client %s", addr)
+}
+
+// Lost is called when wpa_supplicant went away: every group is gone.
+func (s *Session) Lost(now time.Time) []Action {
+	var a []Action
+	if s.grp != nil {
+		iface := s.grp.iface
+		for _, c := range s.sortedClients() {
+			a = append(a, s.hook(false, "disconnect", c.dev.String(), c.name, iface)...)
+		}
+		a = append(a, GroupDown{Iface: iface})
+		a = append(a, s.hook(false, "stop_group", iface)...)
+	}
+	if s.st != stateOffline && s.st != stateStopped {
+		a = append(a, s.hook(false, "terminated")...)
+	}
+	s.reset()
+	s.st = stateOffline
+	for _, t := range []string{timerFind, timerGroupRetry, timerGroupStart, timerNeg, timerEmpty, timerEnrol, timerPINWait} {
+		a = append(a, StopTimer{Name: t})
+	}
+	return a
+}
+
+// Stop ends the session: the group is removed and run_program "start" runs.
+func (s *Session) Stop(now time.Time) []Action {
+	if s.st == stateStopped {
+		return nil
+	}
+	s.stopping = true
+	var a []Action
+	if s.st != stateOffline {
+		a = append(a, s.cmd("", "P2P_STOP_FIND", TagNone, ""))
+	}
+	if s.grp != nil && s.st != stateOffline {
+		iface := s.grp.iface
+		a = append(a, s.cmd("", "P2P_GROUP_REMOVE "+iface, TagNone, ""))
+		a = append(a, s.groupGone(now, true)...)
+	} else if len(s.negotiating) > 0 {
+		a = append(a, s.cmd("", "P2P_CANCEL", TagNone, ""))
+	}
+	s.st = stateStopped
+	return a
+}
+
+// Reload applies a new configuration. When the group mode is unchanged the
+// group and its clients stay; otherwise the group is removed and the new
+// mode activated.
+func (s *Session) Reload(cfg *config.Config, now time.Time) []Action {
+	old := s.cfg
+	s.cfg = cfg
+	var a []Action
+	if old.WPSMethod != cfg.WPSMethod || cfg.WPSMethod == config.WPSAuto {
+		if cfg.WPSMethod == config.WPSAuto && s.st != stateOffline {
+			a = append(a, s.cmd("", "GET config_methods", TagConfigMethods, ""))
+		} else {
+			s.setPolicy("")
+		}
+	}
+	if old.Mode == cfg.Mode || s.st == stateOffline {
+		s.log.Info("configuration reloaded", "mode", cfg.Mode.String())
+		return a
+	}
+	s.log.Info("configuration reloaded with a new mode; restarting the session", "old", old.Mode.String(), "mode", cfg.Mode.String())
+	if s.grp != nil {
+		a = append(a, s.cmd("", "P2P_GROUP_REMOVE "+s.grp.iface, TagNone, ""))
+		s.st = stateRemoving
+		a = append(a, s.groupGone(now, true)...)
+	}
+	return append(a, s.Start(now)...)
+}

@@ -1,0 +1,95 @@
+package p2p
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/hostp2pd/hostp2pd/internal/status"
+	"github.com/hostp2pd/hostp2pd/wpaevent"
+)
+
+func (s *Session) sortedClients() []*client {
+	cs := slices.Collect(maps.Values(s.clients))
+	slices.SortFunc(cs, func(a, b *client) int {
+		if c := a.joined.Compare(b.joined); c != 0 {
+			return c
+		}
+		return strings.Compare(a.iface.String(), b.iface.String())
+	})
+	return cs
+}
+
+// Snapshot fills the session part of a status snapshot. ips maps client
+// interface addresses to leased IP addresses (may be nil).
+func (s *Session) Snapshot(st *status.Status, ips func(iface wpaevent.MAC) string) {
+	st.State = s.st.String()
+	st.Mode = s.cfg.Mode.String()
+	st.WPSMethod = s.policyString()
+	st.Group = nil
+	if g := s.grp; g != nil {
+		st.Group = &status.Group{Iface: g.iface, SSID: g.ssid, Freq: g.freq, Persistent: g.persistent,
+			NetworkID: g.netID, Passphrase: g.passphrase, Since: g.since}
+	}
+	st.Clients = st.Clients[:0]
+	for _, c := range s.sortedClients() {
+		cl := status.Client{DevAddr: c.dev.String(), IfaceAddr: c.iface.String(), Name: c.name, Method: c.method, Joined: c.joined}
+		if c.dev.IsZero() {
+			cl.DevAddr = ""
+		}
+		if ips != nil {
+			cl.IP = ips(c.iface)
+		}
+		st.Clients = append(st.Clients, cl)
+	}
+	st.Pending = nil
+	all := s.queue
+	if s.armed != nil {
+		all = append([]*enrol{s.armed}, s.queue...)
+	}
+	for _, e := range all {
+		p := status.Pending{DevAddr: e.peer.String(), Name: e.name, Method: e.method, State: e.state, Since: e.since}
+		if e.peer.IsZero() {
+			p.DevAddr = ""
+		}
+		st.Pending = append(st.Pending, p)
+	}
+	st.Peers = st.Peers[:0]
+	ps := slices.Collect(maps.Values(s.peers))
+	slices.SortFunc(ps, func(a, b *peer) int { return a.first.Compare(b.first) })
+	for _, p := range ps {
+		st.Peers = append(st.Peers, status.Peer{DevAddr: p.dev.String(), Name: p.name, DevType: p.devType, FirstSeen: p.first, LastSeen: p.last})
+	}
+	st.Counters = maps.Clone(s.counters)
+}
+
+func (s *Session) policyString() string {
+	var m []string
+	if s.pol.pbc {
+		m = append(m, "pbc")
+	}
+	if s.pol.keypad {
+		m = append(m, "keypad")
+	}
+	if s.pol.display {
+		m = append(m, "display")
+	}
+	if s.pol.random {
+		m = append(m, "random")
+	}
+	return strings.Join(m, "+")
+}
+
+// ResetStats clears the counters.
+func (s *Session) ResetStats() { clear(s.counters) }
+
+// ClientIface maps a device or interface address to a client's interface
+// address, for DHCP lookups.
+func (s *Session) ClientIface(addr wpaevent.MAC) (wpaevent.MAC, bool) {
+	for _, c := range s.clients {
+		if c.dev == addr || c.iface == addr {
+			return c.iface, true
+		}
+	}
+	return wpaevent.MAC{}, false
+}

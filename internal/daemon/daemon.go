@@ -50,7 +50,7 @@ type Options struct {
 // tears it down. Up returns when the service is running; the returned stop
 // function blocks until it has ended. leases reports (client MAC, IP).
 type GroupNet interface {
-	Up(ctx context.Context, iface string, cfg *config.Config, leases func(mac wpaevent.MAC, ip string)) (stop func(), err error)
+	Up(ctx context.Context, dev, group string, cfg *config.Config, leases func(mac wpaevent.MAC, ip string)) (stop func(), err error)
 }
 
 // Daemon is one managed P2P device.
@@ -458,7 +458,7 @@ func (l *loop) openGroup(ctx context.Context, iface string) {
 	}
 	if l.d.o.Net != nil && cfg.DHCP.Enabled {
 		leaseC := l.leaseC
-		stop, err := l.d.o.Net.Up(ctx, iface, cfg, func(mac wpaevent.MAC, ip string) {
+		stop, err := l.d.o.Net.Up(ctx, l.dev, iface, cfg, func(mac wpaevent.MAC, ip string) {
 			select {
 			case leaseC <- leaseNote{mac, ip}:
 			default:

@@ -14,6 +14,7 @@ import (
 	"github.com/hostp2pd/hostp2pd/internal/config"
 	"github.com/hostp2pd/hostp2pd/internal/daemon"
 	"github.com/hostp2pd/hostp2pd/internal/status"
+	"github.com/hostp2pd/hostp2pd/wpaevent"
 )
 
 // Config is the daemon configuration (hostp2pd.yaml).
@@ -43,11 +44,24 @@ func WithLoader(f func(path string) (*Config, error)) Option {
 // (control sockets answer, monitor attached, configured mode activated).
 func WithReady(f func()) Option { return func(o *daemon.Options) { o.OnReady = f } }
 
+// WithoutIPService leaves the group interface's address and DHCP to the
+// system (the dhcp.enabled key does the same from the configuration).
+func WithoutIPService() Option { return func(o *daemon.Options) { o.Net = noNet{} } }
+
+type noNet struct{}
+
+func (noNet) Up(context.Context, string, string, *config.Config, func(wpaevent.MAC, string)) (func(), error) {
+	return func() {}, nil
+}
+
 // New validates cfg and returns a daemon; it does no I/O.
 func New(cfg *Config, opts ...Option) (*Daemon, error) {
 	var o daemon.Options
 	for _, f := range opts {
 		f(&o)
+	}
+	if o.Net == nil {
+		o.Net = daemon.IPService{Log: o.Logger}
 	}
 	d, err := daemon.New(cfg, o)
 	if err != nil {

@@ -102,7 +102,7 @@ OUT=$(cd "$OUT" && pwd)
 		done
 	fi
 	sha256sum "$VMLINUZ" "$BUSYBOX" "${BINS[@]%%:*}" "${LIBS[@]}" \
-		"$HERE/lib/init" "$HERE/lib/lab.sh" "$HERE/build-initramfs.sh" | sed 's/^/sha256 /'
+		"$HERE/lib/init" "$HERE/lib/lab.sh" "$HERE/build-initramfs.sh" | sed "s|$HERE/|lab/|; s/^/sha256 /"
 	# the module subset: names and sizes are enough (the package version covers content)
 	(cd "$M" && find kernel/crypto kernel/lib/crypto kernel/arch/x86/crypto kernel/net/wireless \
 		kernel/net/mac80211 kernel/net/rfkill kernel/drivers/net/wireless kernel/drivers/virtio \

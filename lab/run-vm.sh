@@ -104,7 +104,7 @@ timeout --foreground -k 5 "$total" \
 	-kernel "$IMG/vmlinuz" -initrd "$RUN/initrd.gz" \
 	-append "console=ttyS0 quiet loglevel=3 panic=-1 lab.radios=$RADIOS lab.timeout=$TMO $APPEND" \
 	-display none -serial stdio -monitor none -nic none -no-reboot \
-	</dev/null 2>&1 | tr -d '\r' | tee "$RUN/serial.log"
+	</dev/null 2>&1 | sed -u 's/\r$//' | tee "$RUN/serial.log"
 set -e
 T1=$(date +%s.%N)
 rm -f "$RUN/initrd.gz"

@@ -1,9 +1,12 @@
-// Package config loads hostp2pd.yaml: the keys of the original Python
-// hostp2pd (same names, meanings and defaults, both historical spellings) plus
-// this daemon's own keys, documented in docs/config.md.
 package config
 
-import "time"
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+)
 
 // Mode is the group formation technique, derived from the three hostp2pd
 // booleans activate_persistent_group / activate_autonomous_group / dynamic_group.
@@ -49,7 +52,7 @@ type DHCP struct {
 	LeaseSecs int      `yaml:"lease_secs"` // default 3600
 	Router    bool     `yaml:"router"`     // advertise the GO as default router; default false
 	DNS       []string `yaml:"dns"`        // DNS servers to advertise; default none
-	LeaseFile string   `yaml:"lease_file"` // default /var/lib/hostp2pd/leases-<iface>.json
+	LeaseFile string   `yaml:"lease_file"` // "" = /var/lib/hostp2pd/leases-<iface>.json, "off" = none; see LeaseFilePath
 }
 
 // Config is the fully resolved configuration: defaults applied, both
@@ -59,7 +62,7 @@ type Config struct {
 	File string `yaml:"-"`
 
 	// --- hostp2pd keys ---
-	Interface               string            `yaml:"interface"` // "auto" = first p2p-dev-* interface
+	Interface               string            `yaml:"interface"` // "auto" (default) = -i flag, else first p2p-dev-* interface
 	RunProgram              string            `yaml:"run_program"`
 	PIN                     string            `yaml:"pin"` // alias: password; default "00000000"
 	PBCInUse                *bool             `yaml:"pbc_in_use"`
@@ -96,12 +99,13 @@ type Config struct {
 	GroupFreq       int      `yaml:"group_freq"`            // freq= for p2p_group_add / p2p_connect; 0 = let wpa_supplicant pick
 	PerStaPSK       bool     `yaml:"per_sta_psk"`           // p2p_set per_sta_psk 1
 	HookTimeoutSecs int      `yaml:"hook_timeout_secs"`     // run_program timeout; default 10
-	CtlSocket       string   `yaml:"ctl_socket"`            // default /run/hostp2pd-<iface>.sock ("" = default, "off" = none)
+	CtlSocket       string   `yaml:"ctl_socket"`            // "" = /run/hostp2pd-<iface>.sock, "off" = none; see CtlSocketPath
 	CtlGroup        string   `yaml:"ctl_group"`             // group allowed on the ctl socket; default root only
 	MetricsListen   string   `yaml:"metrics_listen"`        // optional TCP addr for /metrics
-	LogFile         string   `yaml:"log_file"`              // default /var/log/hostp2pd.log
+	LogFile         string   `yaml:"log_file"`              // default /var/log/hostp2pd.log; "" = no log file
 	LogMaxSizeMB    int      `yaml:"log_max_size_mb"`       // default 1
 	LogBackups      int      `yaml:"log_backups"`           // default 3
+	LogFileLevel    string   `yaml:"log_file_level"`        // level of the log file; "" = same as the console
 	DHCP            DHCP     `yaml:"dhcp"`
 
 	// Resolved by Load/Validate from the above (not YAML keys).
@@ -111,3 +115,146 @@ type Config struct {
 
 // Seconds converts a config value in seconds to a time.Duration.
 func Seconds(n int) time.Duration { return time.Duration(n) * time.Second }
+
+// Special values of string keys.
+const (
+	// AutoInterface is the default interface: the -i flag when given, else the
+	// first p2p-dev-* interface that wpa_supplicant reports.
+	AutoInterface = "auto"
+	// Off disables ctl_socket and dhcp.lease_file.
+	Off = "off"
+)
+
+// Default file locations; <iface> is replaced by the P2P device interface.
+const (
+	DefaultLeaseFile     = "/var/lib/hostp2pd/leases-<iface>.json"
+	DefaultCtlSocket     = "/run/hostp2pd-<iface>.sock"
+	DefaultLogFile       = "/var/log/hostp2pd.log"
+	DefaultCtrlInterface = "/var/run/wpa_supplicant"
+	// EnvVar names the environment variable read by PathFromEnv.
+	EnvVar = "HOSTP2PD_CFG"
+)
+
+// String returns the mode's name as used in docs/config.md and the status API,
+// for example "persistent-on-demand".
+func (m Mode) String() string {
+	switch m {
+	case ModePersistent:
+		return "persistent"
+	case ModePersistentOnDemand:
+		return "persistent-on-demand"
+	case ModeAutonomous:
+		return "autonomous"
+	case ModeAutonomousOnDemand:
+		return "autonomous-on-demand"
+	case ModeNegotiatedOnDemand:
+		return "negotiated-on-demand"
+	case ModeNegotiatedPersistent:
+		return "negotiated-persistent"
+	}
+	return fmt.Sprintf("Mode(%d)", uint8(m))
+}
+
+// OnDemand reports whether the mode creates its group only when a phone asks.
+func (m Mode) OnDemand() bool {
+	return m != ModePersistent && m != ModeAutonomous
+}
+
+// String returns the wps_method value that selects w: "auto", "keypad",
+// "pbc", "display" or "random".
+func (w WPSMethod) String() string {
+	switch w {
+	case WPSAuto:
+		return "auto"
+	case WPSKeypad:
+		return "keypad"
+	case WPSPBC:
+		return "pbc"
+	case WPSDisplay:
+		return "display"
+	case WPSRandom:
+		return "random"
+	}
+	return fmt.Sprintf("WPSMethod(%d)", uint8(w))
+}
+
+// Default returns the configuration used when no file is given: hostp2pd's
+// class defaults plus ours. Its Mode is ModePersistent and its WPSMethod is
+// WPSAuto. Every call returns a new value.
+func Default() *Config {
+	return &Config{
+		Interface:               AutoInterface,
+		PIN:                     "00000000",
+		ActivatePersistentGroup: true,
+		SelectTimeoutSecs:       Timeouts{Normal: 10, Connect: 90, Long: 600, Enroller: 600},
+		MinConnDelay:            40,
+		MaxNumFailures:          3,
+		MaxNumWpaCliFailures:    9,
+		MaxScanPolling:          2,
+		SaveConfigEnabled:       true,
+		MaxNegotiationTime:      120,
+		PINTimeoutSecs:          120,
+		CtrlInterface:           DefaultCtrlInterface,
+		FindInterval:            10,
+		HookTimeoutSecs:         10,
+		LogFile:                 DefaultLogFile,
+		LogMaxSizeMB:            1,
+		LogBackups:              3,
+		DHCP: DHCP{
+			Enabled:   true,
+			Subnet:    "192.168.49.1/24",
+			RangeFrom: "192.168.49.2",
+			RangeTo:   "192.168.49.254",
+			LeaseSecs: 3600,
+		},
+		Mode:      ModePersistent,
+		WPSMethod: WPSAuto,
+	}
+}
+
+// Clone returns a deep copy of c: no slice, map or pointer is shared.
+func (c *Config) Clone() *Config {
+	if c == nil {
+		return nil
+	}
+	n := *c
+	if c.PBCInUse != nil {
+		v := *c.PBCInUse
+		n.PBCInUse = &v
+	}
+	if c.PersistentNetworkID != nil {
+		v := *c.PersistentNetworkID
+		n.PersistentNetworkID = &v
+	}
+	n.WhiteList = slices.Clone(c.WhiteList)
+	n.NetworkParms = slices.Clone(c.NetworkParms)
+	n.ConfigParms = maps.Clone(c.ConfigParms)
+	n.AllowMACs = slices.Clone(c.AllowMACs)
+	n.DenyMACs = slices.Clone(c.DenyMACs)
+	n.DHCP.DNS = slices.Clone(c.DHCP.DNS)
+	return &n
+}
+
+// LeaseFilePath returns the DHCP lease file for the P2P device interface
+// iface: dhcp.lease_file with "<iface>" replaced, the default when it is
+// empty, and "" when it is "off".
+func (c *Config) LeaseFilePath(iface string) string {
+	return ifacePath(c.DHCP.LeaseFile, DefaultLeaseFile, iface)
+}
+
+// CtlSocketPath returns the control socket path for the P2P device interface
+// iface: ctl_socket with "<iface>" replaced, the default when it is empty,
+// and "" when it is "off".
+func (c *Config) CtlSocketPath(iface string) string {
+	return ifacePath(c.CtlSocket, DefaultCtlSocket, iface)
+}
+
+func ifacePath(v, def, iface string) string {
+	switch v {
+	case Off:
+		return ""
+	case "":
+		v = def
+	}
+	return strings.ReplaceAll(v, "<iface>", iface)
+}

@@ -162,16 +162,18 @@ type loop struct {
 	hooks *hooks.Runner
 	sess  *p2p.Session
 
-	conn    *wpactrl.Conn
-	mon     *wpactrl.Monitor
-	global  bool
-	dev     string // P2P device interface
-	gconn   *wpactrl.Conn
-	gmon    *wpactrl.Monitor
-	gevents <-chan wpactrl.Message
-	gname   string
-	attach  chan groupAttach
-	netStop func()
+	conn       *wpactrl.Conn
+	mon        *wpactrl.Monitor
+	global     bool
+	dev        string // P2P device interface
+	gconn      *wpactrl.Conn
+	gmon       *wpactrl.Monitor
+	gevents    <-chan wpactrl.Message
+	gname      string
+	attach     chan groupAttach
+	attachStop context.CancelFunc
+	attachWG   sync.WaitGroup
+	netStop    func()
 
 	timers map[string]*time.Timer
 	gens   map[string]uint64
@@ -262,6 +264,14 @@ func (l *loop) session(ctx context.Context) (err error) {
 
 	defer func() {
 		l.closeGroup()
+		l.attachWG.Wait()
+		select {
+		case ga := <-l.attach:
+			if ga.mon != nil {
+				ga.mon.Close()
+			}
+		default:
+		}
 		for name, t := range l.timers {
 			t.Stop()
 			delete(l.timers, name)
@@ -448,13 +458,18 @@ func (l *loop) openGroup(ctx context.Context, iface string) {
 		}
 		// ATTACH on a new group socket can take seconds: do it aside.
 		attach := l.attach
-		timeout := 15 * time.Second
-		go func() {
-			actx, cancel := context.WithTimeout(context.Background(), timeout)
-			defer cancel()
+		actx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		l.attachStop = cancel
+		l.attachWG.Go(func() {
 			m, err := wpactrl.Attach(actx, path, wpactrl.WithQueueLen(1024), wpactrl.WithPingInterval(5*time.Second))
-			attach <- groupAttach{iface: iface, mon: m, err: err}
-		}()
+			select {
+			case attach <- groupAttach{iface: iface, mon: m, err: err}:
+			case <-actx.Done():
+				if m != nil {
+					m.Close()
+				}
+			}
+		})
 	}
 	if l.d.o.Net != nil && cfg.DHCP.Enabled {
 		leaseC := l.leaseC
@@ -487,6 +502,10 @@ func (l *loop) groupAttached(ga groupAttach) {
 }
 
 func (l *loop) closeGroup() {
+	if l.attachStop != nil {
+		l.attachStop()
+		l.attachStop = nil
+	}
 	if l.gmon != nil {
 		l.gmon.Close()
 		l.gmon, l.gevents = nil, nil

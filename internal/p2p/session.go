@@ -50,6 +50,7 @@ const (
 	timerEmpty      = "group-empty"
 	timerEnrol      = "enrol"
 	timerPINWait    = "pin-wait"
+	timerEnrollee   = "enrollee-seen"
 )
 
 // Timing constants that are not configuration.
@@ -61,6 +62,9 @@ const (
 	pinArmTimeout     = 60 * time.Second
 	maxBackoff        = 60 * time.Second
 	maxPeers          = 256
+	// enrolleeGrace lets a phone's provision discovery (which names it)
+	// win over its anonymous WPS probe seen on the group interface.
+	enrolleeGrace = 500 * time.Millisecond
 )
 
 type group struct {
@@ -126,6 +130,7 @@ type Session struct {
 	invited     map[wpaevent.MAC]time.Time
 	seen        map[wpaevent.MAC]time.Time // WPS-ENROLLEE-SEEN rate limit
 	enrolled    map[wpaevent.MAC]string    // method of a completed WPS run, by device address, until AP-STA-CONNECTED
+	seenDPID    int                        // device password id of a WPS enrollee waiting for enrolleeGrace, -1 if none
 	finding     bool
 	groupFails  int
 	wantGroup   bool
@@ -162,6 +167,7 @@ func (s *Session) reset() {
 	s.invited = map[wpaevent.MAC]time.Time{}
 	s.seen = map[wpaevent.MAC]time.Time{}
 	s.enrolled = map[wpaevent.MAC]string{}
+	s.seenDPID = -1
 	s.finding = false
 	s.wantGroup = false
 	s.adopted = false
@@ -563,6 +569,7 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 			return []Action{ArmTimer{Name: timerFind, After: findRestartDelay}}
 		}
 	case wpaevent.WPSRegSuccess:
+		s.seen[ev.Addr] = now // its probes may still carry WPS for a while
 		if s.armed != nil {
 			s.log.Info("WPS registration succeeded", "peer", s.armed.peer, "enrollee", ev.Addr)
 			if len(s.enrolled) > maxPeers {
@@ -888,20 +895,35 @@ func (s *Session) release(now time.Time) []Action {
 }
 
 func (s *Session) enrolleeSeen(ev wpaevent.Event, now time.Time) []Action {
-	if s.grp == nil || s.armed != nil || len(s.queue) > 0 || len(s.cfg.AllowMACs) > 0 {
+	if s.grp == nil || s.armed != nil || len(s.queue) > 0 || len(s.cfg.AllowMACs) > 0 || s.clients[ev.Addr] != nil {
 		return nil
 	}
 	if t, ok := s.seen[ev.Addr]; ok && now.Sub(t) < dupWindow {
 		return nil
 	}
-	s.seen[ev.Addr] = now
 	if len(s.seen) > maxPeers {
 		clear(s.seen)
 	}
+	s.seen[ev.Addr] = now
+	if s.seenDPID >= 0 {
+		return nil // one already waits for its grace period
+	}
+	s.seenDPID = ev.DevPasswdID
+	return []Action{ArmTimer{Name: timerEnrollee, After: enrolleeGrace}}
+}
+
+// enrolleeGraceOver arms WPS for an enrollee that did not announce itself
+// with provision discovery (legacy WPS clients).
+func (s *Session) enrolleeGraceOver(now time.Time) []Action {
+	dpid := s.seenDPID
+	s.seenDPID = -1
+	if s.grp == nil || s.armed != nil || len(s.queue) > 0 {
+		return nil
+	}
 	switch {
-	case ev.DevPasswdID == 4 && s.pol.pbc && len(s.cfg.WhiteList) == 0:
+	case dpid == 4 && s.pol.pbc && len(s.cfg.WhiteList) == 0:
 		return s.request(wpaevent.MAC{}, "pbc", false, now)
-	case ev.DevPasswdID == 0 && (s.pol.keypad || s.pol.random):
+	case dpid == 0 && (s.pol.keypad || s.pol.random):
 		return s.request(wpaevent.MAC{}, "keypad", false, now)
 	}
 	return nil
@@ -1028,6 +1050,7 @@ func (s *Session) staConnected(ev wpaevent.Event, now time.Time) []Action {
 		delete(s.negMethod, dev)
 	}
 	delete(s.negotiating, dev)
+	s.seen[ev.Addr] = now
 	c := &client{dev: dev, iface: ev.Addr, name: s.nameOf(dev), method: method, joined: now}
 	s.clients[ev.Addr] = c
 	s.grp.hadClient = true
@@ -1064,6 +1087,8 @@ func (s *Session) HandleTimer(name string, now time.Time) []Action {
 	switch name {
 	case timerFind:
 		return s.find(now)
+	case timerEnrollee:
+		return s.enrolleeGraceOver(now)
 	case timerGroupRetry:
 		if s.grp == nil && s.st != stateForming && s.st != stateRemoving && (s.alwaysOn() || s.wantGroup) {
 			return s.groupAdd(now)
@@ -1180,7 +1205,7 @@ func (s *Session) Lost(now time.Time) []Action {
 	}
 	s.reset()
 	s.st = stateOffline
-	for _, t := range []string{timerFind, timerGroupRetry, timerGroupStart, timerNeg, timerEmpty, timerEnrol, timerPINWait} {
+	for _, t := range []string{timerFind, timerGroupRetry, timerGroupStart, timerNeg, timerEmpty, timerEnrol, timerPINWait, timerEnrollee} {
 		a = append(a, StopTimer{Name: t})
 	}
 	return a

@@ -333,7 +333,9 @@ func testInterface(t *testing.T, sup *supplicant) {
 	}
 	c2 := dial(t, sup.path, local)
 	request(c2, "PING", "PONG\n")
-	m2 := attach(t, sup.path, local, wpactrl.WithPingInterval(ping))
+	// A shutting-down wpa_supplicant may not answer PING for a while, so
+	// this monitor uses a longer interval to be sure to see TERMINATING.
+	m2 := attach(t, sup.path, local, wpactrl.WithPingInterval(2*time.Second))
 
 	// SIGTERM: CTRL-EVENT-TERMINATING, then gone, and the file is removed.
 	sup.terminate()

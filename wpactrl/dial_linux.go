@@ -183,3 +183,6 @@ func recvNonblock(uc *net.UnixConn, buf []byte) (int, error) {
 	}
 	return n, rerr
 }
+
+// truncated reports whether recvmsg flags say the datagram was cut.
+func truncated(flags int) bool { return flags&unix.MSG_TRUNC != 0 }

@@ -6,7 +6,6 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -132,7 +131,7 @@ func (m *Monitor) run() {
 		}
 
 		b := buf[:n]
-		if flags&syscall.MSG_TRUNC != 0 {
+		if truncated(flags) {
 			log.Warn("event truncated", "size", len(buf))
 		}
 		switch {

@@ -366,8 +366,8 @@ func TestMonitor_FullQueueDropsAndCountsWithoutBlocking(t *testing.T) {
 func TestMonitor_IgnoresRepliesOnItsSocket(t *testing.T) {
 	t.Parallel()
 	s, local := fakePair(t)
-	m := attach(t, s.Path(dev), local, wpactrl.WithPingInterval(10*time.Millisecond))
-	time.Sleep(100 * time.Millisecond) // ~10 PING/PONG round trips
+	m := attach(t, s.Path(dev), local, wpactrl.WithPingInterval(50*time.Millisecond))
+	time.Sleep(300 * time.Millisecond) // ~6 PING/PONG round trips
 	s.Emit(dev, "X")
 	if msg := next(t, m, 5*time.Second); msg.Text != "X" {
 		t.Fatalf("first event = %q; PONG or OK leaked as events", msg.Text)
@@ -494,7 +494,7 @@ func TestDial_RemovesStaleClientSockets(t *testing.T) {
 	}
 	deadFile := stale(fmt.Sprintf("hostp2pd_%d-1", dead))
 	ownFile := stale(fmt.Sprintf("hostp2pd_%d-1", os.Getpid())) // same pid, earlier life
-	other := stale("wpa_ctrl_1-1")                               // not our naming: untouched
+	other := stale("wpa_ctrl_1-1")                              // not our naming: untouched
 
 	c := dial(t, s.Path(dev), local)
 	if _, err := os.Stat(deadFile); !errors.Is(err, fs.ErrNotExist) {
@@ -530,14 +530,4 @@ func TestConn_GoneAfterKill(t *testing.T) {
 	if !errors.Is(func() error { _, err := c.Request(context.Background(), "PING"); return err }(), syscall.ENOTCONN) {
 		t.Error("later sends should fail with ENOTCONN, as with the real one")
 	}
-}
-
-// errorsIsAny is a small helper for tables of alternatives.
-func errorsIsAny(err error, targets ...error) bool {
-	for _, t := range targets {
-		if errors.Is(err, t) {
-			return true
-		}
-	}
-	return false
 }

@@ -141,7 +141,7 @@ type handler struct {
 
 // NewServer starts a fake wpa_supplicant with one control socket per
 // interface at dir/<iface>. Without ifaces it has the single interface
-// "p2p-dev-wlan0". The P2P device interface is the first one named
+// "p2p-dev-wlan0". Names like p2p-wlan0-0 are group interfaces. The P2P device interface is the first one named
 // "p2p-dev-*" (else the first one); P2P events go there, and group
 // interfaces are named after it: p2p-dev-wlan0 → p2p-wlan0-0, p2p-wlan0-1...
 func NewServer(dir string, ifaces ...string) (*Server, error) {
@@ -168,12 +168,23 @@ func NewServer(dir string, ifaces ...string) (*Server, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, name := range ifaces {
-		if err := s.addIfaceLocked(name, false); err != nil {
+		if err := s.addIfaceLocked(name, isGroupName(name)); err != nil {
 			s.closeSocketsLocked(true)
 			return nil, err
 		}
 	}
 	return s, nil
+}
+
+// isGroupName reports names of P2P group interfaces: p2p-<x>-<n>.
+func isGroupName(name string) bool {
+	rest, ok := strings.CutPrefix(name, "p2p-")
+	if !ok || strings.HasPrefix(rest, "dev-") {
+		return false
+	}
+	i := strings.LastIndexByte(rest, '-')
+	_, err := strconv.Atoi(rest[i+1:])
+	return i > 0 && err == nil
 }
 
 // Dir returns the socket directory.
@@ -482,7 +493,7 @@ func (s *Server) Restart() error {
 	s.global = nil
 	s.state = stateRunning
 	for _, name := range s.base {
-		if err := s.addIfaceLocked(name, false); err != nil {
+		if err := s.addIfaceLocked(name, isGroupName(name)); err != nil {
 			return err
 		}
 	}
@@ -555,10 +566,23 @@ func (s *Server) sockLocked(name string) *sock {
 // (a new inode), and starts serving it.
 func (s *Server) openLocked(name string, global bool) (*sock, error) {
 	path := filepath.Join(s.dir, name)
-	_ = os.Remove(path)
-	uc, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: path, Net: "unixgram"})
+	bindPath := path
+	if _, err := os.Lstat(path); err == nil {
+		// Replace a stale file by rename, so that the new socket surely
+		// gets a new inode (an unlink would free the old number for reuse).
+		bindPath = filepath.Join(s.dir, "."+name+".new")
+		_ = os.Remove(bindPath)
+	}
+	uc, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: bindPath, Net: "unixgram"})
 	if err != nil {
 		return nil, fmt.Errorf("wpatest: %w", err)
+	}
+	if bindPath != path {
+		if err := os.Rename(bindPath, path); err != nil {
+			_ = uc.Close()
+			_ = os.Remove(bindPath)
+			return nil, fmt.Errorf("wpatest: %w", err)
+		}
 	}
 	s.created[path] = true
 	sk := &sock{name: name, path: path, global: global, uc: uc}
@@ -725,28 +749,4 @@ func (s *Server) answer(name, cmd string) (string, func()) {
 		return best.fn(name, cmd), nil
 	}
 	return s.model(name, cmd)
-}
-
-// sendTo sends one datagram without blocking the server for long: like
-// wpa_supplicant it uses MSG_DONTWAIT; a full receiver is retried for up
-// to a second.
-func sendTo(uc *net.UnixConn, addr string, b []byte) error {
-	rc, err := uc.SyscallConn()
-	if err != nil {
-		return err
-	}
-	to := &syscall.SockaddrUnix{Name: addr}
-	deadline := time.Now().Add(time.Second)
-	for {
-		var serr error
-		if err := rc.Control(func(fd uintptr) {
-			serr = syscall.Sendto(int(fd), b, syscall.MSG_DONTWAIT|syscall.MSG_NOSIGNAL, to)
-		}); err != nil {
-			return err
-		}
-		if serr != syscall.EAGAIN || time.Now().After(deadline) {
-			return serr
-		}
-		time.Sleep(time.Millisecond)
-	}
 }

@@ -52,19 +52,22 @@ const (
 
 // Event is one parsed unsolicited message. It is a flat value: only the
 // fields that the event's format carries are set, the others keep their zero
-// value (and PersistentID is -1 when absent). Peer-supplied strings (Name,
-// SSID, UUID text) are kept byte for byte as data; they are never trusted.
+// value (and the int fields documented so are -1 when absent). Peer-supplied
+// strings (Name, SSID, UUID text) are kept byte for byte as data; they are
+// never trusted. Parse returns it; String and Datagram print it back.
 type Event struct {
 	Kind  Kind
 	Level int    // the <N> level prefix (3 = MSG_INFO); -1 if absent
 	Iface string // interface from an "IFNAME=<if> " prefix (global socket), else ""
-	Raw   string // the event text without the IFNAME= and <N> prefixes
+	Raw   string // the event text without the IFNAME= and <N> prefixes (trailing spaces kept)
 
 	// Addr is the first MAC address of the event: the frame source of
 	// DEVICE-FOUND (may be an interface address), the peer of GO-NEG-REQUEST
 	// and PROV-DISC-*, the station interface address of AP-STA-*, the
 	// enrollee of WPS-ENROLLEE-SEEN / WPS-REG-SUCCESS, sa= of INVITATION-*,
-	// the peer of INVITATION-RESULT, bssid= of CTRL-EVENT-DISCONNECTED.
+	// the peer of INVITATION-RESULT, bssid= of CTRL-EVENT-DISCONNECTED,
+	// the station of EAPOL-4WAY-HS-COMPLETED, AP-STA-POSSIBLE-PSK-MISMATCH
+	// and WPS-PIN-NEEDED, the BSSID of CTRL-EVENT-CONNECTED.
 	Addr MAC
 	// PeerDev is the peer's P2P device address (p2p_dev_addr=, peer_dev=).
 	PeerDev MAC
@@ -73,8 +76,8 @@ type Event struct {
 	// GODevAddr is go_dev_addr= (GROUP-STARTED, INVITATION-*).
 	GODevAddr MAC
 
-	Name          string // name='…' (DEVICE-FOUND, PROV-DISC-*), [name] of WPS-ENROLLEE-SEEN
-	PriDevType    string // pri_dev_type=
+	Name          string // name='…' (DEVICE-FOUND, PROV-DISC-*), [name] of WPS-ENROLLEE-SEEN, first […|] field of WPS-PIN-NEEDED
+	PriDevType    string // pri_dev_type=, the device type of WPS-ENROLLEE-SEEN / WPS-PIN-NEEDED
 	ConfigMethods uint16 // config_methods=0x…, or the config methods of WPS-ENROLLEE-SEEN
 	DevCapab      uint8  // dev_capab=0x… (DEVICE-FOUND, PROV-DISC-*)
 	GroupCapab    uint8  // group_capab=0x…; bit 0x01 means the peer is a GO
@@ -86,7 +89,7 @@ type Event struct {
 
 	Group      string // group interface: GROUP-STARTED/REMOVED first field, group= of PROV-DISC-*
 	Role       string // "GO" or "client" (GROUP-STARTED, GROUP-REMOVED, GO-NEG-SUCCESS)
-	SSID       string // decoded SSID bytes
+	SSID       string // decoded SSID bytes (GROUP-STARTED; INVITATION-* of later releases)
 	Freq       int    // freq= in MHz
 	Passphrase string // passphrase="…"
 	PSK        string // psk=<hex>
@@ -105,6 +108,6 @@ type Event struct {
 	Msg         int // msg= of WPS-FAIL; -1 if absent
 	ConfigError int // config_error= of WPS-FAIL; -1 if absent
 
-	UUID   string // UUID-E of WPS-ENROLLEE-SEEN, WPS-REG-SUCCESS
+	UUID   string // UUID-E of WPS-ENROLLEE-SEEN, WPS-REG-SUCCESS, WPS-PIN-NEEDED
 	IPAddr string // ip_addr= of AP-STA-CONNECTED / GROUP-STARTED
 }

@@ -341,23 +341,37 @@ func (e *Event) setField(keys field, k, v string) {
 // "' config_methods=0x" (the field that always follows it), else at the
 // last quote, else at the end of s (a truncated datagram).
 func cutName(s string) (name, rest string) {
-	if i := strings.LastIndex(s, "' config_methods=0x"); i >= 0 {
-		return s[:i], s[i+1:]
-	}
-	if i := strings.LastIndexByte(s, '\''); i >= 0 {
-		return s[:i], s[i+1:]
-	}
-	return s, ""
+	return cutRaw(s, '\'', "' config_methods=0x")
 }
 
 // cutPassphrase reads the raw passphrase="…" of GROUP-STARTED: it ends at
 // the last `" go_dev_addr=`, else at the last quote, else at the end of s.
 func cutPassphrase(s string) (pass, rest string) {
-	if i := strings.LastIndex(s, `" go_dev_addr=`); i >= 0 {
-		return s[:i], s[i+1:]
+	return cutRaw(s, '"', `" go_dev_addr=`)
+}
+
+// cutRaw splits s at the last occurrence of anchor (which starts with the
+// closing quote q), else at the last q, else at its end; the quote itself is
+// dropped. Walking back over the quotes with LastIndexByte is much faster
+// than strings.LastIndex here: the text after a real value has no quotes,
+// so the first candidate is nearly always the anchor.
+func cutRaw(s string, q byte, anchor string) (val, rest string) {
+	last := -1
+	for end := len(s); end > 0; {
+		i := strings.LastIndexByte(s[:end], q)
+		if i < 0 {
+			break
+		}
+		if last < 0 {
+			last = i
+		}
+		if strings.HasPrefix(s[i:], anchor) {
+			return s[:i], s[i+1:]
+		}
+		end = i
 	}
-	if i := strings.LastIndexByte(s, '"'); i >= 0 {
-		return s[:i], s[i+1:]
+	if last >= 0 {
+		return s[:last], s[last+1:]
 	}
 	return s, ""
 }

@@ -19,7 +19,8 @@ unit:
 	$(GO) test -race -count=1 ./...
 
 lab:
-	HOSTP2PD_LAB=1 $(GO) test -count=1 -timeout 40m -v -run 'TestLab' ./lab/ 2>&1 | tee lab/.build/lab-test.log | grep -E '^(=== RUN|--- |PASS|FAIL|ok|SCENARIO|\s+lab_)' ; exit $${PIPESTATUS[0]}
+	mkdir -p lab/.build
+	set -o pipefail; HOSTP2PD_LAB=1 $(GO) test -count=1 -timeout 40m -v -run 'TestLab' ./lab/ 2>&1 | tee lab/.build/lab-test.log
 
 lint:
 	gofmt -l . | tee /dev/stderr | (! read)

@@ -1,0 +1,199 @@
+package p2p
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/hostp2pd/hostp2pd/internal/config"
+	"github.com/hostp2pd/hostp2pd/wpaevent"
+)
+
+func cfgFor(t testing.TB, yml string) *config.Config {
+	t.Helper()
+	c, _, err := config.Parse("t.yaml", []byte(yml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// cmds keeps only the commands of an action list, as "iface: text".
+func cmds(acts []Action) []string {
+	var out []string
+	for _, a := range acts {
+		if c, ok := a.(Cmd); ok {
+			out = append(out, c.Iface+":"+c.Text)
+		}
+	}
+	return out
+}
+
+// drive answers every command with OK (or the reply in replies) until no
+// more commands come, and returns all commands in order.
+func drive(s *Session, acts []Action, replies map[string]string, now time.Time) []string {
+	var out []string
+	for len(acts) > 0 {
+		a := acts[0]
+		acts = acts[1:]
+		c, ok := a.(Cmd)
+		if !ok {
+			continue
+		}
+		out = append(out, c.Iface+":"+c.Text)
+		r, ok := replies[c.Text]
+		var err error
+		if !ok {
+			r = "OK\n"
+		}
+		if r == "FAIL\n" {
+			err = errors.New("FAIL")
+		}
+		acts = append(s.HandleReply(c, r, err, now), acts...)
+	}
+	return out
+}
+
+var t0 = time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+
+func ev(line string) wpaevent.Event { return wpaevent.Parse("<3>" + line) }
+
+func TestSession_ActivationPerMode(t *testing.T) {
+	tests := []struct {
+		name    string
+		yml     string
+		replies map[string]string
+		want    []string
+	}{
+		{
+			name: "persistent reuses the stored GO network",
+			yml:  "pbc_in_use: true",
+			replies: map[string]string{
+				"INTERFACES":         "p2p-dev-wlan0\nwlan0\n",
+				"LIST_NETWORKS":      "network id / ssid / bssid / flags\n0\tDIRECT-PP\t42:00:00:00:00:00\t[DISABLED][P2P-PERSISTENT]\n",
+				"GET_NETWORK 0 mode": "3",
+			},
+			want: []string{":INTERFACES", ":LIST_NETWORKS", ":GET_NETWORK 0 mode", ":P2P_GROUP_ADD persistent=0"},
+		},
+		{
+			name:    "persistent creates one when none is stored",
+			yml:     "pbc_in_use: false\npin: \"12345670\"",
+			replies: map[string]string{"LIST_NETWORKS": "network id / ssid / bssid / flags\n"},
+			want:    []string{":INTERFACES", ":LIST_NETWORKS", ":P2P_GROUP_ADD persistent"},
+		},
+		{
+			name: "autonomous with options, ssid_postfix and config_parms",
+			yml:  "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: true\np2p_group_add_opts: ht40\nssid_postfix: Kiosk\nconfig_parms: {p2p_go_ht40: \"1\"}",
+			want: []string{":SET p2p_go_ht40 1", ":SAVE_CONFIG", ":P2P_SET ssid_postfix Kiosk", ":INTERFACES", ":P2P_GROUP_ADD ht40"},
+		},
+		{
+			name: "negotiated on demand only listens",
+			yml:  "activate_persistent_group: false\ndynamic_group: true",
+			want: []string{":GET config_methods", ":INTERFACES", ":P2P_FIND"},
+		},
+		{
+			name: "a running group is adopted, not duplicated",
+			yml:  "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: true",
+			replies: map[string]string{
+				"INTERFACES": "p2p-wlan0-3\np2p-dev-wlan0\nwlan0\n",
+				"STATUS":     "bssid=46:00:00:00:00:00\nfreq=2437\nssid=DIRECT-0z\nid=0\nmode=P2P GO\nwpa_state=COMPLETED\n",
+			},
+			want: []string{":INTERFACES", "p2p-wlan0-3:STATUS", ":P2P_FIND"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := New(cfgFor(t, tt.yml), nil, nil)
+			got := drive(s, s.Start(t0), tt.replies, t0)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("commands (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func upAutonomous(t testing.TB, yml string) *Session {
+	s := New(cfgFor(t, "activate_persistent_group: false\nactivate_autonomous_group: true\n"+yml), nil, nil)
+	drive(s, s.Start(t0), nil, t0)
+	s.HandleEvent("p2p-dev-wlan0", ev(`P2P-GROUP-STARTED p2p-wlan0-0 GO ssid="DIRECT-0z" freq=2437 passphrase="28GwK432" go_dev_addr=42:00:00:00:00:00`), t0)
+	return s
+}
+
+func TestSession_PBCQueuedOnePhoneAtATime(t *testing.T) {
+	s := upAutonomous(t, "pbc_in_use: true")
+	a1 := s.HandleEvent("p2p-dev-wlan0", ev("P2P-PROV-DISC-PBC-REQ 42:00:00:00:01:00 p2p_dev_addr=42:00:00:00:01:00 pri_dev_type=1-0050F204-1 name='a' config_methods=0x188 dev_capab=0x25 group_capab=0x0 group=p2p-wlan0-0"), t0)
+	a2 := s.HandleEvent("p2p-dev-wlan0", ev("P2P-PROV-DISC-PBC-REQ 42:00:00:00:02:00 p2p_dev_addr=42:00:00:00:02:00 pri_dev_type=1-0050F204-1 name='b' config_methods=0x188 dev_capab=0x25 group_capab=0x0 group=p2p-wlan0-0"), t0)
+	if diff := cmp.Diff([]string{"p2p-wlan0-0:WPS_PBC p2p_dev_addr=42:00:00:00:01:00"}, cmds(a1)); diff != "" {
+		t.Errorf("first phone (-want +got):\n%s", diff)
+	}
+	if len(cmds(a2)) != 0 {
+		t.Errorf("second phone armed while the first runs: %v", cmds(a2))
+	}
+	a3 := s.HandleEvent("p2p-wlan0-0", ev("AP-STA-CONNECTED 46:00:00:00:01:00 p2p_dev_addr=42:00:00:00:01:00"), t0)
+	if diff := cmp.Diff([]string{"p2p-wlan0-0:WPS_PBC p2p_dev_addr=42:00:00:00:02:00"}, cmds(a3)); diff != "" {
+		t.Errorf("after the first joined (-want +got):\n%s", diff)
+	}
+}
+
+func TestSession_GroupLostIsRecreatedWithBackoff(t *testing.T) {
+	s := upAutonomous(t, "pbc_in_use: true")
+	a := s.HandleEvent("p2p-dev-wlan0", ev("P2P-GROUP-REMOVED p2p-wlan0-0 GO reason=UNAVAILABLE"), t0)
+	var arm *ArmTimer
+	for _, x := range a {
+		if at, ok := x.(ArmTimer); ok && at.Name == timerGroupRetry {
+			arm = &at
+		}
+	}
+	if arm == nil || arm.After != time.Second {
+		t.Fatalf("no 1 s group retry armed: %#v", a)
+	}
+	if got := cmds(s.HandleTimer(timerGroupRetry, t0.Add(time.Second))); !cmp.Equal(got, []string{":P2P_GROUP_ADD"}) {
+		t.Errorf("retry sent %v", got)
+	}
+	// A refusing driver backs off exponentially.
+	a = s.HandleReply(Cmd{Text: "P2P_GROUP_ADD", Tag: TagGroupAdd}, "FAIL\n", errors.New("FAIL"), t0)
+	for _, x := range a {
+		if at, ok := x.(ArmTimer); ok && at.Name == timerGroupRetry && at.After != 2*time.Second {
+			t.Errorf("second retry after %v, want 2s", at.After)
+		}
+	}
+}
+
+func TestSession_RandomPINHasValidChecksum(t *testing.T) {
+	s := New(cfgFor(t, "wps_method: random\ndisplay_program: /bin/true"), nil, nil)
+	for i := 0; i < 100; i++ {
+		p := s.randomPIN()
+		if len(p) != 8 {
+			t.Fatalf("PIN %q", p)
+		}
+		sum := 0
+		for j, c := range p {
+			d := int(c - '0')
+			if j%2 == 0 {
+				d *= 3
+			}
+			sum += d
+		}
+		if sum%10 != 0 {
+			t.Fatalf("PIN %q fails the WPS checksum", p)
+		}
+	}
+}
+
+func BenchmarkSession_HandlePBCJoin(b *testing.B) {
+	s := upAutonomous(b, "pbc_in_use: true")
+	pd := ev("P2P-PROV-DISC-PBC-REQ 42:00:00:00:01:00 p2p_dev_addr=42:00:00:00:01:00 pri_dev_type=1-0050F204-1 name='a' config_methods=0x188 dev_capab=0x25 group_capab=0x0 group=p2p-wlan0-0")
+	conn := ev("AP-STA-CONNECTED 46:00:00:00:01:00 p2p_dev_addr=42:00:00:00:01:00")
+	disc := ev("AP-STA-DISCONNECTED 46:00:00:00:01:00 p2p_dev_addr=42:00:00:00:01:00")
+	b.ReportAllocs()
+	now := t0
+	for b.Loop() {
+		now = now.Add(time.Minute)
+		s.HandleEvent("p2p-dev-wlan0", pd, now)
+		s.HandleEvent("p2p-wlan0-0", conn, now)
+		s.HandleEvent("p2p-wlan0-0", disc, now)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/3, "ns/event")
+}

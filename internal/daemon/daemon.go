@@ -354,6 +354,13 @@ func (l *loop) event(ctx context.Context, src string, m wpactrl.Message) error {
 	if l.d.paused.Load() {
 		return nil
 	}
+	// AP-STA-CONNECTED/DISCONNECTED come on both the group and the P2P
+	// device socket, in either order: take them from the group socket once
+	// it is attached (it can take seconds), from the device socket before.
+	if (ev.Kind == wpaevent.APStaConnected || ev.Kind == wpaevent.APStaDisconnected) && !l.global &&
+		src == l.dev && l.gmon != nil {
+		return nil
+	}
 	return l.exec(ctx, l.sess.HandleEvent(src, ev, m.Time))
 }
 

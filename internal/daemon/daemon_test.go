@@ -258,12 +258,14 @@ func TestNegotiatedOnDemand_ConnectThenRemoveWhenEmpty(t *testing.T) {
 	h.srv.Emit(dev, "P2P-GO-NEG-SUCCESS role=GO freq=2462 ht40=0 peer_dev=42:00:00:00:01:00 peer_iface=42:00:00:00:01:00 wps_method=PBC")
 	h.srv.Emit(dev, "P2P-GROUP-FORMATION-SUCCESS ")
 	h.srv.Emit(dev, `P2P-GROUP-STARTED p2p-wlan0-0 GO ssid="DIRECT-Yn" freq=2462 passphrase="5mfK14YT" go_dev_addr=42:00:00:00:00:00`)
+	h.srv.Emit("p2p-wlan0-0", evStaConn)
 	h.srv.Emit(dev, evStaConn)
 	h.eventually("client", func(s status.Status) bool { return len(s.Clients) == 1 })
 	if n := countPrefix(h.srv.Commands(), "P2P_CONNECT"); n != 1 {
 		t.Errorf("%d P2P_CONNECT, want 1 (duplicates ignored)", n)
 	}
 	h.srv.Emit(dev, evStaDisc)
+	h.srv.Emit("p2p-wlan0-0", evStaDisc)
 	if c := h.want(dev, "P2P_GROUP_REMOVE"); c.Cmd != "P2P_GROUP_REMOVE p2p-wlan0-0" {
 		t.Errorf("got %q", c.Cmd)
 	}

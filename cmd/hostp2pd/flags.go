@@ -64,16 +64,18 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	return fs
 }
 
-// parseArgs parses args (without the program name). A first argument that
-// names a subcommand selects it; its own arguments follow.
+// parseArgs parses args (without the program name). The first
+// non-option argument, when it names a subcommand, selects it; its own
+// arguments follow (options may come before or after it).
 func parseArgs(args []string) (*options, error) {
 	o := &options{}
-	if len(args) > 0 && subcommands[args[0]] {
-		o.sub, args = args[0], args[1:]
-	}
 	fs := newFlagSet(o)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
+	}
+	rest := fs.Args()
+	if len(rest) > 0 && subcommands[rest[0]] {
+		o.sub, rest = rest[0], rest[1:]
 	}
 	o.batchSet = fs.Changed("batch")
 	o.ifaceSet = fs.Changed("interface")
@@ -84,8 +86,8 @@ func parseArgs(args []string) (*options, error) {
 		return o, nil
 	}
 	if o.sub == "" {
-		if fs.NArg() > 0 {
-			return nil, fmt.Errorf("unexpected argument %q (subcommands: status, clients, pin, disconnect, reload)", fs.Arg(0))
+		if len(rest) > 0 {
+			return nil, fmt.Errorf("unexpected argument %q (subcommands: status, clients, pin, disconnect, reload)", rest[0])
 		}
 		if o.jsonUsed {
 			return nil, fmt.Errorf("--json and --socket are options of the subcommands")
@@ -104,7 +106,7 @@ func parseArgs(args []string) (*options, error) {
 		}
 		return o, nil
 	}
-	o.args = fs.Args()
+	o.args = rest
 	if o.terminate || o.reload || o.daemon || o.batchSet || o.runProgramSet {
 		return nil, fmt.Errorf("%s: only -i, -c, --socket and --json apply to subcommands", o.sub)
 	}

@@ -109,12 +109,14 @@ func loadConfig(o *options, s sys) (*config.Config, string, error) {
 			cfg, warns, err = config.Parse("-", data)
 		}
 	default:
+		// Messages name the file as the user typed it; the path kept for
+		// reloads is absolute (the -d child runs in /).
+		cfg, warns, err = config.Load(path)
 		if path != "" {
 			if abs, aerr := filepath.Abs(path); aerr == nil {
 				path = abs
 			}
 		}
-		cfg, warns, err = config.Load(path)
 	}
 	for _, w := range warns {
 		fmt.Fprintf(s.stderr, "hostp2pd: warning: %s\n", w)

@@ -605,7 +605,7 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 	case wpaevent.WPSEnrolleeSeen:
 		return s.enrolleeSeen(ev, now)
 	case wpaevent.WPSPINNeeded:
-		if s.armed == nil && len(s.queue) == 0 && s.grp != nil && (s.pol.keypad || s.pol.random) && len(s.cfg.AllowMACs) == 0 {
+		if s.armed == nil && len(s.queue) == 0 && s.grp != nil && (s.pol.keypad || s.pol.random) && s.anonymousOK() {
 			return s.request(wpaevent.MAC{}, "keypad", false, now)
 		}
 	case wpaevent.APStaConnected:
@@ -671,6 +671,13 @@ func (s *Session) admitted(dev wpaevent.MAC) bool {
 		}
 	}
 	return false
+}
+
+// anonymousOK reports whether WPS may be armed for an enrollee that did not
+// identify itself by provision discovery (a legacy WPS client): only when
+// no address list is configured, since its device address is unknown.
+func (s *Session) anonymousOK() bool {
+	return len(s.cfg.AllowMACs) == 0 && len(s.cfg.DenyMACs) == 0
 }
 
 func (s *Session) whiteListed(name string) bool {
@@ -895,7 +902,7 @@ func (s *Session) release(now time.Time) []Action {
 }
 
 func (s *Session) enrolleeSeen(ev wpaevent.Event, now time.Time) []Action {
-	if s.grp == nil || s.armed != nil || len(s.queue) > 0 || len(s.cfg.AllowMACs) > 0 || s.clients[ev.Addr] != nil {
+	if s.grp == nil || s.armed != nil || len(s.queue) > 0 || !s.anonymousOK() || s.clients[ev.Addr] != nil {
 		return nil
 	}
 	if t, ok := s.seen[ev.Addr]; ok && now.Sub(t) < dupWindow {

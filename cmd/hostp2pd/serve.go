@@ -42,6 +42,14 @@ type app struct {
 
 // serve runs the daemon in interactive, batch or daemon mode.
 func serve(o *options, s sys) int {
+	// Signals first: a SIGHUP or SIGTERM during start-up must not kill us
+	// with the default action (systemd may reload at any time).
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+
 	cfg, path, err := loadConfig(o, s)
 	if err != nil {
 		printConfigError(s.stderr, err)
@@ -119,6 +127,12 @@ func serve(o *options, s sys) int {
 	if restore != nil {
 		defer restore()
 	}
+	if lo.File != "" {
+		// The -d child moves to /; lumberjack opens the file lazily.
+		if abs, err := filepath.Abs(lo.File); err == nil {
+			lo.File = abs
+		}
+	}
 	a.logs = logging.New(lo)
 	defer func() { _ = a.logs.Close() }()
 	a.log = a.logs.Logger
@@ -127,7 +141,7 @@ func serve(o *options, s sys) int {
 		report("ok")
 		_ = os.Chdir("/")
 	}
-	return a.run(s, con, level)
+	return a.run(ctx, hup, s, con, level)
 }
 
 // setLevel applies -v/-vv, else force_logging, else WARNING.
@@ -143,7 +157,7 @@ func (a *app) setLevel(level *slog.LevelVar, cfg *config.Config) {
 	level.Set(logging.FromVerbosity(0))
 }
 
-func (a *app) run(s sys, con *console.Console, level *slog.LevelVar) int {
+func (a *app) run(ctx context.Context, hup <-chan os.Signal, s sys, con *console.Console, level *slog.LevelVar) int {
 	notify := sdnotify.New()
 	cfg := a.current()
 	d, err := hostp2pd.New(cfg,
@@ -161,8 +175,6 @@ func (a *app) run(s sys, con *console.Console, level *slog.LevelVar) int {
 		return exitUsage
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -187,10 +199,7 @@ func (a *app) run(s sys, con *console.Console, level *slog.LevelVar) int {
 		a.log.Info("control socket listening", "path", path)
 	}
 
-	// SIGHUP: reload.
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
+	// SIGHUP: reload (one received during start-up is pending in hup).
 	wg.Go(func() {
 		for {
 			select {
@@ -219,6 +228,7 @@ func (a *app) run(s sys, con *console.Console, level *slog.LevelVar) int {
 	}
 
 	code := exitOK
+	var deadline time.Time
 	select {
 	case err := <-daemonDone:
 		// The daemon gave up on its own.
@@ -230,6 +240,7 @@ func (a *app) run(s sys, con *console.Console, level *slog.LevelVar) int {
 	case <-ctx.Done():
 		a.log.Info("stopping")
 		_ = notify.Stopping()
+		deadline = time.Now().Add(stopTimeout)
 		select {
 		case err := <-daemonDone:
 			if err != nil && !errors.Is(err, context.Canceled) {
@@ -242,7 +253,12 @@ func (a *app) run(s sys, con *console.Console, level *slog.LevelVar) int {
 		}
 	}
 	_ = notify.Stopping()
-	waitTimeout(&wg, stopTimeout)
+	// The other parts (control socket, console, watchdog) get what is left
+	// of the 5 s, plus a moment for the control socket's own shutdown.
+	if deadline.IsZero() {
+		deadline = time.Now().Add(stopTimeout)
+	}
+	waitTimeout(&wg, max(time.Until(deadline), 0)+time.Second)
 	a.log.Info("hostp2pd stopped")
 	return code
 }

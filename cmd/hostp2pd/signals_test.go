@@ -1,0 +1,8 @@
+package main
+
+import "syscall"
+
+const (
+	sigHUP  = syscall.SIGHUP
+	sigTERM = syscall.SIGTERM
+)

@@ -213,10 +213,19 @@ func resolveIface(cfg *config.Config) (string, error) {
 	}
 	m, _ := filepath.Glob(filepath.Join(cfg.CtrlInterface, "p2p-dev-*"))
 	sort.Strings(m)
-	if len(m) == 0 {
-		return "", fmt.Errorf("interface auto: no p2p-dev-* control socket in %s: %w", cfg.CtrlInterface, fs.ErrNotExist)
+	if len(m) > 0 {
+		return filepath.Base(m[0]), nil
 	}
-	return filepath.Base(m[0]), nil
+	// Drivers without a dedicated P2P device run P2P on the station
+	// interface: take the first socket that is not a P2P group.
+	all, _ := filepath.Glob(filepath.Join(cfg.CtrlInterface, "*"))
+	sort.Strings(all)
+	for _, p := range all {
+		if b := filepath.Base(p); !strings.HasPrefix(b, "p2p-") && !strings.HasPrefix(b, ".") {
+			return b, nil
+		}
+	}
+	return "", fmt.Errorf("interface auto: no control socket in %s: %w", cfg.CtrlInterface, fs.ErrNotExist)
 }
 
 func (l *loop) session(ctx context.Context) (err error) {

@@ -53,7 +53,14 @@ func start(t *testing.T, yml string, setup ...func(*wpatest.Server)) *harness {
 	for _, f := range setup {
 		f(srv)
 	}
-	cfg, _, err := config.Parse("test.yaml", []byte(yml+"\ninterface: "+dev+"\nctrl_interface: "+dir+"\n"))
+	ctrl := dir
+	if strings.Contains(yml, "#global") {
+		if err := srv.AddGlobal("global"); err != nil {
+			t.Fatal(err)
+		}
+		ctrl = filepath.Join(dir, "global")
+	}
+	cfg, _, err := config.Parse("test.yaml", []byte(yml+"\ninterface: "+dev+"\nctrl_interface: "+ctrl+"\n"))
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}
@@ -382,4 +389,38 @@ func countPrefix(cs []wpatest.Command, p string) int {
 		}
 	}
 	return n
+}
+
+func TestGlobalControlInterface_PBCJoin(t *testing.T) {
+	h := start(t, "#global\nactivate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: true")
+	h.want(dev, "P2P_GROUP_ADD")
+	h.eventually("group up", func(s status.Status) bool { return s.Group != nil })
+	h.srv.Emit(dev, evFound)
+	h.srv.Emit(dev, evPBCReq)
+	c := h.want("p2p-wlan0-0", "WPS_PBC")
+	if c.Socket != "global" {
+		t.Errorf("WPS_PBC sent on %q, want the global socket with IFNAME=", c.Socket)
+	}
+	h.srv.Emit("p2p-wlan0-0", evStaConn)
+	h.eventually("client", func(s status.Status) bool { return len(s.Clients) == 1 && s.Clients[0].Method == "pbc" })
+}
+
+func TestInterfaceAuto_PicksP2PDevice(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{"wlan0", "p2p-dev-wlan1", "p2p-dev-wlan0"} {
+		if err := os.WriteFile(filepath.Join(dir, n), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := config.Default()
+	cfg.CtrlInterface = dir
+	got, err := resolveIface(cfg)
+	if err != nil || got != "p2p-dev-wlan0" {
+		t.Errorf("auto = %q, %v; want p2p-dev-wlan0", got, err)
+	}
+	os.Remove(filepath.Join(dir, "p2p-dev-wlan0"))
+	os.Remove(filepath.Join(dir, "p2p-dev-wlan1"))
+	if got, err := resolveIface(cfg); err != nil || got != "wlan0" {
+		t.Errorf("auto without a P2P device = %q, %v; want wlan0 (P2P on the station interface)", got, err)
+	}
 }

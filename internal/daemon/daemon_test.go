@@ -424,3 +424,60 @@ func TestInterfaceAuto_PicksP2PDevice(t *testing.T) {
 		t.Errorf("auto without a P2P device = %q, %v; want wlan0 (P2P on the station interface)", got, err)
 	}
 }
+
+func TestReload_SameModeKeepsGroupAndClients(t *testing.T) {
+	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: true")
+	h.want(dev, "P2P_GROUP_ADD")
+	h.eventually("group", func(s status.Status) bool { return s.Group != nil })
+	h.srv.Emit("p2p-wlan0-0", evStaConn)
+	h.eventually("client", func(s status.Status) bool { return len(s.Clients) == 1 })
+	cfg, _, err := config.Parse("new.yaml", []byte("activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: false\npin: \"87654325\"\ninterface: "+dev+"\nctrl_interface: "+h.dir+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.d.ReloadConfig(cfg); err != nil {
+		t.Fatal(err)
+	}
+	st := h.d.Status()
+	if st.Group == nil || len(st.Clients) != 1 {
+		t.Fatalf("reload dropped the group or its client: %+v", st)
+	}
+	// The new enrolment settings are in force.
+	h.srv.Emit(dev, strings.ReplaceAll(evShowPIN, "01:00", "02:00"))
+	h.want("p2p-wlan0-0", "WPS_PIN any 87654325")
+	h.noCommand("P2P_GROUP_REMOVE", 50*time.Millisecond)
+}
+
+func TestReload_BrokenFileKeepsConfig(t *testing.T) {
+	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: true")
+	h.want(dev, "P2P_GROUP_ADD")
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(bad, []byte("dynamic_group: maybe\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := h.d.Config()
+	err := h.d.Reload(context.Background(), bad)
+	if err == nil || !strings.Contains(err.Error(), "bad.yaml:1: dynamic_group") {
+		t.Fatalf("Reload error = %v, want one naming file:line: key", err)
+	}
+	if h.d.Config() != before {
+		t.Error("configuration changed after a failed reload")
+	}
+}
+
+func TestReload_NewModeRestartsSession(t *testing.T) {
+	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: true")
+	h.want(dev, "P2P_GROUP_ADD")
+	h.eventually("group", func(s status.Status) bool { return s.Group != nil })
+	cfg, _, err := config.Parse("new.yaml", []byte("activate_persistent_group: false\ndynamic_group: true\npbc_in_use: true\ninterface: "+dev+"\nctrl_interface: "+h.dir+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.d.ReloadConfig(cfg); err != nil {
+		t.Fatal(err)
+	}
+	h.want(dev, "P2P_GROUP_REMOVE p2p-wlan0-0")
+	h.eventually("idle in the new mode", func(s status.Status) bool {
+		return s.Group == nil && s.Mode == "negotiated-on-demand" && s.State == "idle"
+	})
+}

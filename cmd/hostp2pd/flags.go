@@ -16,24 +16,24 @@ var subcommands = map[string]bool{"status": true, "clients": true, "pin": true, 
 
 // options are the parsed command line.
 type options struct {
-	help, version       bool
-	verbosity           int
-	debug               bool
-	terminate, reload   bool
-	config              string
-	daemon              bool
-	batch               string
-	batchSet            bool
-	iface               string
-	ifaceSet            bool
-	runProgram          string
-	runProgramSet       bool
-	json                bool
-	socket              string
-	sub                 string   // subcommand name, "" for the daemon
-	args                []string // subcommand arguments
-	configSet, jsonUsed bool
-	stdinYAML           []byte // the configuration read from "-c -"
+	help, version     bool
+	verbosity         int
+	debug             bool
+	terminate, reload bool
+	config            string
+	daemon            bool
+	batch             string
+	batchSet          bool
+	iface             string
+	ifaceSet          bool
+	runProgram        string
+	runProgramSet     bool
+	json              bool
+	socket            string
+	sub               string   // subcommand name, "" for the daemon
+	args              []string // subcommand arguments
+	jsonUsed          bool
+	stdinYAML         []byte // the configuration read from "-c -"
 }
 
 // level returns the -v count, --debug counting as -vv.
@@ -80,7 +80,6 @@ func parseArgs(args []string) (*options, error) {
 	o.batchSet = fs.Changed("batch")
 	o.ifaceSet = fs.Changed("interface")
 	o.runProgramSet = fs.Changed("run_program")
-	o.configSet = fs.Changed("config")
 	o.jsonUsed = fs.Changed("json") || fs.Changed("socket")
 	if o.help || o.version {
 		return o, nil

@@ -124,6 +124,9 @@ func loadConfig(o *options, s sys) (*config.Config, string, error) {
 	if err != nil {
 		return nil, path, err
 	}
+	if path != "" && path != "-" {
+		cfg.File = path // reloads must not depend on the working directory
+	}
 	return cfg, path, nil
 }
 

@@ -10,6 +10,7 @@ package hostp2pd
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/hostp2pd/hostp2pd/internal/config"
 	"github.com/hostp2pd/hostp2pd/internal/daemon"
@@ -80,6 +81,10 @@ func (d *Daemon) Reload(cfg *Config) error { return d.d.ReloadConfig(cfg) }
 
 // Stats returns the current status snapshot, counters included.
 func (d *Daemon) Stats() Status { return d.d.Status() }
+
+// Alive reports whether the event loop is turning (for the systemd
+// watchdog): false when it has been stuck for more than 10 s.
+func (d *Daemon) Alive() bool { return d.d.Alive(10 * time.Second) }
 
 // Controller returns the command layer shared by the console and the
 // control socket.

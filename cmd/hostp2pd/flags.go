@@ -12,7 +12,7 @@ import (
 const defaultInterface = "p2p-dev-wlan0"
 
 // subcommands are clients of a running daemon's control socket.
-var subcommands = map[string]bool{"status": true, "clients": true, "pin": true, "disconnect": true, "reload": true}
+var subcommands = map[string]bool{"status": true, "clients": true, "pin": true, "disconnect": true, "reload": true, "doctor": true}
 
 // options are the parsed command line.
 type options struct {
@@ -109,7 +109,7 @@ func parseArgs(args []string) (*options, error) {
 	if o.terminate || o.reload || o.daemon || o.batchSet || o.runProgramSet {
 		return nil, fmt.Errorf("%s: only -i, -c, --socket and --json apply to subcommands", o.sub)
 	}
-	want := map[string][2]int{"status": {0, 0}, "clients": {0, 0}, "pin": {1, 2}, "disconnect": {1, 1}, "reload": {0, 1}}[o.sub]
+	want := map[string][2]int{"status": {0, 0}, "clients": {0, 0}, "pin": {1, 2}, "disconnect": {1, 1}, "reload": {0, 1}, "doctor": {0, 0}}[o.sub]
 	if len(o.args) < want[0] || len(o.args) > want[1] {
 		return nil, fmt.Errorf("usage: hostp2pd %s", subUsage[o.sub])
 	}
@@ -125,12 +125,13 @@ var subUsage = map[string]string{
 	"pin":        "pin [PEER] PIN",
 	"disconnect": "disconnect PEER",
 	"reload":     "reload [FILE|reset]",
+	"doctor":     "doctor [-i INTERFACE] [-c CONFIG_FILE]",
 }
 
 const usageLine = `usage: hostp2pd [-h] [-V] [-v] [-vv] [-t] [-r] [-c CONFIG_FILE] [-d]
                 [-b FILE] [-i INTERFACE] [-p RUN_PROGRAM]
        hostp2pd {status [--json] | clients [--json] | pin [PEER] PIN |
-                 disconnect PEER | reload [FILE|reset]}
+                 disconnect PEER | reload [FILE|reset] | doctor}
                 [-i INTERFACE] [-c CONFIG_FILE] [--socket PATH]
 `
 
@@ -173,6 +174,8 @@ subcommands (clients of the control socket of a running hostp2pd):
   disconnect PEER       remove a station from the group
   reload [FILE|reset]   reload the configuration (same file, another file,
                         or the defaults)
+  doctor                preflight check of wpa_supplicant, the radio and the
+                        paths hostp2pd uses (needs no running hostp2pd)
   --socket PATH         control socket (default: ctl_socket of the
                         configuration, else /run/hostp2pd-INTERFACE.sock)
 

@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/hostp2pd/hostp2pd/internal/metrics"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -212,7 +215,21 @@ func (a *app) run(ctx context.Context, hup <-chan os.Signal, s sys, con *console
 	})
 
 	// systemd watchdog and status.
-	wg.Go(func() { notify.RunWatchdog(ctx, nil) })
+	wg.Go(func() { notify.RunWatchdog(ctx, d.Alive) })
+
+	// Optional Prometheus endpoint.
+	if cfg.MetricsListen != "" {
+		if ml, err := net.Listen("tcp", cfg.MetricsListen); err != nil {
+			a.log.Warn("metrics listener not available", "addr", cfg.MetricsListen, "err", err)
+		} else {
+			mux := http.NewServeMux()
+			mux.Handle("/metrics", metrics.Handler(d.Stats))
+			srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+			wg.Go(func() { _ = srv.Serve(ml) })
+			wg.Go(func() { <-ctx.Done(); _ = srv.Close() })
+			a.log.Info("metrics listening", "addr", ml.Addr().String())
+		}
+	}
 	if s.getenv("NOTIFY_SOCKET") != "" {
 		wg.Go(func() { a.systemdStatus(ctx, d, notify) })
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/hostp2pd/hostp2pd/internal/doctor"
 	"path/filepath"
 	"syscall"
 	"time"
@@ -86,6 +87,9 @@ func signalDaemon(o *options, s sys) int {
 func runSubcommand(o *options, s sys) int {
 	cfg := targetConfig(o, s)
 	iface := resolveInterface(o, cfg)
+	if o.sub == "doctor" {
+		return runDoctor(cfg, iface, s)
+	}
 	path := o.socket
 	if path == "" {
 		var err error
@@ -159,6 +163,19 @@ func runSubcommand(o *options, s sys) int {
 	}
 	if err != nil {
 		fmt.Fprintf(s.stderr, "hostp2pd: %s: %v\n", o.sub, err)
+		return exitFailure
+	}
+	return exitOK
+}
+
+// runDoctor implements `hostp2pd doctor`: a read-only preflight check.
+func runDoctor(cfg *config.Config, iface string, s sys) int {
+	if cfg == nil {
+		cfg = config.Default()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if !doctor.Run(ctx, cfg, iface, s.stdout) {
 		return exitFailure
 	}
 	return exitOK

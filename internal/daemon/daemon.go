@@ -66,6 +66,7 @@ type Daemon struct {
 	conn    atomic.Pointer[wpactrl.Conn]
 	started time.Time
 	paused  atomic.Bool
+	tick    atomic.Int64 // unix nanoseconds of the loop's last turn
 }
 
 var _ status.Controller = (*Daemon)(nil)
@@ -94,7 +95,9 @@ func New(cfg *config.Config, o Options) (*Daemon, error) {
 		o.PingInterval = time.Second
 	}
 	d := &Daemon{o: o, log: o.Logger, cfg: cfg, reqs: make(chan func(*loop)), started: time.Now()}
-	d.snap.Store(&status.Status{Version: o.Version, Interface: cfg.Interface, Supplicant: "lost", Started: d.started})
+	d.snap.Store(&status.Status{Version: o.Version, Interface: cfg.Interface, Mode: cfg.Mode.String(),
+		State: "offline", Supplicant: "lost", Started: d.started})
+	d.tick.Store(time.Now().UnixNano())
 	return d, nil
 }
 
@@ -102,6 +105,16 @@ func (d *Daemon) config() *config.Config {
 	d.cfgMu.Lock()
 	defer d.cfgMu.Unlock()
 	return d.cfg
+}
+
+// heartbeatEvery is how often an idle loop proves it is alive (systemd
+// watchdog).
+const heartbeatEvery = 2 * time.Second
+
+// Alive reports whether the event loop turned within the last d: a wedged
+// loop stops petting the systemd watchdog.
+func (d *Daemon) Alive(within time.Duration) bool {
+	return time.Since(time.Unix(0, d.tick.Load())) < within
 }
 
 // errLost means wpa_supplicant went away; the loop reconnects.
@@ -137,6 +150,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		t := time.NewTimer(delay)
 	wait:
 		for {
+			d.tick.Store(time.Now().UnixNano())
 			select {
 			case <-ctx.Done():
 				t.Stop()
@@ -292,9 +306,14 @@ func (l *loop) session(ctx context.Context) (err error) {
 	d.publish(l, "connected")
 
 	events := mon.Events()
+	heartbeat := time.NewTicker(heartbeatEvery)
+	defer heartbeat.Stop()
 	for {
 		var err error
+		d.tick.Store(time.Now().UnixNano())
 		select {
+		case <-heartbeat.C:
+			continue
 		case <-ctx.Done():
 			sctx, c := context.WithTimeout(context.Background(), 4*time.Second)
 			_ = l.exec(sctx, l.sess.Stop(time.Now()))

@@ -117,7 +117,7 @@ func (d *Daemon) WPA(ctx context.Context, cmd string) (string, error) {
 		if strings.ContainsAny(iface, "/") || iface == "" {
 			return "", fmt.Errorf("bad interface name %q", iface)
 		}
-		gc, err := wpactrl.Dial(ctx, filepath.Join(d.config().CtrlInterface, iface))
+		gc, err := wpactrl.Dial(ctx, filepath.Join(d.config().CtrlInterface, iface), d.wpaOpts()...)
 		if err != nil {
 			return conn.RequestIface(ctx, iface, c) // global control interface
 		}

@@ -44,6 +44,11 @@ type Options struct {
 	CommandTimeout time.Duration
 	// PingInterval is the monitor liveness period (default 1 s).
 	PingInterval time.Duration
+	// LocalDir is where our client sockets are bound; wpa_supplicant sends
+	// its replies there, so it must be visible in wpa_supplicant's mount
+	// namespace (systemd's PrivateTmp hides /tmp). Default /run/hostp2pd
+	// as root, the temporary directory otherwise.
+	LocalDir string
 }
 
 // GroupNet brings up the IP side of a group interface (address + DHCP) and
@@ -94,6 +99,12 @@ func New(cfg *config.Config, o Options) (*Daemon, error) {
 	if o.PingInterval <= 0 {
 		o.PingInterval = time.Second
 	}
+	if o.LocalDir == "" {
+		o.LocalDir = os.TempDir()
+		if os.Geteuid() == 0 && os.MkdirAll("/run/hostp2pd", 0o700) == nil {
+			o.LocalDir = "/run/hostp2pd"
+		}
+	}
 	d := &Daemon{o: o, log: o.Logger, cfg: cfg, reqs: make(chan func(*loop)), started: time.Now()}
 	d.snap.Store(&status.Status{Version: o.Version, Interface: cfg.Interface, Mode: cfg.Mode.String(),
 		State: "offline", Supplicant: "lost", Started: d.started})
@@ -105,6 +116,10 @@ func (d *Daemon) config() *config.Config {
 	d.cfgMu.Lock()
 	defer d.cfgMu.Unlock()
 	return d.cfg
+}
+
+func (d *Daemon) wpaOpts() []wpactrl.Option {
+	return []wpactrl.Option{wpactrl.WithLogger(d.log.With("component", "wpactrl")), wpactrl.WithLocalDir(d.o.LocalDir)}
 }
 
 // heartbeatEvery is how often an idle loop proves it is alive (systemd
@@ -261,7 +276,10 @@ func (l *loop) session(ctx context.Context) (err error) {
 	}
 	dctx, cancel := context.WithTimeout(ctx, d.o.CommandTimeout)
 	defer cancel()
-	opts := []wpactrl.Option{wpactrl.WithLogger(d.log.With("component", "wpactrl"))}
+	if err := os.MkdirAll(d.o.LocalDir, 0o700); err != nil {
+		return fmt.Errorf("client socket directory: %w", err)
+	}
+	opts := d.wpaOpts()
 	conn, err := wpactrl.Dial(dctx, path, opts...)
 	if err != nil {
 		return err
@@ -448,7 +466,7 @@ func (l *loop) request(ctx context.Context, iface, cmd string) (string, error) {
 	case iface == l.gname && l.gconn != nil:
 		return l.gconn.Request(ctx, cmd)
 	default:
-		c, err := wpactrl.Dial(ctx, filepath.Join(l.d.config().CtrlInterface, iface))
+		c, err := wpactrl.Dial(ctx, filepath.Join(l.d.config().CtrlInterface, iface), l.d.wpaOpts()...)
 		if err != nil {
 			return "", err
 		}
@@ -486,17 +504,17 @@ func (l *loop) openGroup(ctx context.Context, iface string) {
 	cfg := l.d.config()
 	if !l.global {
 		path := filepath.Join(cfg.CtrlInterface, iface)
-		if c, err := wpactrl.Dial(ctx, path); err == nil {
+		if c, err := wpactrl.Dial(ctx, path, l.d.wpaOpts()...); err == nil {
 			l.gconn = c
 		} else {
 			l.d.log.Warn("cannot open group control socket", "group", iface, "err", err)
 		}
 		// ATTACH on a new group socket can take seconds: do it aside.
-		attach := l.attach
+		attach, opts := l.attach, l.d.wpaOpts()
 		actx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		l.attachStop = cancel
 		l.attachWG.Go(func() {
-			m, err := wpactrl.Attach(actx, path, wpactrl.WithQueueLen(1024), wpactrl.WithPingInterval(5*time.Second))
+			m, err := wpactrl.Attach(actx, path, append(opts, wpactrl.WithQueueLen(1024), wpactrl.WithPingInterval(5*time.Second))...)
 			select {
 			case attach <- groupAttach{iface: iface, mon: m, err: err}:
 			case <-actx.Done():

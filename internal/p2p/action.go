@@ -30,6 +30,7 @@ const (
 	TagInvite
 	TagWPS
 	TagFind
+	TagPeer
 )
 
 // Cmd sends a command to wpa_supplicant. Iface "" is the P2P device

@@ -90,6 +90,7 @@ type peer struct {
 	name        string
 	devType     string
 	first, last time.Time
+	lookedUp    bool // P2P_PEER was asked for its name
 }
 
 // enrol is one phone's enrolment, from its request until WPS completes.
@@ -477,6 +478,22 @@ func (s *Session) HandleReply(c Cmd, reply string, err error, now time.Time) []A
 		if err != nil {
 			s.finding = false
 		}
+	case TagPeer:
+		// The name of a peer asking for push button, needed by the white
+		// list: P2P_PEER knows what P2P-DEVICE-FOUND reported.
+		addr, via, _ := strings.Cut(c.Arg, " ")
+		dev, perr := wpaevent.ParseMAC(addr)
+		if perr != nil {
+			return nil
+		}
+		if err == nil {
+			if p, perr := wpaevent.ParsePeer(reply); perr == nil && p.DeviceName != "" {
+				s.register(dev, p.DeviceName, p.PriDevType, now)
+			}
+		}
+		s.register(dev, "", "", now)
+		s.peers[dev].lookedUp = true
+		return s.request(dev, "pbc", via == "neg", now)
 	}
 	return nil
 }
@@ -716,6 +733,13 @@ func (s *Session) request(dev wpaevent.MAC, method string, viaNeg bool, now time
 	e := &enrol{peer: dev, name: name, method: method, viaNeg: viaNeg, state: "queued", since: now}
 	switch method {
 	case "pbc":
+		if p := s.peers[dev]; s.pol.pbc && len(s.cfg.WhiteList) > 0 && name == "" && !dev.IsZero() && (p == nil || !p.lookedUp) {
+			arg := dev.String() + " pd"
+			if viaNeg {
+				arg = dev.String() + " neg"
+			}
+			return []Action{s.cmd("", "P2P_PEER "+dev.String(), TagPeer, arg)}
+		}
 		if !s.pol.pbc {
 			s.count("refused_method")
 			s.log.Warn("push-button request refused: PBC is not an accepted enrolment method; the phone must use a PIN", "peer", dev, "dev_name", name)

@@ -197,3 +197,22 @@ func BenchmarkSession_HandlePBCJoin(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/3, "ns/event")
 }
+
+func TestSession_WhiteListNameFromP2PPeerWhenUnknown(t *testing.T) {
+	s := upAutonomous(t, "pbc_in_use: true\nwhite_list: [\"Pixel 7\"]")
+	a := s.HandleEvent("p2p-dev-wlan0", ev("P2P-GO-NEG-REQUEST 42:00:00:00:01:00 dev_passwd_id=4 go_intent=6"), t0)
+	if diff := cmp.Diff([]string{":P2P_PEER 42:00:00:00:01:00"}, cmds(a)); diff != "" {
+		t.Fatalf("(-want +got):\n%s", diff)
+	}
+	got := drive(s, a, map[string]string{"P2P_PEER 42:00:00:00:01:00": "42:00:00:00:01:00\npri_dev_type=10-0050F204-5\ndevice_name=Pixel 7\nmanufacturer= \nmodel_name= \nmodel_number= \nserial_number=\nconfig_methods=0x188\ndev_capab=0x25\ngroup_capab=0x0\n"}, t0)
+	want := []string{":P2P_PEER 42:00:00:00:01:00", "p2p-wlan0-0:WPS_PBC p2p_dev_addr=42:00:00:00:01:00", ":P2P_INVITE group=p2p-wlan0-0 peer=42:00:00:00:01:00"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	// A peer whose name stays unknown is refused, once.
+	s2 := upAutonomous(t, "pbc_in_use: true\nwhite_list: [\"Pixel 7\"]")
+	got = drive(s2, s2.HandleEvent("p2p-dev-wlan0", ev("P2P-GO-NEG-REQUEST 42:00:00:00:02:00 dev_passwd_id=4 go_intent=6"), t0), map[string]string{"P2P_PEER 42:00:00:00:02:00": "FAIL\n"}, t0)
+	if diff := cmp.Diff([]string{":P2P_PEER 42:00:00:00:02:00"}, got); diff != "" {
+		t.Errorf("unknown name (-want +got):\n%s", diff)
+	}
+}

@@ -30,7 +30,6 @@ type Runner struct {
 	mu      sync.Mutex
 	queue   []job
 	wake    chan struct{}
-	running sync.WaitGroup
 }
 
 type job struct {

@@ -38,6 +38,15 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 10m ./wpaevent/
 	$(GO) test -run '^$$' -fuzz FuzzReplies -fuzztime 10m ./wpaevent/
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 10m ./internal/config/
+	$(GO) test -run '^$$' -fuzz FuzzHandler_RequestDecoding -fuzztime 10m ./internal/ctl/
+	$(GO) test -run '^$$' -fuzz FuzzSession -fuzztime 10m ./internal/p2p/
+	$(GO) test -run '^$$' -fuzz FuzzHandle -fuzztime 10m ./internal/dhcpd/
+
+# Long-running resilience checks: 10,000 join/leave cycles against the fake
+# supplicant, and the lab soak (50+ real joins).
+soak:
+	HOSTP2PD_SOAK=10000 $(GO) test -count=1 -run TestSoak -v -timeout 30m ./internal/daemon/
+	HOSTP2PD_LAB=1 HOSTP2PD_LAB_SOAK=1 $(GO) test -count=1 -run TestLabSoak -v -timeout 40m ./lab/
 
 cross:
 	for a in amd64 arm64 arm; do CGO_ENABLED=0 GOOS=linux GOARCH=$$a $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/hostp2pd-linux-$$a ./cmd/hostp2pd || exit 1; done

@@ -93,7 +93,7 @@ func setupLab() labEnv {
 		e.build = filepath.Join(wd, ".build")
 	}
 	if e.goTool, err = exec.LookPath("go"); err != nil {
-		e.goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+		e.goTool = "/usr/local/go/bin/go"
 	}
 	t0 := time.Now()
 	if out, err := e.command("./build-initramfs.sh", "-o", e.build).CombinedOutput(); err != nil {

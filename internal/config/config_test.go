@@ -69,7 +69,7 @@ func TestDefault_HasHostp2pdAndOurDefaults(t *testing.T) {
 	if err := Default().Validate(); err != nil {
 		t.Fatalf("Default().Validate() = %v", err)
 	}
-	if Default() == Default() {
+	if a, b := Default(), Default(); a == b {
 		t.Fatal("Default returns a shared value")
 	}
 }

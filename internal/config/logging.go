@@ -151,7 +151,7 @@ func (p *parser) applyLogging(c *Config) {
 	}
 	path := func(key string) string { return k.name + ".handlers." + fileName + "." + key }
 	level := -1
-	if file != nil {
+	{
 		for key, e := range file {
 			if isNull(e.val) {
 				continue

@@ -44,8 +44,6 @@ func (v *checker) ref(canon string) keyRef {
 	return keyRef{name: canon}
 }
 
-func (v *checker) set(canon string) bool { _, ok := v.loc[canon]; return ok }
-
 func (v *checker) errf(canon, format string, args ...any) {
 	if v.bad[canon] {
 		return

@@ -32,7 +32,9 @@ func TestCheck_AgainstFakeSupplicant(t *testing.T) {
 	cfg := config.Default() // persistent mode: persistent_reconnect is required
 	cfg.CtrlInterface = dir
 	env := Env{Request: conn.Request, Euid: 0, Writable: func(string) bool { return true },
-		IwPhy: func() string { return "Supported interface modes:\n\t * managed\n\t * AP\n\t * P2P-client\n\t * P2P-GO\n" }}
+		IwPhy: func() string {
+			return "Supported interface modes:\n\t * managed\n\t * AP\n\t * P2P-client\n\t * P2P-GO\n"
+		}}
 	fs := Check(ctx, cfg, "p2p-dev-wlan0", env, nil)
 	var buf bytes.Buffer
 	if Report(&buf, fs) {

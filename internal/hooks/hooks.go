@@ -27,9 +27,9 @@ type Runner struct {
 	log     *slog.Logger
 	timeout time.Duration
 
-	mu      sync.Mutex
-	queue   []job
-	wake    chan struct{}
+	mu    sync.Mutex
+	queue []job
+	wake  chan struct{}
 }
 
 type job struct {

@@ -402,6 +402,9 @@ func (s *Session) HandleReply(c Cmd, reply string, err error, now time.Time) []A
 		}
 		return s.activate(now)
 	case TagListNetworks:
+		if ssid, ok := strings.CutPrefix(c.Arg, "ssid="); ok {
+			return s.learnNetwork(ssid, reply, err)
+		}
 		s.cands = nil
 		if err == nil {
 			nets, perr := wpaevent.ParseListNetworks(reply)
@@ -494,6 +497,27 @@ func (s *Session) HandleReply(c Cmd, reply string, err error, now time.Time) []A
 		s.register(dev, "", "", now)
 		s.peers[dev].lookedUp = true
 		return s.request(dev, "pbc", via == "neg", now)
+	}
+	return nil
+}
+
+// learnNetwork records the id of the persistent network wpa_supplicant
+// stored for a group we started with plain "persistent", so the next
+// P2P_GROUP_ADD / P2P_CONNECT reuses it instead of storing another one.
+func (s *Session) learnNetwork(ssid, reply string, err error) []Action {
+	if err != nil {
+		return nil
+	}
+	nets, _ := wpaevent.ParseListNetworks(reply)
+	for _, n := range nets {
+		if n.Persistent && n.SSID == ssid {
+			s.netID = n.ID
+			if s.grp != nil && s.grp.ssid == ssid {
+				s.grp.netID = n.ID
+			}
+			s.log.Info("persistent group stored", "network_id", n.ID, "ssid", ssid)
+			return nil
+		}
 	}
 	return nil
 }
@@ -995,6 +1019,9 @@ func (s *Session) groupStarted(ev wpaevent.Event, now time.Time) []Action {
 	s.finding = false
 	s.log.Info("group started", "group", ev.Group, "ssid", ev.SSID, "freq", ev.Freq, "persistent", ev.Persistent)
 	a := []Action{StopTimer{Name: timerGroupStart}, StopTimer{Name: timerGroupRetry}, StopTimer{Name: timerNeg}, GroupUp{Iface: ev.Group}}
+	if ev.Persistent && netID < 0 {
+		a = append(a, s.cmd("", "LIST_NETWORKS", TagListNetworks, "ssid="+ev.SSID))
+	}
 	a = append(a, s.hook(false, "start_group", ev.Group)...)
 	if s.negotiated() {
 		a = append(a, ArmTimer{Name: timerEmpty, After: config.Seconds(max(s.cfg.MaxNegotiationTime, 10))})

@@ -216,3 +216,25 @@ func TestSession_WhiteListNameFromP2PPeerWhenUnknown(t *testing.T) {
 		t.Errorf("unknown name (-want +got):\n%s", diff)
 	}
 }
+
+func TestSession_NegotiatedPersistentReusesLearntNetwork(t *testing.T) {
+	s := New(cfgFor(t, "activate_persistent_group: false\ndynamic_group: true\nnegotiated_persistent: true\npbc_in_use: true"), nil, nil)
+	drive(s, s.Start(t0), map[string]string{"LIST_NETWORKS": "network id / ssid / bssid / flags\n"}, t0)
+	got := drive(s, s.HandleEvent("p2p-dev-wlan0", ev("P2P-GO-NEG-REQUEST 42:00:00:00:01:00 dev_passwd_id=4 go_intent=0"), t0), nil, t0)
+	if diff := cmp.Diff([]string{":P2P_CONNECT 42:00:00:00:01:00 pbc persistent go_intent=15"}, got); diff != "" {
+		t.Fatalf("first (-want +got):\n%s", diff)
+	}
+	lists := map[string]string{"LIST_NETWORKS": "network id / ssid / bssid / flags\n0\tDIRECT-Ab\t42:00:00:00:00:00\t[DISABLED][P2P-PERSISTENT]\n"}
+	drive(s, s.HandleEvent("p2p-dev-wlan0", ev(`P2P-GROUP-STARTED p2p-wlan0-0 GO ssid="DIRECT-Ab" freq=2437 passphrase="x" go_dev_addr=42:00:00:00:00:00 [PERSISTENT]`), t0), lists, t0)
+	s.HandleEvent("p2p-wlan0-0", ev("AP-STA-CONNECTED 46:00:00:00:01:00 p2p_dev_addr=42:00:00:00:01:00"), t0)
+	got = drive(s, s.HandleEvent("p2p-wlan0-0", ev("AP-STA-DISCONNECTED 46:00:00:00:01:00 p2p_dev_addr=42:00:00:00:01:00"), t0), nil, t0)
+	if diff := cmp.Diff([]string{":P2P_GROUP_REMOVE p2p-wlan0-0"}, got); diff != "" {
+		t.Fatalf("removal (-want +got):\n%s", diff)
+	}
+	s.HandleEvent("p2p-dev-wlan0", ev("P2P-GROUP-REMOVED p2p-wlan0-0 GO reason=REQUESTED"), t0)
+	later := t0.Add(time.Minute)
+	got = drive(s, s.HandleEvent("p2p-dev-wlan0", ev("P2P-GO-NEG-REQUEST 42:00:00:00:02:00 dev_passwd_id=4 go_intent=0"), later), nil, later)
+	if diff := cmp.Diff([]string{":P2P_CONNECT 42:00:00:00:02:00 pbc persistent=0 go_intent=15"}, got); diff != "" {
+		t.Errorf("second negotiation must reuse network 0 (-want +got):\n%s", diff)
+	}
+}

@@ -49,7 +49,7 @@ soak:
 	HOSTP2PD_LAB=1 HOSTP2PD_LAB_SOAK=1 $(GO) test -count=1 -run TestLabSoak -v -timeout 40m ./lab/
 
 cross:
-	for a in amd64 arm64 arm; do CGO_ENABLED=0 GOOS=linux GOARCH=$$a $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/hostp2pd-linux-$$a ./cmd/hostp2pd || exit 1; done
+	for a in amd64 arm64 arm; do CGO_ENABLED=0 GOOS=linux GOARCH=$$a GOARM=6 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/hostp2pd-linux-$$a ./cmd/hostp2pd || exit 1; done
 
 clean:
 	rm -rf bin lab/.build

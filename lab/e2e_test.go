@@ -7,7 +7,7 @@ package lab
 //
 // TestLabOracle needs no daemon: the GO side is scripted, which proves the
 // lab and the phone simulator work.  TestLabDaemon runs the DAEMON scenarios
-// (lab/scenarios/1*-daemon-*.sh) against a static build of ./cmd/hostp2pd.
+// (lab/scenarios/[12]*-daemon-*.sh) against a static build of ./cmd/hostp2pd.
 //
 // Environment:
 //
@@ -19,6 +19,12 @@ package lab
 //	HOSTP2PD_LAB_DAEMON=fake    run the daemon scenarios against
 //	                            lab/testdata/fake-hostp2pd.sh (checks the
 //	                            scenarios, not the daemon)
+//	HOSTP2PD_LAB_SOAK=1         run TestLabSoak (lab/scenarios/soak-*.sh;
+//	                            also when HOSTP2PD_LAB_RUN names "soak")
+//	HOSTP2PD_LAB_SOAK_CYCLES=N  join/leave cycles of the soak (default 50)
+//
+// At the end every test run prints a table of all scenarios it ran, with
+// their result and time (TestMain).
 
 import (
 	"bytes"
@@ -49,8 +55,66 @@ var (
 		"13-daemon-persistent",
 		"14-daemon-negotiated",
 		"15-daemon-access-control",
+		"16-daemon-on-demand",
+		"17-daemon-neg-running",
+		"18-daemon-negotiated-persistent",
+		"19-daemon-three-phones",
+		"20-daemon-persistent-restart",
+		"21-daemon-dropin-forking",
+		"22-daemon-ctl-display",
+		"23-daemon-supplicant-restart",
 	}
+	// soak scenarios: long, not part of TestLabDaemon (TestLabSoak)
+	soakGroup = []string{"soak-join-leave"}
 )
+
+// ---- final table ------------------------------------------------------------------
+
+type tableRow struct {
+	vm, name, result string
+	secs             float64
+	pass, fail       int
+}
+
+var (
+	tableMu sync.Mutex
+	table   []tableRow
+	vmWalls []string
+)
+
+func addRow(r tableRow) {
+	tableMu.Lock()
+	defer tableMu.Unlock()
+	table = append(table, r)
+}
+
+// TestMain runs the tests, then prints one table of every scenario that ran
+// (in run order) with its result and time in the VM.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	tableMu.Lock()
+	defer tableMu.Unlock()
+	if len(table) > 0 {
+		var b strings.Builder
+		fmt.Fprintf(&b, "\nlab scenarios (%d):\n", len(table))
+		fmt.Fprintf(&b, "  %-10s %-34s %-7s %8s %7s %6s\n", "VM", "scenario", "result", "secs", "checks", "failed")
+		var total float64
+		npass := 0
+		for _, r := range table {
+			fmt.Fprintf(&b, "  %-10s %-34s %-7s %8.1f %7d %6d\n", r.vm, r.name, r.result, r.secs, r.pass, r.fail)
+			total += r.secs
+			if r.result == "PASS" {
+				npass++
+			}
+		}
+		fmt.Fprintf(&b, "  %-10s %-34s %-7s %8.1f\n", "", fmt.Sprintf("total (%d/%d passed)", npass, len(table)), "", total)
+		for _, w := range vmWalls {
+			fmt.Fprintf(&b, "  %s\n", w)
+		}
+		fmt.Print(b.String())
+	}
+	os.Exit(code)
+}
 
 type labEnv struct {
 	labDir, rootDir, build string
@@ -215,12 +279,13 @@ func selectScenarios(t *testing.T, names []string) []string {
 }
 
 // runGroup boots one VM for the scenarios and reports each as a subtest.
-func runGroup(t *testing.T, e *labEnv, run string, names []string) {
+// extra are more run-vm.sh arguments (e.g. -A lab.args=...).
+func runGroup(t *testing.T, e *labEnv, run string, names []string, extra ...string) {
 	names = selectScenarios(t, names)
 	if len(names) == 0 {
 		t.Skip("no scenario matches HOSTP2PD_LAB_RUN")
 	}
-	args := []string{"-o", e.build, "-n", run}
+	args := append([]string{"-o", e.build, "-n", run}, extra...)
 	if a := os.Getenv("HOSTP2PD_LAB_ACCEL"); a != "" {
 		args = append(args, "-k", a)
 	}
@@ -247,6 +312,9 @@ func runGroup(t *testing.T, e *labEnv, run string, names []string) {
 	serial := buf.String()
 	logPath := filepath.Join(e.build, "runs", run, "serial.log")
 	t.Logf("VM %s: %d scenario(s), wall %.1fs, run-vm.sh: %v, serial log %s", run, len(names), wall.Seconds(), errOr(err), logPath)
+	tableMu.Lock()
+	vmWalls = append(vmWalls, fmt.Sprintf("VM %s: wall %.1fs (boot, resets and scenarios), serial log %s", run, wall.Seconds(), logPath))
+	tableMu.Unlock()
 
 	res := parseSerial(serial)
 	var summary []string
@@ -292,6 +360,19 @@ func runGroup(t *testing.T, e *labEnv, run string, names []string) {
 				t.Logf("scenario output:\n%s", strings.Join(r.lines, "\n"))
 			}
 		})
+		row := tableRow{vm: run, name: n, result: "NOT-RUN"}
+		if r != nil {
+			row.secs, row.pass, row.fail = r.secs, len(r.pass), len(r.fails)
+			switch {
+			case !r.ended:
+				row.result = "KILLED"
+			case r.rc == 0 && len(r.fails) == 0:
+				row.result = "PASS"
+			default:
+				row.result = "FAIL"
+			}
+		}
+		addRow(row)
 	}
 	sort.Strings(summary)
 	t.Logf("summary of VM %s (wall %.1fs):\n  %s", run, wall.Seconds(), strings.Join(summary, "\n  "))
@@ -344,6 +425,30 @@ func TestLabDaemon(t *testing.T) {
 	}
 	defer os.Remove(filepath.Join(e.build, "bin", "hostp2pd"))
 	runGroup(t, e, "daemon", daemonGroup)
+}
+
+// TestLabSoak: long-running scenarios (lab/scenarios/soak-*.sh), only with
+// HOSTP2PD_LAB_SOAK=1 or when HOSTP2PD_LAB_RUN names a soak scenario:
+//
+//	HOSTP2PD_LAB=1 HOSTP2PD_LAB_SOAK=1 go test ./lab -v -run TestLabSoak -timeout 40m
+//	HOSTP2PD_LAB=1 HOSTP2PD_LAB_RUN=soak HOSTP2PD_LAB_SOAK_CYCLES=100 go test ./lab -v -run TestLabSoak -timeout 60m
+func TestLabSoak(t *testing.T) {
+	if os.Getenv("HOSTP2PD_LAB_SOAK") != "1" && !strings.Contains(os.Getenv("HOSTP2PD_LAB_RUN"), "soak") {
+		t.Skip("soak scenarios run only with HOSTP2PD_LAB_SOAK=1 (or HOSTP2PD_LAB_RUN=soak...)")
+	}
+	e := requireLab(t)
+	if err := e.goBuild("./cmd/hostp2pd", "hostp2pd"); err != nil {
+		t.Fatalf("DAEMON NOT AVAILABLE: ./cmd/hostp2pd does not build: %v", err)
+	}
+	defer os.Remove(filepath.Join(e.build, "bin", "hostp2pd"))
+	var extra []string
+	if c := os.Getenv("HOSTP2PD_LAB_SOAK_CYCLES"); c != "" {
+		if n, err := strconv.Atoi(c); err != nil || n < 1 {
+			t.Fatalf("HOSTP2PD_LAB_SOAK_CYCLES=%q: want a positive number", c)
+		}
+		extra = append(extra, "-A", "lab.args=cycles="+c)
+	}
+	runGroup(t, e, "soak", soakGroup, extra...)
 }
 
 // TestParseSerial checks the console parser (runs without HOSTP2PD_LAB).

@@ -254,3 +254,52 @@ expect_refused() {
 
 # is_in_net IP: IP is inside $LAB_NET.0/24
 is_in_net() { case "$1" in $LAB_NET.*) return 0 ;; esac; return 1; }
+
+# ---- the daemon's own CLI (subcommands over its control socket) -------------
+
+# hp ARGS...: the hostp2pd CLI the way an operator types it; -c makes it find
+# the interface and ctl_socket of the running daemon from the YAML
+hp() { /usr/local/bin/hostp2pd "$@" -c /etc/hostp2pd.yaml; }
+# hp_json: `hostp2pd status --json` on one line, blanks removed ("" if no daemon)
+hp_json() { hp status --json 2>/dev/null | tr -d '\n\t '; }
+# json_group: does the status have a running group?
+json_group() { hp_json | grep -q '"group":{'; }
+# client_ip JSON DEV: the IP the status lists for client DEV ("" if none)
+client_ip() { echo "$1" | sed -n "s/.*\"dev_addr\":\"$2\"[^}]*\"ip\":\"\([0-9.]*\)\".*/\1/p"; }
+# has_client JSON DEV: the status lists DEV among the clients
+has_client() { echo "$1" | sed -n 's/.*"clients":\[\([^]]*\)\].*/\1/p' | grep -q "\"dev_addr\":\"$2\""; }
+# json_net_id: the running group's network_id from the status ("" if none)
+json_net_id() { hp_json | sed -n 's/.*"group":{[^}]*"network_id":\(-\{0,1\}[0-9]*\).*/\1/p'; }
+# wait_json REGEX [TIMEOUT]: wait until the status JSON matches REGEX
+wait_json() {
+	local i=0
+	while [ $i -lt $((${2:-10} * 5)) ]; do
+		hp_json | grep -qE "$1" && return 0
+		sleep 0.2; i=$((i + 1))
+	done
+	return 1
+}
+
+# go_groups_up: the GO's group interfaces that exist now (control sockets)
+go_groups_up() { ls $CTRL 2>/dev/null | grep '^p2p-wlan0-'; }
+# no_go_group: no group on the GO: no p2p-wlan0-* socket, no such netdev
+no_go_group() {
+	[ -z "$(go_groups_up)" ] && ! iw dev 2>/dev/null | grep -q 'Interface p2p-wlan0-'
+}
+# go_persistent_nets: the GO's stored persistent groups (LIST_NETWORKS lines
+# "id<TAB>DIRECT-..<TAB>bssid<TAB>[..][P2P-PERSISTENT]")
+go_persistent_nets() {
+	wcli p2p-dev-wlan0 list_networks | grep 'DIRECT-' | grep 'P2P-PERSISTENT'
+}
+# wps_since MARK: did the GO run a WPS registration after line MARK of go.log?
+wps_since() { tail -n +$(($1 + 1)) /tmp/go.log | grep -q WPS-REG-SUCCESS; }
+# daemon_pid_of: pid of the hostp2pd holding the pidfile of p2p-dev-wlan0
+PIDFILE=/var/run/hostp2pd-p2p-dev-wlan0.pid
+daemon_pidfile_pid() { cat $PIDFILE 2>/dev/null | tr -d ' \n'; }
+# proc_fds PID / proc_rss_kb PID: open descriptors and VmRSS of a process
+proc_fds() { ls /proc/$1/fd 2>/dev/null | wc -l; }
+proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' /proc/$1/status 2>/dev/null; }
+# ms_since T: milliseconds since uptime T
+ms_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%d", (b - a) * 1000 }'; }
+# not CMD...: negation usable with check (check NAME not CMD ...)
+not() { ! "$@"; }

@@ -23,7 +23,11 @@
 // Methods: pbc = push button; keypad = the phone types --pin (the GO's PIN);
 // display = the phone shows --pin and the GO side must enter it.
 // --join (default) joins a running group (p2p_connect ... join);
-// --negotiate runs GO negotiation with go_intent=0.
+// --negotiate runs GO negotiation with go_intent=0.  A GO that answers the
+// negotiation request by inviting the phone into a group
+// (P2P-INVITATION-RECEIVED ... unknown-network from the GO) is accepted the
+// way Android does it: P2P_CANCEL, then p2p_connect <GO> <method> join; the
+// PHONE line then says mode=invited.
 //
 // Built with CGO_ENABLED=0; only the standard library.
 package main
@@ -424,7 +428,21 @@ func (p *phone) goAddr(flagGo string) (string, error) {
 
 // waitGroup waits for P2P-GROUP-STARTED (client role) and records the group.
 func (p *phone) waitGroup(timeout time.Duration) (string, error) {
+	return p.waitGroupHook(timeout, nil)
+}
+
+// waitGroupHook is waitGroup with a hook that sees every event first; when
+// it returns handled=true the event is not matched any further (err ends
+// the wait).
+func (p *phone) waitGroupHook(timeout time.Duration, hook func(ev string) (handled bool, err error)) (string, error) {
 	ev, err := p.wait(timeout, "P2P-GROUP-STARTED", func(ev string) (bool, error) {
+		if hook != nil {
+			if handled, err := hook(ev); err != nil {
+				return true, err
+			} else if handled {
+				return false, nil
+			}
+		}
 		switch {
 		case strings.HasPrefix(ev, "P2P-GROUP-STARTED "):
 			if f := strings.Fields(ev); len(f) > 2 && f[2] != "client" {
@@ -488,7 +506,37 @@ func (p *phone) join(method, pin string, negotiate, persistent bool, flagGo stri
 	if err := p.doOK(cmd); err != nil {
 		return p.fail("joined", err, kv...)
 	}
-	ev, err := p.waitGroup(p.to(60 * time.Second))
+	// Android's "accept invitation": a GO that answers our negotiation
+	// request by inviting us into its (new or running) group gets a
+	// P2P_CANCEL of the negotiation and a p2p_connect ... join.
+	var hook func(string) (bool, error)
+	invited := false
+	if negotiate {
+		joinCmd := strings.Replace(cmd, " go_intent=0", " join", 1)
+		hook = func(ev string) (bool, error) {
+			switch {
+			case strings.HasPrefix(ev, "P2P-INVITATION-RECEIVED ") && !invited:
+				sa, gda := evField(ev, "sa"), evField(ev, "go_dev_addr")
+				if !strings.Contains(ev, "unknown-network") || (sa != goa && gda != goa) {
+					return false, nil // persistent invitations: not ours to model here
+				}
+				invited = true
+				_, _ = p.do("P2P_CANCEL")
+				if err := p.doOK(joinCmd); err != nil {
+					return true, err
+				}
+				mode = "invited"
+				return true, nil
+			case invited && strings.HasPrefix(ev, "P2P-GO-NEG-FAILURE"):
+				return true, nil // the negotiation we just cancelled
+			case invited && strings.HasPrefix(ev, "P2P-INVITATION-RECEIVED "):
+				return true, nil // repeated invitation while joining
+			}
+			return false, nil
+		}
+	}
+	ev, err := p.waitGroupHook(p.to(60*time.Second), hook)
+	kv[3] = mode
 	if err != nil {
 		// like a user giving up: stop retrying WPS in the background
 		_, _ = p.do("P2P_CANCEL")

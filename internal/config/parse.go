@@ -260,6 +260,7 @@ var keyTable = []keyDef{
 	{name: "find_interval_secs", set: integer(func(c *Config) *int { return &c.FindInterval })},
 	{name: "group_freq", set: integer(func(c *Config) *int { return &c.GroupFreq })},
 	{name: "per_sta_psk", set: boolean(func(c *Config) *bool { return &c.PerStaPSK })},
+	{name: "find_while_go", set: boolean(func(c *Config) *bool { return &c.FindWhileGO })},
 	{name: "hook_timeout_secs", set: integer(func(c *Config) *int { return &c.HookTimeoutSecs })},
 	{name: "ctl_socket", set: str(func(c *Config) *string { return &c.CtlSocket })},
 	{name: "ctl_group", set: str(func(c *Config) *string { return &c.CtlGroup })},

@@ -28,12 +28,13 @@ const (
 )
 
 type harness struct {
-	t     *testing.T
-	srv   *wpatest.Server
-	d     *Daemon
-	dir   string
-	stop  func()
-	ready chan struct{}
+	t      *testing.T
+	srv    *wpatest.Server
+	d      *Daemon
+	dir    string
+	stop   func()
+	ready  chan struct{}
+	global bool
 }
 
 // start runs a daemon with the YAML config yml against a fresh fake
@@ -64,7 +65,7 @@ func start(t *testing.T, yml string, setup ...func(*wpatest.Server)) *harness {
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}
-	h := &harness{t: t, srv: srv, dir: dir, ready: make(chan struct{}, 8)}
+	h := &harness{t: t, srv: srv, dir: dir, ready: make(chan struct{}, 8), global: ctrl != dir}
 	d, err := New(cfg, Options{OnReady: func() { h.ready <- struct{}{} }, PingInterval: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -141,6 +142,21 @@ func (h *harness) eventually(what string, cond func(status.Status) bool) status.
 	}
 }
 
+// groupUp waits until the daemon has the group and its monitor is attached
+// to the group socket (which wpa_supplicant may answer only seconds later).
+func (h *harness) groupUp() status.Status {
+	h.t.Helper()
+	st := h.eventually("group up", func(s status.Status) bool { return s.Group != nil })
+	deadline := time.Now().Add(5 * time.Second)
+	for !h.global && h.srv.Monitors(st.Group.Iface) == 0 {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("no monitor attached to %s", st.Group.Iface)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	return st
+}
+
 func (h *harness) noCommand(prefix string, within time.Duration) {
 	h.t.Helper()
 	time.Sleep(within)
@@ -164,7 +180,7 @@ func TestAutonomous_PBCJoin(t *testing.T) {
 	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: true")
 	h.want(dev, "INTERFACES")
 	h.want(dev, "P2P_GROUP_ADD")
-	h.eventually("group up", func(s status.Status) bool { return s.Group != nil && s.Group.Iface == "p2p-wlan0-0" })
+	h.groupUp()
 	h.srv.Emit(dev, evFound)
 	h.srv.Emit(dev, evPBCReq)
 	c := h.want("p2p-wlan0-0", "WPS_PBC")
@@ -190,7 +206,7 @@ func TestAutonomous_PBCJoin(t *testing.T) {
 func TestAutonomous_KeypadJoinArmsConfiguredPIN(t *testing.T) {
 	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: false\npassword: \"12345670\"")
 	h.want(dev, "P2P_GROUP_ADD")
-	h.eventually("group up", func(s status.Status) bool { return s.Group != nil })
+	h.groupUp()
 	h.srv.Emit(dev, evShowPIN)
 	c := h.want("p2p-wlan0-0", "WPS_PIN")
 	if c.Cmd != "WPS_PIN any 12345670" {
@@ -201,7 +217,7 @@ func TestAutonomous_KeypadJoinArmsConfiguredPIN(t *testing.T) {
 func TestPBCFromUnlistedNameFallsBackToKeypad(t *testing.T) {
 	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: true\nwhite_list: [\"tablet\"]")
 	h.want(dev, "P2P_GROUP_ADD")
-	h.eventually("group up", func(s status.Status) bool { return s.Group != nil })
+	h.groupUp()
 	h.srv.Emit(dev, evFound)
 	h.srv.Emit(dev, evPBCReq)
 	h.noCommand("WPS_PBC", 200*time.Millisecond)
@@ -213,7 +229,7 @@ func TestPBCFromUnlistedNameFallsBackToKeypad(t *testing.T) {
 func TestPBCFromListedNameIsArmed(t *testing.T) {
 	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: true\nwhite_list: [\"phone\"]")
 	h.want(dev, "P2P_GROUP_ADD")
-	h.eventually("group up", func(s status.Status) bool { return s.Group != nil })
+	h.groupUp()
 	// The name comes from DEVICE-FOUND / PROV-DISC, never from WPS-ENROLLEE-SEEN.
 	h.srv.Emit(dev, evFound)
 	h.srv.Emit(dev, evPBCReq)
@@ -232,7 +248,7 @@ func TestPersistent_ReusesStoredNetwork(t *testing.T) {
 	if c := h.want(dev, "P2P_GROUP_ADD"); c.Cmd != "P2P_GROUP_ADD persistent=2" {
 		t.Errorf("got %q, want P2P_GROUP_ADD persistent=2", c.Cmd)
 	}
-	st := h.eventually("group", func(s status.Status) bool { return s.Group != nil })
+	st := h.groupUp()
 	if !st.Group.Persistent || st.Group.NetworkID != 2 {
 		t.Errorf("group = %+v, want persistent network 2", st.Group)
 	}
@@ -244,7 +260,7 @@ func TestPersistent_CreatesOneWhenNoneStored(t *testing.T) {
 	if c := h.want(dev, "P2P_GROUP_ADD"); c.Cmd != "P2P_GROUP_ADD persistent" {
 		t.Errorf("got %q", c.Cmd)
 	}
-	h.eventually("group", func(s status.Status) bool { return s.Group != nil })
+	h.groupUp()
 	if n := len(h.srv.Networks()); n != 1 {
 		t.Errorf("%d networks, want 1", n)
 	}
@@ -282,7 +298,7 @@ func TestNegotiatedOnDemand_ConnectThenRemoveWhenEmpty(t *testing.T) {
 func TestNegotiationWhileGroupRuns_InvitesToRunningGroup(t *testing.T) {
 	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: true")
 	h.want(dev, "P2P_GROUP_ADD")
-	h.eventually("group", func(s status.Status) bool { return s.Group != nil })
+	h.groupUp()
 	h.srv.Emit(dev, "P2P-GO-NEG-REQUEST 42:00:00:00:01:00 dev_passwd_id=4 go_intent=6")
 	h.want("p2p-wlan0-0", "WPS_PBC p2p_dev_addr="+phone)
 	if c := h.want(dev, "P2P_INVITE"); c.Cmd != "P2P_INVITE group=p2p-wlan0-0 peer="+phone {
@@ -296,7 +312,7 @@ func TestNegotiationWhileGroupRuns_InvitesToRunningGroup(t *testing.T) {
 func TestTwoPhonesPIN_ArmedOneAtATime(t *testing.T) {
 	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: false\npassword: \"12345670\"")
 	h.want(dev, "P2P_GROUP_ADD")
-	h.eventually("group", func(s status.Status) bool { return s.Group != nil })
+	h.groupUp()
 	h.srv.Emit(dev, evShowPIN)
 	h.srv.Emit(dev, strings.ReplaceAll(evShowPIN, "01:00", "02:00"))
 	h.want("p2p-wlan0-0", "WPS_PIN any 12345670")
@@ -315,7 +331,7 @@ func TestTwoPhonesPIN_ArmedOneAtATime(t *testing.T) {
 func TestDeniedMACNeverArmed(t *testing.T) {
 	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: true\ndeny_macs: [\""+phone+"\"]")
 	h.want(dev, "P2P_GROUP_ADD")
-	h.eventually("group", func(s status.Status) bool { return s.Group != nil })
+	h.groupUp()
 	h.srv.Emit(dev, evPBCReq)
 	h.noCommand("WPS_PBC", 100*time.Millisecond)
 	// A denied device that gets in anyway (persistent re-invocation) is kicked.
@@ -327,7 +343,7 @@ func TestDeniedMACNeverArmed(t *testing.T) {
 func TestDisplayPIN_OperatorEntersPIN(t *testing.T) {
 	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true\nwps_method: display")
 	h.want(dev, "P2P_GROUP_ADD")
-	h.eventually("group", func(s status.Status) bool { return s.Group != nil })
+	h.groupUp()
 	h.srv.Emit(dev, strings.Replace(evPBCReq, "P2P-PROV-DISC-PBC-REQ", "P2P-PROV-DISC-ENTER-PIN", 1))
 	h.eventually("pending", func(s status.Status) bool { return len(s.Pending) == 1 && s.Pending[0].State == "waiting-pin" })
 	ctx := context.Background()
@@ -343,7 +359,7 @@ func TestDisplayPIN_OperatorEntersPIN(t *testing.T) {
 func TestSupplicantKilled_ReconnectsAndRestoresGroup(t *testing.T) {
 	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true")
 	h.want(dev, "P2P_GROUP_ADD")
-	h.eventually("group", func(s status.Status) bool { return s.Group != nil })
+	h.groupUp()
 	h.srv.Kill()
 	h.eventually("lost", func(s status.Status) bool { return s.Supplicant == "lost" && s.Group == nil })
 	if err := h.srv.Restart(); err != nil {
@@ -357,7 +373,7 @@ func TestSupplicantKilled_ReconnectsAndRestoresGroup(t *testing.T) {
 func TestSupplicantTerminates_Reconnects(t *testing.T) {
 	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true")
 	h.want(dev, "P2P_GROUP_ADD")
-	h.eventually("group", func(s status.Status) bool { return s.Group != nil })
+	h.groupUp()
 	h.srv.Terminate()
 	h.eventually("lost", func(s status.Status) bool { return s.Supplicant == "lost" })
 	if err := h.srv.Restart(); err != nil {
@@ -370,7 +386,7 @@ func TestSupplicantTerminates_Reconnects(t *testing.T) {
 func TestStopRemovesOurGroup(t *testing.T) {
 	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true")
 	h.want(dev, "P2P_GROUP_ADD")
-	h.eventually("group", func(s status.Status) bool { return s.Group != nil })
+	h.groupUp()
 	h.stop()
 	found := false
 	for _, c := range h.srv.Commands() {
@@ -394,7 +410,7 @@ func countPrefix(cs []wpatest.Command, p string) int {
 func TestGlobalControlInterface_PBCJoin(t *testing.T) {
 	h := start(t, "#global\nactivate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: true")
 	h.want(dev, "P2P_GROUP_ADD")
-	h.eventually("group up", func(s status.Status) bool { return s.Group != nil })
+	h.groupUp()
 	h.srv.Emit(dev, evFound)
 	h.srv.Emit(dev, evPBCReq)
 	c := h.want("p2p-wlan0-0", "WPS_PBC")
@@ -428,7 +444,7 @@ func TestInterfaceAuto_PicksP2PDevice(t *testing.T) {
 func TestReload_SameModeKeepsGroupAndClients(t *testing.T) {
 	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: true")
 	h.want(dev, "P2P_GROUP_ADD")
-	h.eventually("group", func(s status.Status) bool { return s.Group != nil })
+	h.groupUp()
 	h.srv.Emit("p2p-wlan0-0", evStaConn)
 	h.eventually("client", func(s status.Status) bool { return len(s.Clients) == 1 })
 	cfg, _, err := config.Parse("new.yaml", []byte("activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: false\npin: \"87654325\"\ninterface: "+dev+"\nctrl_interface: "+h.dir+"\n"))
@@ -468,7 +484,7 @@ func TestReload_BrokenFileKeepsConfig(t *testing.T) {
 func TestReload_NewModeRestartsSession(t *testing.T) {
 	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: true")
 	h.want(dev, "P2P_GROUP_ADD")
-	h.eventually("group", func(s status.Status) bool { return s.Group != nil })
+	h.groupUp()
 	cfg, _, err := config.Parse("new.yaml", []byte("activate_persistent_group: false\ndynamic_group: true\npbc_in_use: true\ninterface: "+dev+"\nctrl_interface: "+h.dir+"\n"))
 	if err != nil {
 		t.Fatal(err)

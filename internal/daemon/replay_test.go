@@ -50,7 +50,7 @@ func until(marker string, f func(wpatest.TraceLine) bool) func(wpatest.TraceLine
 func TestReplay_AutonomousPBCJoinTrace(t *testing.T) {
 	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: true")
 	h.want(dev, "P2P_GROUP_ADD")
-	h.eventually("group", func(s status.Status) bool { return s.Group != nil })
+	h.groupUp()
 	// Two phases, as on the air: the phone's request, our answer, then WPS.
 	tr := loadTrace(t, "01-autonomous-pbc-join.trace")
 	h.srv.ReplayEvents(tr, until("WPS-PBC-ACTIVE", after("P2P-DEVICE-FOUND")))
@@ -68,7 +68,7 @@ func TestReplay_AutonomousPBCJoinTrace(t *testing.T) {
 func TestReplay_KeypadJoinTrace(t *testing.T) {
 	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: false\npin: \"12345670\"")
 	h.want(dev, "P2P_GROUP_ADD")
-	h.eventually("group", func(s status.Status) bool { return s.Group != nil })
+	h.groupUp()
 	tr := loadTrace(t, "02-keypad-join.trace")
 	h.srv.ReplayEvents(tr, until("WPS-ENROLLEE-SEEN", after("P2P-GROUP-STARTED")))
 	h.want("p2p-wlan0-0", "WPS_PIN any 12345670")
@@ -113,7 +113,7 @@ func TestReplay_HostileNamesOnlyAsArgv(t *testing.T) {
 	}
 	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: true\nrun_program: "+hook)
 	h.want(dev, "P2P_GROUP_ADD")
-	h.eventually("group", func(s status.Status) bool { return s.Group != nil })
+	h.groupUp()
 	tr := loadTrace(t, "10-hostile-device-name.trace")
 	h.srv.ReplayEvents(tr, until("WPS-PBC-ACTIVE", after("P2P-GROUP-STARTED")))
 	h.want("p2p-wlan0-0", "WPS_PBC p2p_dev_addr="+phone)

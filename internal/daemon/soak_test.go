@@ -29,7 +29,7 @@ func TestSoak_JoinLeaveCycles(t *testing.T) {
 	}
 	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: true")
 	h.want(dev, "P2P_GROUP_ADD")
-	h.eventually("group", func(s status.Status) bool { return s.Group != nil })
+	h.groupUp()
 	settle := func() (int, int) {
 		time.Sleep(50 * time.Millisecond)
 		runtime.GC()

@@ -62,6 +62,10 @@ const (
 	pinArmTimeout     = 60 * time.Second
 	maxBackoff        = 60 * time.Second
 	maxPeers          = 256
+	// blockAfterDisconnect keeps a phone the operator disconnected out for
+	// a while: it still knows the group passphrase and would re-associate
+	// at once (per_sta_psk revokes it for good).
+	blockAfterDisconnect = 10 * time.Minute
 	// enrolleeGrace lets a phone's provision discovery (which names it)
 	// win over its anonymous WPS probe seen on the group interface.
 	enrolleeGrace = 500 * time.Millisecond
@@ -129,9 +133,11 @@ type Session struct {
 	negotiating map[wpaevent.MAC]time.Time
 	negMethod   map[wpaevent.MAC]string
 	invited     map[wpaevent.MAC]time.Time
-	seen        map[wpaevent.MAC]time.Time // WPS-ENROLLEE-SEEN rate limit
-	enrolled    map[wpaevent.MAC]string    // method of a completed WPS run, by device address, until AP-STA-CONNECTED
-	seenDPID    int                        // device password id of a WPS enrollee waiting for enrolleeGrace, -1 if none
+	seen        map[wpaevent.MAC]time.Time    // WPS-ENROLLEE-SEEN rate limit
+	enrolled    map[wpaevent.MAC]string       // method of a completed WPS run, by device address, until AP-STA-CONNECTED
+	blocked     map[wpaevent.MAC]time.Time    // disconnected by the operator: refused until then (device and interface addresses)
+	blockedBy   map[wpaevent.MAC]wpaevent.MAC // interface address → device address of a blocked client
+	seenDPID    int                           // device password id of a WPS enrollee waiting for enrolleeGrace, -1 if none
 	finding     bool
 	groupFails  int
 	wantGroup   bool
@@ -150,7 +156,7 @@ func New(cfg *config.Config, log *slog.Logger, rnd func() uint32) *Session {
 		var n uint32 = 12345
 		rnd = func() uint32 { n = n*1103515245 + 12345; return n }
 	}
-	s := &Session{cfg: cfg, log: log, rand: rnd, netID: -1, counters: map[string]uint64{}}
+	s := &Session{cfg: cfg, log: log, rand: rnd, netID: -1, counters: map[string]uint64{}, blocked: map[wpaevent.MAC]time.Time{}, blockedBy: map[wpaevent.MAC]wpaevent.MAC{}}
 	s.reset()
 	return s
 }
@@ -356,7 +362,7 @@ func (s *Session) find(now time.Time) []Action {
 	if s.finding || s.stopping || s.st == stateForming || s.st == stateRemoving || s.armed != nil || len(s.negotiating) > 0 {
 		return a
 	}
-	if s.st != stateIdle && s.st != stateGroup {
+	if s.st != stateIdle && (s.st != stateGroup || !s.cfg.FindWhileGO) {
 		return a
 	}
 	s.finding = true
@@ -688,6 +694,8 @@ func (s *Session) register(dev wpaevent.MAC, name, devType string, now time.Time
 	p.last = now
 }
 
+func (s *Session) blockedDev(iface wpaevent.MAC) wpaevent.MAC { return s.blockedBy[iface] }
+
 func (s *Session) nameOf(dev wpaevent.MAC) string {
 	if p := s.peers[dev]; p != nil {
 		return p.name
@@ -695,8 +703,18 @@ func (s *Session) nameOf(dev wpaevent.MAC) string {
 	return ""
 }
 
-// admitted applies the MAC allow/deny lists.
+// admitted applies the MAC allow/deny lists and operator disconnects.
 func (s *Session) admitted(dev wpaevent.MAC) bool {
+	return s.admittedAt(dev, time.Time{})
+}
+
+func (s *Session) admittedAt(dev wpaevent.MAC, now time.Time) bool {
+	if until, ok := s.blocked[dev]; ok {
+		if now.IsZero() || now.Before(until) {
+			return false
+		}
+		delete(s.blocked, dev)
+	}
 	a := dev.String()
 	for _, m := range s.cfg.DenyMACs {
 		if strings.EqualFold(m, a) {
@@ -732,7 +750,7 @@ func (s *Session) whiteListed(name string) bool {
 // or GO negotiation.
 func (s *Session) request(dev wpaevent.MAC, method string, viaNeg bool, now time.Time) []Action {
 	name := s.nameOf(dev)
-	if !dev.IsZero() && !s.admitted(dev) {
+	if !dev.IsZero() && !s.admittedAt(dev, now) {
 		s.count("refused_mac")
 		s.log.Warn("connection refused: device address not allowed", "peer", dev, "dev_name", name)
 		return nil
@@ -1016,11 +1034,18 @@ func (s *Session) groupStarted(ev wpaevent.Event, now time.Time) []Action {
 	s.st = stateGroup
 	s.groupFails = 0
 	s.wantGroup = false
+	wasFinding := s.finding
 	s.finding = false
 	s.log.Info("group started", "group", ev.Group, "ssid", ev.SSID, "freq", ev.Freq, "persistent", ev.Persistent)
 	a := []Action{StopTimer{Name: timerGroupStart}, StopTimer{Name: timerGroupRetry}, StopTimer{Name: timerNeg}, GroupUp{Iface: ev.Group}}
 	if ev.Persistent && netID < 0 {
 		a = append(a, s.cmd("", "LIST_NETWORKS", TagListNetworks, "ssid="+ev.SSID))
+	}
+	if wasFinding && !s.cfg.FindWhileGO {
+		// A running GO is found by its beacons and probe responses; a
+		// search would take the radio off the group channel and stall
+		// the phone that is joining (lab scenario 18).
+		a = append(a, s.cmd("", "P2P_STOP_FIND", TagNone, ""))
 	}
 	a = append(a, s.hook(false, "start_group", ev.Group)...)
 	if s.negotiated() {
@@ -1084,7 +1109,20 @@ func (s *Session) staConnected(ev wpaevent.Event, now time.Time) []Action {
 		return nil // duplicate copy from the other socket
 	}
 	dev := ev.PeerDev
-	if !dev.IsZero() && !s.admitted(dev) {
+	if until, ok := s.blocked[ev.Addr]; ok && now.Before(until) && (dev.IsZero() || !s.admittedAt(dev, now) || true) {
+		dev = wpaevent.MAC{}
+		if d := s.blockedDev(ev.Addr); !d.IsZero() {
+			dev = d
+		}
+		s.count("refused_mac")
+		s.log.Warn("station disconnected by the operator came back; removed again", "peer", dev, "iface_addr", ev.Addr)
+		a := []Action{s.cmd(s.grp.iface, "DEAUTHENTICATE "+ev.Addr.String(), TagNone, "")}
+		if !dev.IsZero() {
+			a = append(a, s.cmd("", "P2P_REMOVE_CLIENT "+dev.String(), TagNone, ""))
+		}
+		return a
+	}
+	if !dev.IsZero() && !s.admittedAt(dev, now) {
 		s.count("refused_mac")
 		s.log.Warn("station of a denied device removed", "peer", dev, "iface_addr", ev.Addr)
 		return []Action{
@@ -1236,7 +1274,15 @@ func (s *Session) Disconnect(addr wpaevent.MAC, now time.Time) ([]Action, error)
 	}
 	for _, c := range s.clients {
 		if c.dev == addr || c.iface == addr {
-			s.log.Info("disconnecting client", "peer", c.dev, "iface_addr", c.iface)
+			s.log.Info("disconnecting client", "peer", c.dev, "iface_addr", c.iface, "blocked_for", blockAfterDisconnect.String())
+			if len(s.blocked) > maxPeers {
+				clear(s.blocked)
+			}
+			s.blocked[c.iface] = now.Add(blockAfterDisconnect)
+			if !c.dev.IsZero() {
+				s.blocked[c.dev] = now.Add(blockAfterDisconnect)
+				s.blockedBy[c.iface] = c.dev
+			}
 			a := []Action{s.cmd(s.grp.iface, "DEAUTHENTICATE "+c.iface.String(), TagNone, "")}
 			if !c.dev.IsZero() {
 				a = append(a, s.cmd("", "P2P_REMOVE_CLIENT "+c.dev.String(), TagNone, ""))

@@ -31,7 +31,7 @@ func (s *Session) Snapshot(st *status.Status, ips func(iface wpaevent.MAC) strin
 		st.Group = &status.Group{Iface: g.iface, SSID: g.ssid, Freq: g.freq, Persistent: g.persistent,
 			NetworkID: g.netID, Passphrase: g.passphrase, Since: g.since}
 	}
-	st.Clients = st.Clients[:0]
+	st.Clients = make([]status.Client, 0, len(s.clients))
 	for _, c := range s.sortedClients() {
 		cl := status.Client{DevAddr: c.dev.String(), IfaceAddr: c.iface.String(), Name: c.name, Method: c.method, Joined: c.joined}
 		if c.dev.IsZero() {
@@ -54,7 +54,7 @@ func (s *Session) Snapshot(st *status.Status, ips func(iface wpaevent.MAC) strin
 		}
 		st.Pending = append(st.Pending, p)
 	}
-	st.Peers = st.Peers[:0]
+	st.Peers = make([]status.Peer, 0, len(s.peers))
 	ps := slices.Collect(maps.Values(s.peers))
 	slices.SortFunc(ps, func(a, b *peer) int { return a.first.Compare(b.first) })
 	for _, p := range ps {

@@ -7,10 +7,10 @@
 # phone re-invokes the stored group while the GO is idle (p2p_invite
 # persistent=ID): the GO's supplicant accepts it and starts the group again,
 # no WPS exchange this time; hostp2pd must serve DHCP on the new group.
-# (Fails with hostp2pd of 05:48: it sends P2P_FIND ~40 ms after the group
-# started for the accepted invitation; that full-band scan keeps the GO off
-# channel for ~3.7 s, its probe responses go out with ack=0 and the phone's
-# 10 s group-formation timer expires: P2P-GROUP-FORMATION-FAILURE.)
+# (This scenario found that a P2P_FIND sent right after the group started
+# keeps the GO off channel for ~3.7 s: its probe responses go out with ack=0
+# and the phone's 10 s group-formation timer expires. hostp2pd no longer
+# searches while it is GO unless find_while_go is set.)
 . /lab/lib.sh
 
 go_start

@@ -23,6 +23,9 @@ need daemon-group-started go_group 30
 story "group $GO_SSID up on $GO_FREQ MHz (hostp2pd, autonomous) $(dt $t) s after start"
 check daemon-ctl-socket [ -S /run/hostp2pd.sock ]
 check daemon-sets-go-ip wait_go_ip 10
+# The preflight check against the real wpa_supplicant on hwsim: no failure.
+check doctor-passes sh -c "/usr/local/bin/hostp2pd doctor -i p2p-dev-wlan0 -c /etc/hostp2pd.yaml > /tmp/doctor.out 2>&1"
+sed "s/^/  doctor| /" /tmp/doctor.out
 log "GO address: ${GO_IP:=$LAB_NET.1}"
 
 need ph1-find ph 1 find $GO_DEV

@@ -31,8 +31,9 @@ demo:
 	bash lab/demo.sh
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./wpaevent/ ./wpactrl/... ./internal/p2p/
-	bash lab/bench.sh
+	mkdir -p lab/.build
+	set -o pipefail; $(GO) test -run '^$$' -bench . -benchmem ./wpaevent/ ./wpactrl/... ./internal/p2p/ | tee lab/.build/gobench.txt
+	BENCH_GOBENCH=lab/.build/gobench.txt bash lab/bench.sh
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 10m ./wpaevent/

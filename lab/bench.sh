@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# bench.sh -- end-to-end performance of hostp2pd in the virtual lab.
+#
+# Usage: lab/bench.sh [-o BUILDDIR] [-n N] [-c ROUNDS] [-s CASE]... [-j FILE] [-R]
+#   -o DIR     lab build dir (default $LAB_BUILD or lab/.build); the image is
+#              built there (cached), hostp2pd (stripped, like `make build`)
+#              and the phone simulator go to DIR/bin, runs to DIR/runs/bench-*
+#   -n N       measured joins per case and run (default $BENCH_N or 20)
+#   -c R       rounds per concurrency level 1/3/8 (default $BENCH_CONC or 3)
+#   -s CASE    run only this case (repeatable): pbc keypad negotiated
+#              persistent groupup concurrency (= lab/bench/1x-*.sh)
+#   -j FILE    JSON output (default bench/results/<date>-<gitsha>.json)
+#   -R         only re-analyse the serial logs of the last runs (no VM)
+#
+# Environment:
+#   BENCH_GOBENCH=FILE   output of the Go micro-benchmarks (`make bench` tees
+#                        it there); without it they are run here, unless
+#                        BENCH_SKIP_GO=1
+#   BENCH_WAIT_QEMU=0    do not wait for other qemu VMs to finish before each
+#                        boot (default: wait up to 10 min; measurements on a
+#                        shared 2-core host are worthless otherwise)
+#   BENCH_IDLE=S         idle period for the CPU measurement (default 60)
+#   BENCH_FREQ=MHz       the GO channel for daemon and oracle alike (2437)
+#   BENCH_REFLEX=R       joins answered by lab/bench/reflex (the minimal Go
+#                        client: reaction-latency floor) in the keypad case (10)
+#
+# Each case is one VM boot (lab/run-vm.sh) of the scenario lab/bench/1x-*.sh
+# with lab/bench/lib.sh installed as /lab/bench-lib.sh; the scenario's
+# "# bench-timeout: A B" header becomes "# lab-timeout: A+B*N".  The scenarios
+# print BENCH and GOLOG lines; lab/bench/report computes the numbers, prints
+# the table and writes the JSON.  See docs/performance.md.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-2}"; }
+BUILD=${LAB_BUILD:-$HERE/.build}
+N=${BENCH_N:-20}
+CONC=${BENCH_CONC:-3}
+IDLE=${BENCH_IDLE:-60}
+REFLEX=${BENCH_REFLEX:-10}
+JSON="" REANALYSE=0
+CASES=()
+while getopts "o:n:c:s:j:Rh" opt; do
+	case $opt in
+	o) BUILD=$OPTARG ;;
+	n) N=$OPTARG ;;
+	c) CONC=$OPTARG ;;
+	s) CASES+=("$OPTARG") ;;
+	j) JSON=$OPTARG ;;
+	R) REANALYSE=1 ;;
+	h) usage 0 ;;
+	*) usage ;;
+	esac
+done
+[[ $N =~ ^[1-9][0-9]*$ ]] || { echo "bench: -n/BENCH_N must be a positive integer" >&2; exit 2; }
+[[ $CONC =~ ^[1-9][0-9]*$ ]] || { echo "bench: -c/BENCH_CONC must be a positive integer" >&2; exit 2; }
+mkdir -p "$BUILD"
+BUILD=$(cd "$BUILD" && pwd)
+cd "$ROOT"
+GO=${GO:-go}
+
+declare -A SCEN=([pbc]=10-join-pbc [keypad]=11-join-keypad [negotiated]=12-join-negotiated
+	[persistent]=13-persistent [groupup]=14-group-up [concurrency]=15-concurrency)
+ORDER=(pbc keypad negotiated persistent groupup concurrency)
+[ ${#CASES[@]} -gt 0 ] || CASES=("${ORDER[@]}")
+for c in "${CASES[@]}"; do
+	[ -n "${SCEN[$c]:-}" ] || { echo "bench: unknown case $c (${ORDER[*]})" >&2; exit 2; }
+done
+
+SHA=$(git rev-parse --short=12 HEAD 2>/dev/null || echo nogit)
+DIRTY=false
+[ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] || DIRTY=true
+[ -n "$JSON" ] || JSON=bench/results/$(date -u +%Y%m%d)-$SHA.json
+T_START=$(date +%s)
+LOAD0=$(cat /proc/loadavg)
+
+# --- Go micro-benchmarks --------------------------------------------------------------
+GOBENCH=${BENCH_GOBENCH:-}
+if [ -z "$GOBENCH" ] && [ "${BENCH_SKIP_GO:-0}" != 1 ] && [ $REANALYSE = 0 ]; then
+	GOBENCH=$BUILD/gobench.txt
+	echo "bench: Go micro-benchmarks -> $GOBENCH" >&2
+	$GO test -run '^$' -bench . -benchmem ./wpaevent/ ./wpactrl/... ./internal/p2p/ | tee "$GOBENCH"
+fi
+[ -n "$GOBENCH" ] || { [ -f "$BUILD/gobench.txt" ] && GOBENCH=$BUILD/gobench.txt; } || true
+
+# --- build: image, daemon (as deployed: stripped), phone ------------------------------
+BIN=$BUILD/bin
+if [ $REANALYSE = 0 ]; then
+	"$HERE/build-initramfs.sh" -o "$BUILD" -q
+	mkdir -p "$BIN"
+	CGO_ENABLED=0 $GO build -trimpath -ldflags '-s -w' -o "$BIN/hostp2pd" ./cmd/hostp2pd
+	CGO_ENABLED=0 $GO build -o "$BIN/phone" ./lab/cmd/phone
+	CGO_ENABLED=0 $GO build -trimpath -o "$BUILD/hostp2pd.unstripped" ./cmd/hostp2pd
+	# test binaries for the micro-benchmarks inside the VM (group-up case)
+	mkdir -p "$BUILD/vmtest"
+	CGO_ENABLED=0 $GO build -trimpath -ldflags '-s -w' -o "$BUILD/vmtest/reflex" ./lab/bench/reflex
+	for p in wpaevent wpactrl internal/p2p; do
+		CGO_ENABLED=0 $GO test -c -o "$BUILD/vmtest/$(basename $p).test" ./$p
+	done
+fi
+SIZE_STRIPPED=$(stat -c %s "$BIN/hostp2pd" 2>/dev/null || echo 0)
+SIZE_FULL=$(stat -c %s "$BUILD/hostp2pd.unstripped" 2>/dev/null || echo 0)
+
+# --- wait for a quiet host ------------------------------------------------------------
+wait_qemu() {
+	[ "${BENCH_WAIT_QEMU:-1}" = 1 ] || return 0
+	local i=0 n
+	while n=$(pgrep -c qemu-system || true); [ "${n:-0}" != 0 ]; do
+		[ $i = 0 ] && echo "bench: waiting for $n other qemu VM(s) to finish" >&2
+		i=$((i + 1))
+		[ $i -le 120 ] || { echo "bench: other VMs still running after 10 min; going on (numbers may be distorted)" >&2; return 0; }
+		sleep 5
+	done
+}
+
+# --- runs ----------------------------------------------------------------------------------
+LOGS=()
+SCDIR=$BUILD/bench-scenarios
+mkdir -p "$SCDIR"
+for c in "${CASES[@]}"; do
+	s=${SCEN[$c]}
+	log=$BUILD/runs/bench-$c/serial.log
+	LOGS+=("$log")
+	[ $REANALYSE = 0 ] || continue
+	read -r a b < <(sed -n 's/^# bench-timeout: *\([0-9]*\) *\([0-9]*\).*/\1 \2/p' "$HERE/bench/$s.sh")
+	to=$((${a:-120} + ${b:-20} * N))
+	[ "$c" != concurrency ] || to=$((${a:-120} + IDLE + ${b:-20} * CONC))
+	[ "$c" != keypad ] || to=$((to + ${b:-20} * REFLEX / 2))
+	sed "s/^# lab-timeout: .*/# lab-timeout: $to/" "$HERE/bench/$s.sh" >"$SCDIR/$s.sh"
+	wait_qemu
+	echo "bench: case $c (N=$N, rounds=$CONC), timeout ${to}s" >&2
+	t0=$(date +%s)
+	add=(-a "$HERE/bench/lib.sh:/lab/bench-lib.sh")
+	if [ "$c" = groupup ]; then
+		for t in "$BUILD"/vmtest/*.test; do add+=(-a "$t"); done
+	fi
+	[ "$c" != keypad ] || add+=(-a "$BUILD/vmtest/reflex")
+	set +e
+	"$HERE/run-vm.sh" -o "$BUILD" -n "bench-$c" -s "$SCDIR/$s.sh" "${add[@]}" \
+		-A "lab.args=n=$N,conc=$CONC,idle=$IDLE,reflex=$REFLEX,freq=${BENCH_FREQ:-2437}" >/dev/null 2>"$BUILD/bench-$c.stderr"
+	rc=$?
+	set -e
+	echo "bench: case $c done in $(($(date +%s) - t0)) s, rc=$rc ($(grep -c '^BENCH ' "$log" 2>/dev/null || echo 0) BENCH lines; $log)" >&2
+	grep -E '^CHECK FAIL|timed out' "$log" >&2 || true
+done
+
+# --- report ----------------------------------------------------------------------------
+mkdir -p "$(dirname "$JSON")"
+$GO run ./lab/bench/report \
+	-json "$JSON" -n "$N" -conc "$CONC" -git "$SHA" -dirty="$DIRTY" \
+	-gobench "${GOBENCH:-}" -size-stripped "$SIZE_STRIPPED" -size-full "$SIZE_FULL" \
+	-wall "$(($(date +%s) - T_START))" -idle "$IDLE" -load-start "$LOAD0" \
+	"${LOGS[@]}"
+echo "bench: JSON in $JSON" >&2

@@ -1,0 +1,87 @@
+#!/bin/sh
+# lab-radios: 9
+# lab-timeout: 900
+# bench-timeout: 240 40
+# BENCH concurrency + footprint.  hostp2pd runs an autonomous group with a
+# fixed PIN; 8 phones are up.
+#   footprint: VmRSS/VmHWM right after the group is up, CPU time (utime+stime
+#     from /proc/PID/stat) over 60 s with nothing happening, VmRSS/VmHWM with
+#     8 clients connected;
+#   concurrency: rounds of 1, 3 and 8 phones starting a keypad join at the
+#     same moment (conc=R rounds per level); per phone ok and its PHONE t/ms,
+#     from which the host computes the success rate and the time until the
+#     last one is connected.  The daemon serialises the wildcard PIN.
+. /lab/bench-lib.sh
+BENCH_IDLE=${BENCH_IDLE:-60}
+for a in $LAB_ARGS; do case $a in idle=*) BENCH_IDLE=${a#idle=} ;; esac; done
+
+bench_go_start
+n=1
+while [ $n -le 8 ]; do need phone-$n-up phone_up $n; n=$((n + 1)); done
+
+bench_daemon_start concurrency <<YAML || lab_exit
+activate_persistent_group: false
+activate_autonomous_group: true
+dynamic_group: false
+pbc_in_use: false
+password: "$LAB_PIN"
+wps_method: keypad
+ctl_socket: /run/hostp2pd.sock
+group_freq: $BENCH_FREQ
+dhcp:
+  enabled: true
+YAML
+need daemon-group-started go_group 30
+sleep 3
+bench "kind=mem case=concurrency state=idle $(pstat $DAEMON_PID)"
+bench "kind=cpu case=concurrency state=idle-start secs=0 $(pstat $DAEMON_PID)"
+sleep $BENCH_IDLE
+bench "kind=cpu case=concurrency state=idle-end secs=$BENCH_IDLE $(pstat $DAEMON_PID)"
+
+# every phone finds the GO (two at a time: eight concurrent finds starve TCG)
+n=1
+while [ $n -le 8 ]; do
+	phone --phone ph$n find $GO_DEV >/tmp/f$n.out 2>&1 & p1=$!
+	phone --phone ph$((n + 1)) find $GO_DEV >/tmp/f$((n + 1)).out 2>&1 & p2=$!
+	wait $p1; wait $p2
+	n=$((n + 2))
+done
+cat /tmp/f*.out | grep '^PHONE'
+
+for k in 1 3 8; do
+	r=1
+	while [ $r -le $BENCH_CONC ]; do
+		mark "conc phones=$k round=$r"
+		n=1
+		while [ $n -le $k ]; do
+			phone --phone ph$n join --method keypad --pin $LAB_PIN --timeout 60s >/tmp/j$n.out 2>/tmp/j$n.err &
+			eval p$n=$!
+			n=$((n + 1))
+		done
+		n=1
+		while [ $n -le $k ]; do
+			eval wait \$p$n
+			rc=$?
+			l=$(grep '^PHONE' /tmp/j$n.out | tail -n1)
+			echo "$l"
+			bench "kind=conc phones=$k round=$r ph=$n ok=$((rc == 0)) t=$(field "$l" t) ms=$(field "$l" ms)"
+			n=$((n + 1))
+		done
+		if [ $k -eq 8 ] && [ $r -eq $BENCH_CONC ]; then
+			sleep 2
+			bench "kind=mem case=concurrency state=clients-8 clients=$(wcli $GIF list_sta | grep -c :) $(pstat $DAEMON_PID)"
+		fi
+		n=1 lp=
+		while [ $n -le $k ]; do
+			phone --phone ph$n leave >/dev/null 2>&1 &
+			lp="$lp $!"
+			n=$((n + 1))
+		done
+		for p in $lp; do wait $p; done
+		sleep 1
+		r=$((r + 1))
+	done
+done
+bench "kind=cpu case=concurrency state=end secs=0 $(pstat $DAEMON_PID)"
+check daemon-survived daemon_alive
+bench_end

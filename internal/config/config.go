@@ -96,6 +96,7 @@ type Config struct {
 	DenyMACs        []string `yaml:"deny_macs"`             // P2P device addresses refused
 	CtrlInterface   string   `yaml:"ctrl_interface"`        // wpa_supplicant socket dir; default /var/run/wpa_supplicant
 	FindInterval    int      `yaml:"find_interval_secs"`    // p2p_find refresh; default select_timeout_secs.normal
+	IdleDiscovery   string   `yaml:"idle_discovery"`        // "listen" (default: answer phones at once) or "find" (hostp2pd's p2p_find)
 	FindWhileGO     bool     `yaml:"find_while_go"`         // keep running p2p_find while a group is up (off: it takes the radio off the group channel and stalls joins)
 	GroupFreq       int      `yaml:"group_freq"`            // freq= for p2p_group_add / p2p_connect; 0 = let wpa_supplicant pick
 	PerStaPSK       bool     `yaml:"per_sta_psk"`           // p2p_set per_sta_psk 1

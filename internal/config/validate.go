@@ -275,6 +275,11 @@ func (v *checker) checkCommands(c *Config) {
 			v.errf("config_parms", "%s is not a wpa_supplicant setting name (letters, digits, _)", short(k))
 		}
 	}
+	switch c.IdleDiscovery {
+	case "", "listen", "find":
+	default:
+		v.errf("idle_discovery", "%s is not valid: use listen or find", short(c.IdleDiscovery))
+	}
 }
 
 func (v *checker) checkMACs(c *Config) {

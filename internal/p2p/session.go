@@ -69,6 +69,9 @@ const (
 	// enrolleeGrace lets a phone's provision discovery (which names it)
 	// win over its anonymous WPS probe seen on the group interface.
 	enrolleeGrace = 500 * time.Millisecond
+	// discoveryRenew re-issues a discovery command that never reported
+	// its end (P2P_LISTEN without timeout lasts an hour).
+	discoveryRenew = 30 * time.Minute
 )
 
 type group struct {
@@ -139,6 +142,7 @@ type Session struct {
 	blockedBy   map[wpaevent.MAC]wpaevent.MAC // interface address → device address of a blocked client
 	seenDPID    int                           // device password id of a WPS enrollee waiting for enrolleeGrace, -1 if none
 	finding     bool
+	findSince   time.Time
 	groupFails  int
 	wantGroup   bool
 	stopping    bool
@@ -359,6 +363,9 @@ func (s *Session) find(now time.Time) []Action {
 		interval = 10 * time.Second
 	}
 	a := []Action{ArmTimer{Name: timerFind, After: interval}}
+	if s.finding && now.Sub(s.findSince) > discoveryRenew {
+		s.finding = false // renew a listen that may have timed out silently
+	}
 	if s.finding || s.stopping || s.st == stateForming || s.st == stateRemoving || s.armed != nil || len(s.negotiating) > 0 {
 		return a
 	}
@@ -366,6 +373,13 @@ func (s *Session) find(now time.Time) []Action {
 		return a
 	}
 	s.finding = true
+	s.findSince = now
+	if s.st == stateIdle && s.cfg.IdleDiscovery != "find" {
+		// Stay on the listen channel: a phone's provision discovery or GO
+		// negotiation request reaches us at once (p2p_find only listens in
+		// short windows between scans: 3.5 s per request in the lab).
+		return append(a, s.cmd("", "P2P_LISTEN", TagFind, ""))
+	}
 	return append(a, s.cmd("", "P2P_FIND", TagFind, ""))
 }
 

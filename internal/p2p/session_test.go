@@ -91,7 +91,7 @@ func TestSession_ActivationPerMode(t *testing.T) {
 		{
 			name: "negotiated on demand only listens",
 			yml:  "activate_persistent_group: false\ndynamic_group: true",
-			want: []string{":GET config_methods", ":INTERFACES", ":P2P_FIND"},
+			want: []string{":GET config_methods", ":INTERFACES", ":P2P_LISTEN"},
 		},
 		{
 			name: "a running group is adopted, not duplicated",

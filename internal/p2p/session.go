@@ -717,14 +717,10 @@ func (s *Session) nameOf(dev wpaevent.MAC) string {
 	return ""
 }
 
-// admitted applies the MAC allow/deny lists and operator disconnects.
-func (s *Session) admitted(dev wpaevent.MAC) bool {
-	return s.admittedAt(dev, time.Time{})
-}
-
+// admittedAt applies the MAC allow/deny lists and operator disconnects.
 func (s *Session) admittedAt(dev wpaevent.MAC, now time.Time) bool {
 	if until, ok := s.blocked[dev]; ok {
-		if now.IsZero() || now.Before(until) {
+		if now.Before(until) {
 			return false
 		}
 		delete(s.blocked, dev)
@@ -1123,7 +1119,7 @@ func (s *Session) staConnected(ev wpaevent.Event, now time.Time) []Action {
 		return nil // duplicate copy from the other socket
 	}
 	dev := ev.PeerDev
-	if until, ok := s.blocked[ev.Addr]; ok && now.Before(until) && (dev.IsZero() || !s.admittedAt(dev, now) || true) {
+	if until, ok := s.blocked[ev.Addr]; ok && now.Before(until) {
 		dev = wpaevent.MAC{}
 		if d := s.blockedDev(ev.Addr); !d.IsZero() {
 			dev = d

@@ -2,6 +2,8 @@ package p2p
 
 import (
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -236,5 +238,55 @@ func TestSession_NegotiatedPersistentReusesLearntNetwork(t *testing.T) {
 	got = drive(s, s.HandleEvent("p2p-dev-wlan0", ev("P2P-GO-NEG-REQUEST 42:00:00:00:02:00 dev_passwd_id=4 go_intent=0"), later), nil, later)
 	if diff := cmp.Diff([]string{":P2P_CONNECT 42:00:00:00:02:00 pbc persistent=0 go_intent=15"}, got); diff != "" {
 		t.Errorf("second negotiation must reuse network 0 (-want +got):\n%s", diff)
+	}
+}
+
+func TestSession_OnDemandModesCreateTheGroupOnFirstRequest(t *testing.T) {
+	pd := "P2P-PROV-DISC-PBC-REQ 42:00:00:00:01:00 p2p_dev_addr=42:00:00:00:01:00 pri_dev_type=1-0050F204-1 name='a' config_methods=0x188 dev_capab=0x25 group_capab=0x0"
+	tests := []struct {
+		name, yml, add string
+		started        string
+	}{
+		{"autonomous on demand", "activate_persistent_group: false\npbc_in_use: true\nrun_program: /bin/true", "P2P_GROUP_ADD",
+			`P2P-GROUP-STARTED p2p-wlan0-0 GO ssid="DIRECT-0z" freq=2437 passphrase="x" go_dev_addr=42:00:00:00:00:00`},
+		{"persistent on demand", "dynamic_group: true\npbc_in_use: true\nrun_program: /bin/true", "P2P_GROUP_ADD persistent=4",
+			`P2P-GROUP-STARTED p2p-wlan0-0 GO ssid="DIRECT-PP" freq=2437 passphrase="x" go_dev_addr=42:00:00:00:00:00 [PERSISTENT]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := New(cfgFor(t, tt.yml), nil, nil)
+			got := drive(s, s.Start(t0), map[string]string{
+				"LIST_NETWORKS":      "network id / ssid / bssid / flags\n4\tDIRECT-PP\t42:00:00:00:00:00\t[DISABLED][P2P-PERSISTENT]\n",
+				"GET_NETWORK 4 mode": "3",
+			}, t0)
+			if slices.ContainsFunc(got, func(c string) bool { return strings.Contains(c, "P2P_GROUP_ADD") }) {
+				t.Fatalf("group created before any request: %v", got)
+			}
+			a := s.HandleEvent("p2p-dev-wlan0", ev(pd), t0)
+			var hooks [][]string
+			for _, x := range a {
+				if h, ok := x.(RunHook); ok {
+					hooks = append(hooks, h.Args)
+					if h.Args[0] == "stop" && !h.Wait {
+						t.Error("run_program stop must complete before the group is created")
+					}
+				}
+			}
+			if diff := cmp.Diff([][]string{{"stop"}}, hooks); diff != "" {
+				t.Errorf("hooks (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff([]string{":" + tt.add}, cmds(a)); diff != "" {
+				t.Fatalf("request (-want +got):\n%s", diff)
+			}
+			a = s.HandleEvent("p2p-dev-wlan0", ev(tt.started), t0)
+			if !slices.Contains(cmds(a), "p2p-wlan0-0:WPS_PBC p2p_dev_addr=42:00:00:00:01:00") {
+				t.Errorf("queued phone not armed when the group started: %v", cmds(a))
+			}
+			// The group stays when the phone leaves (unlike negotiated modes).
+			s.HandleEvent("p2p-wlan0-0", ev("AP-STA-CONNECTED 46:00:00:00:01:00 p2p_dev_addr=42:00:00:00:01:00"), t0)
+			if got := cmds(s.HandleEvent("p2p-wlan0-0", ev("AP-STA-DISCONNECTED 46:00:00:00:01:00 p2p_dev_addr=42:00:00:00:01:00"), t0)); len(got) != 0 {
+				t.Errorf("commands after the last phone left: %v", got)
+			}
+		})
 	}
 }

@@ -63,6 +63,7 @@ var (
 		"21-daemon-dropin-forking",
 		"22-daemon-ctl-display",
 		"23-daemon-supplicant-restart",
+		"24-daemon-per-sta-psk",
 	}
 	// soak scenarios: long, not part of TestLabDaemon (TestLabSoak)
 	soakGroup = []string{"soak-join-leave"}

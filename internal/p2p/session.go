@@ -1285,13 +1285,19 @@ func (s *Session) Disconnect(addr wpaevent.MAC, now time.Time) ([]Action, error)
 	for _, c := range s.clients {
 		if c.dev == addr || c.iface == addr {
 			s.log.Info("disconnecting client", "peer", c.dev, "iface_addr", c.iface, "blocked_for", blockAfterDisconnect.String())
-			if len(s.blocked) > maxPeers {
-				clear(s.blocked)
-			}
-			s.blocked[c.iface] = now.Add(blockAfterDisconnect)
-			if !c.dev.IsZero() {
-				s.blocked[c.dev] = now.Add(blockAfterDisconnect)
-				s.blockedBy[c.iface] = c.dev
+			if !s.cfg.PerStaPSK {
+				// Without per-station passphrases the phone still holds the
+				// group's: keep it out for a while. With them, removing the
+				// client deletes its passphrase, which revokes it for good
+				// while it may still enrol again with WPS.
+				if len(s.blocked) > maxPeers {
+					clear(s.blocked)
+				}
+				s.blocked[c.iface] = now.Add(blockAfterDisconnect)
+				if !c.dev.IsZero() {
+					s.blocked[c.dev] = now.Add(blockAfterDisconnect)
+					s.blockedBy[c.iface] = c.dev
+				}
 			}
 			a := []Action{s.cmd(s.grp.iface, "DEAUTHENTICATE "+c.iface.String(), TagNone, "")}
 			if !c.dev.IsZero() {

@@ -1,0 +1,46 @@
+package hostp2pd_test
+
+import (
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// allowedModules is the reviewed set of modules compiled into the binary
+// (../shared/reference/go-dependencies.md §2 and what they pull in). Adding
+// a dependency is a visible one-line change here.
+var allowedModules = []string{
+	"github.com/VictoriaMetrics/metrics", // /metrics
+	"github.com/coreos/go-systemd/v22",   // sd_notify
+	"github.com/hostp2pd/hostp2pd",
+	"github.com/insomniacslk/dhcp", // DHCPv4 wire format
+	"github.com/josharian/native",  // ← insomniacslk/dhcp
+	"github.com/pierrec/lz4/v4",    // ← u-root/uio
+	"github.com/spf13/pflag",       // command line
+	"github.com/u-root/uio",        // ← insomniacslk/dhcp
+	"github.com/valyala/fastrand",  // ← VictoriaMetrics/metrics
+	"github.com/valyala/histogram", // ← VictoriaMetrics/metrics
+	"github.com/vishvananda/netlink",
+	"github.com/vishvananda/netns",
+	"go.yaml.in/yaml/v3",
+	"golang.org/x/sys",
+	"golang.org/x/term",
+	"gopkg.in/natefinch/lumberjack.v2",
+}
+
+func TestDependenciesAreReviewed(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go tool")
+	}
+	out, err := exec.Command(goTool, "list", "-deps", "-f", "{{with .Module}}{{.Path}}{{end}}", "./cmd/hostp2pd").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, m := range strings.Fields(string(out)) {
+		if !slices.Contains(allowedModules, m) {
+			t.Errorf("module %s is compiled into hostp2pd but not in the reviewed list (deps_test.go)", m)
+		}
+	}
+}

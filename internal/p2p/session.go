@@ -612,7 +612,7 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 		return s.groupStarted(ev, now)
 	case wpaevent.GroupRemoved:
 		if s.grp != nil && ev.Group == s.grp.iface {
-			return s.groupGone(now, s.st == stateRemoving || ev.Reason == "REQUESTED" && s.st == stateRemoving)
+			return s.groupGone(now, s.st == stateRemoving)
 		}
 	case wpaevent.ProvDiscFailure:
 		s.dropEnrol(ev.PeerDev, "provision discovery failed")

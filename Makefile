@@ -6,14 +6,19 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 BIN     := bin/hostp2pd
 
-.PHONY: build test unit lab lint demo bench fuzz soak cross clean
+.PHONY: build test unit lab lab-image lint demo bench fuzz soak cross clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/hostp2pd
 
 # The whole suite: unit + contract tests (real wpa_supplicant) + the lab
 # scenarios (real wpa_supplicant on mac80211_hwsim under qemu).
-test: unit lab
+test: lab-image unit lab
+
+# Installs the lab's Debian packages when missing (as root; wpasupplicant is
+# also what the contract tests run against) and builds the cached VM image.
+lab-image:
+	bash lab/build-initramfs.sh -q
 
 unit:
 	$(GO) test -race -count=1 ./...

@@ -230,7 +230,7 @@ func (s *server) pin(r *http.Request) (any, error) {
 	if err := decode(r, &req); err != nil {
 		return nil, err
 	}
-	if !validPIN(req.PIN) {
+	if !status.ValidPIN(req.PIN) {
 		return nil, badRequest("pin: want 4 or 8 digits")
 	}
 	if strings.ContainsAny(req.Peer, " \t\r\n") {
@@ -240,18 +240,6 @@ func (s *server) pin(r *http.Request) (any, error) {
 		return nil, err
 	}
 	return OKResponse{OK: true}, nil
-}
-
-func validPIN(pin string) bool {
-	if len(pin) != 4 && len(pin) != 8 {
-		return false
-	}
-	for _, c := range pin {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func (s *server) disconnect(r *http.Request) (any, error) {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hostp2pd/hostp2pd/internal/config"
+	"github.com/hostp2pd/hostp2pd/internal/status"
 	"github.com/hostp2pd/hostp2pd/wpaevent"
 )
 
@@ -187,14 +188,6 @@ func (s *Session) reset() {
 
 // State returns the current state name.
 func (s *Session) State() string { return s.st.String() }
-
-// HasGroup reports whether a group is up and its interface name.
-func (s *Session) HasGroup() (string, bool) {
-	if s.grp == nil {
-		return "", false
-	}
-	return s.grp.iface, true
-}
 
 func (s *Session) count(k string) { s.counters[k]++ }
 
@@ -708,8 +701,6 @@ func (s *Session) register(dev wpaevent.MAC, name, devType string, now time.Time
 	p.last = now
 }
 
-func (s *Session) blockedDev(iface wpaevent.MAC) wpaevent.MAC { return s.blockedBy[iface] }
-
 func (s *Session) nameOf(dev wpaevent.MAC) string {
 	if p := s.peers[dev]; p != nil {
 		return p.name
@@ -1120,10 +1111,7 @@ func (s *Session) staConnected(ev wpaevent.Event, now time.Time) []Action {
 	}
 	dev := ev.PeerDev
 	if until, ok := s.blocked[ev.Addr]; ok && now.Before(until) {
-		dev = wpaevent.MAC{}
-		if d := s.blockedDev(ev.Addr); !d.IsZero() {
-			dev = d
-		}
+		dev = s.blockedBy[ev.Addr]
 		s.count("refused_mac")
 		s.log.Warn("station disconnected by the operator came back; removed again", "peer", dev, "iface_addr", ev.Addr)
 		a := []Action{s.cmd(s.grp.iface, "DEAUTHENTICATE "+ev.Addr.String(), TagNone, "")}
@@ -1224,7 +1212,6 @@ func (s *Session) HandleTimer(name string, now time.Time) []Action {
 			return append(a, s.release(now)...)
 		}
 	case timerPINWait:
-		var a []Action
 		var keep []*enrol
 		for _, e := range s.queue {
 			if e.state == "waiting-pin" && now.Sub(e.since) >= config.Seconds(max(s.cfg.PINTimeoutSecs, 1))-time.Millisecond {
@@ -1235,7 +1222,6 @@ func (s *Session) HandleTimer(name string, now time.Time) []Action {
 			keep = append(keep, e)
 		}
 		s.queue = keep
-		return a
 	}
 	return nil
 }
@@ -1243,7 +1229,7 @@ func (s *Session) HandleTimer(name string, now time.Time) []Action {
 // EnterPIN supplies the PIN a phone displays. A zero peer selects the only
 // enrolment waiting for a PIN.
 func (s *Session) EnterPIN(dev wpaevent.MAC, pin string, now time.Time) ([]Action, error) {
-	if !validPIN(pin) {
+	if !status.ValidPIN(pin) {
 		return nil, fmt.Errorf("invalid PIN %q: 4 or 8 digits expected", pin)
 	}
 	var e *enrol
@@ -1262,18 +1248,6 @@ func (s *Session) EnterPIN(dev wpaevent.MAC, pin string, now time.Time) ([]Actio
 	e.state = "queued"
 	s.log.Info("PIN entered for phone", "peer", e.peer, "dev_name", e.name)
 	return s.proceed(e, now), nil
-}
-
-func validPIN(p string) bool {
-	if len(p) != 4 && len(p) != 8 {
-		return false
-	}
-	for _, c := range p {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // Disconnect removes a client (device or interface address) from the group

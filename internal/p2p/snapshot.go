@@ -82,14 +82,3 @@ func (s *Session) policyString() string {
 
 // ResetStats clears the counters.
 func (s *Session) ResetStats() { clear(s.counters) }
-
-// ClientIface maps a device or interface address to a client's interface
-// address, for DHCP lookups.
-func (s *Session) ClientIface(addr wpaevent.MAC) (wpaevent.MAC, bool) {
-	for _, c := range s.clients {
-		if c.dev == addr || c.iface == addr {
-			return c.iface, true
-		}
-	}
-	return wpaevent.MAC{}, false
-}

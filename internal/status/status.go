@@ -87,3 +87,17 @@ type Controller interface {
 	// Config returns the configuration in force, as YAML.
 	Config() string
 }
+
+// ValidPIN reports whether pin is a WPS PIN an operator may enter for a
+// phone: 4 or 8 decimal digits (wpa_supplicant's wps_pin_str_valid).
+func ValidPIN(pin string) bool {
+	if len(pin) != 4 && len(pin) != 8 {
+		return false
+	}
+	for _, c := range pin {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}

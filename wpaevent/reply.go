@@ -40,6 +40,20 @@ func malformed(op, what string) error {
 	return fmt.Errorf("wpaevent: %s: %w: %s", op, ErrMalformed, what)
 }
 
+// macHeader checks a P2P_PEER / STA reply for an error and splits off its
+// first line, the peer's MAC address.
+func macHeader(op, reply string) (MAC, string, error) {
+	if err := replyErr(op, reply); err != nil {
+		return MAC{}, "", err
+	}
+	first, rest := nextLine(reply)
+	addr, err := ParseMAC(first)
+	if err != nil {
+		return MAC{}, "", malformed(op, "first line is not a MAC address")
+	}
+	return addr, rest, nil
+}
+
 // nextLine returns the first line of s (without its '\n') and the rest.
 func nextLine(s string) (line, rest string) {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
@@ -201,13 +215,9 @@ type Peer struct {
 func ParsePeer(reply string) (Peer, error) {
 	const op = "p2p_peer"
 	p := Peer{Status: -1, PersistentID: -1}
-	if err := replyErr(op, reply); err != nil {
-		return p, err
-	}
-	first, rest := nextLine(reply)
-	addr, err := ParseMAC(first)
+	addr, rest, err := macHeader(op, reply)
 	if err != nil {
-		return p, malformed(op, "first line is not a MAC address")
+		return p, err
 	}
 	p.Addr = addr
 	head, tail := rest, ""
@@ -318,13 +328,9 @@ func ParseSta(reply string) (Sta, error) {
 	if reply == "" {
 		return st, fmt.Errorf("wpaevent: %s: %w", op, ErrNoStation)
 	}
-	if err := replyErr(op, reply); err != nil {
-		return st, err
-	}
-	first, rest := nextLine(reply)
-	addr, err := ParseMAC(first)
+	addr, rest, err := macHeader(op, reply)
 	if err != nil {
-		return st, malformed(op, "first line is not a MAC address")
+		return st, err
 	}
 	st.Addr = addr
 	var seenFlags, seenAID, seenUUID bool

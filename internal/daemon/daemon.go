@@ -145,7 +145,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	defer func() { stopHooks(); wg.Wait() }()
 
 	l := &loop{d: d, hooks: runner, sess: p2p.New(d.config(), d.log.With("component", "session"), cryptoRand),
-		timers: map[string]*time.Timer{}, fired: make(chan timerFire, 16), leases: map[wpaevent.MAC]string{}}
+		timers: map[p2p.Timer]*time.Timer{}, fired: make(chan timerFire, 16), leases: map[wpaevent.MAC]string{}}
 	l.hook(ctx, false, "started")
 	delay := 100 * time.Millisecond
 	announced := false
@@ -181,7 +181,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 }
 
 type timerFire struct {
-	name string
+	name p2p.Timer
 	gen  uint64
 }
 
@@ -204,8 +204,8 @@ type loop struct {
 	attachWG   sync.WaitGroup
 	netStop    func()
 
-	timers map[string]*time.Timer
-	gens   map[string]uint64
+	timers map[p2p.Timer]*time.Timer
+	gens   map[p2p.Timer]uint64
 	fired  chan timerFire
 	leases map[wpaevent.MAC]string // client interface MAC → IP
 	leaseC chan leaseNote
@@ -299,7 +299,7 @@ func (l *loop) session(ctx context.Context) (err error) {
 	l.attach = make(chan groupAttach, 1)
 	l.leaseC = make(chan leaseNote, 64)
 	l.pinC = make(chan pinNote, 4)
-	l.gens = map[string]uint64{}
+	l.gens = map[p2p.Timer]uint64{}
 	d.log.Info("connected to wpa_supplicant", "iface", dev, "socket", path)
 	d.publish(l, "connected")
 
@@ -475,7 +475,7 @@ func (l *loop) request(ctx context.Context, iface, cmd string) (string, error) {
 	}
 }
 
-func (l *loop) arm(name string, after time.Duration) {
+func (l *loop) arm(name p2p.Timer, after time.Duration) {
 	if t := l.timers[name]; t != nil {
 		t.Stop()
 	}

@@ -1,6 +1,7 @@
 package p2p
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/hostp2pd/hostp2pd/wpaevent"
@@ -17,47 +18,96 @@ type Tag uint8
 
 // Command tags.
 const (
-	TagNone Tag = iota
-	TagConfigMethods
-	TagInterfaces
-	TagAdoptStatus
-	TagListNetworks
-	TagNetworkMode
-	TagAddNetwork
-	TagGroupAdd
-	TagConnect
-	TagGroupRemove
-	TagInvite
-	TagWPS
-	TagFind
-	TagPeer
+	TagNone          Tag = iota
+	TagConfigMethods     // GET config_methods: the enrolment policy in wps_method auto
+	TagInterfaces        // INTERFACES: look for a running group to adopt
+	TagAdoptStatus       // STATUS on a group interface found by INTERFACES
+	TagListNetworks      // LIST_NETWORKS: persistent network candidates
+	TagNetworkMode       // GET_NETWORK <NetID> mode: is the candidate a GO network
+	TagAddNetwork        // ADD_NETWORK for network_parms
+	TagLearnNetwork      // LIST_NETWORKS after a plain "persistent" group started with SSID
+	TagGroupAdd          // P2P_GROUP_ADD
+	TagConnect           // P2P_CONNECT to Peer (GO negotiation)
+	TagGroupRemove       // P2P_GROUP_REMOVE
+	TagInvite            // P2P_INVITE of Peer
+	TagWPS               // WPS_PBC / WPS_PIN armed for Peer (zero: an anonymous enrollee)
+	TagFind              // P2P_FIND / P2P_LISTEN
+	TagPeer              // P2P_PEER Peer: its name, for the white list
 )
 
+func (t Tag) String() string {
+	names := [...]string{"none", "config-methods", "interfaces", "adopt-status", "list-networks", "network-mode",
+		"add-network", "learn-network", "group-add", "connect", "group-remove", "invite", "wps", "find", "peer"}
+	if int(t) < len(names) {
+		return names[t]
+	}
+	return "tag(" + strconv.Itoa(int(t)) + ")"
+}
+
 // Cmd sends a command to wpa_supplicant. Iface "" is the P2P device
-// interface; otherwise it names a group interface. Arg is echoed back in the
-// Reply (e.g. the network id or peer the command was about).
+// interface; otherwise it names a group interface. The loop passes the Cmd
+// back with its reply to HandleReply; the fields after Tag say what the
+// command was about (its continuation) and are set only for the tags that
+// name them.
 type Cmd struct {
 	Iface string
 	Text  string
 	Tag   Tag
-	Arg   string
+
+	Peer   wpaevent.MAC // TagConnect, TagInvite, TagWPS, TagPeer
+	NetID  int          // TagNetworkMode
+	SSID   string       // TagLearnNetwork
+	ViaNeg bool         // TagPeer: the phone asked by GO negotiation (else provision discovery)
+}
+
+// Timer names one of the session's timers.
+type Timer uint8
+
+// The session's timers.
+const (
+	timerFind       Timer = iota + 1 // keep discovery running
+	timerGroupRetry                  // retry P2P_GROUP_ADD after a failure
+	timerGroupStart                  // P2P-GROUP-STARTED did not come
+	timerNeg                         // GO negotiation did not complete
+	timerEmpty                       // negotiated group without client
+	timerEnrol                       // the armed WPS run expired
+	timerPINWait                     // the operator did not enter a PIN
+	timerEnrollee                    // grace for a WPS enrollee's provision discovery
+)
+
+var timerNames = [...]string{"", "find", "group-retry", "group-start", "negotiation", "group-empty", "enrol", "pin-wait",
+	"enrollee-seen"}
+
+func (t Timer) String() string {
+	if int(t) < len(timerNames) && t != 0 {
+		return timerNames[t]
+	}
+	return "timer(" + strconv.Itoa(int(t)) + ")"
+}
+
+// allTimers lists every timer, for Lost.
+func allTimers() []Timer {
+	t := make([]Timer, 0, len(timerNames)-1)
+	for i := 1; i < len(timerNames); i++ {
+		t = append(t, Timer(i))
+	}
+	return t
 }
 
 // ArmTimer (re)starts the named timer; when it fires the loop calls
 // HandleTimer(Name).
 type ArmTimer struct {
-	Name  string
+	Name  Timer
 	After time.Duration
 }
 
 // StopTimer cancels the named timer if armed.
-type StopTimer struct{ Name string }
+type StopTimer struct{ Name Timer }
 
 // RunHook runs run_program with Args (argv, never a shell). Wait makes the
 // loop wait for it (used for "stop" before a group is created).
 type RunHook struct {
 	Args []string
-	Env  []string
 	Wait bool
 }
 

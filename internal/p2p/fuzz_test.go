@@ -67,7 +67,7 @@ func FuzzSession(f *testing.F) {
 			}
 			run(s.HandleEvent(src, wpaevent.Parse("<3>"+line), now), 0)
 			if i%5 == 4 {
-				for _, name := range []string{timerEnrol, timerFind, timerGroupRetry, timerNeg, timerEmpty, timerPINWait, timerEnrollee, timerGroupStart} {
+				for _, name := range allTimers() {
 					run(s.HandleTimer(name, now), 0)
 				}
 			}

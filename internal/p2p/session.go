@@ -19,13 +19,16 @@ import (
 
 // state is the session's top-level state.
 //
-//	offline --Start--> starting --activation done--> idle <----------+
-//	                                                  |  ^            |
-//	                         request / always-on mode |  | failure    | GROUP-REMOVED
-//	                                                  v  |            |
-//	                                               forming --GROUP-STARTED--> group --remove--> removing
+//	offline --Start--> starting --activation done--> idle <-------------------------------+
+//	                      |                           |  ^                                 |
+//	                      |        request, always-on |  | failure, timeout                | GROUP-REMOVED
+//	                      |    mode, P2P_CONNECT,     v  |                                 |
+//	                      |    invitation accepted  forming --GROUP-STARTED--> group --remove--> removing
+//	                      |                                                      ^   |
+//	                      +---- a running GO group found (adopted) --------------+   +--GROUP-REMOVED (lost)--> idle
 //
-// Lost (supplicant gone) returns to offline from any state; Stop ends in stopped.
+// Lost (supplicant gone) returns to offline from any state; Stop ends in
+// stopped; Reload with another mode removes the group and starts again.
 type state uint8
 
 const (
@@ -42,17 +45,53 @@ func (s state) String() string {
 	return [...]string{"offline", "starting", "idle", "forming", "group", "removing", "stopped"}[s]
 }
 
-// Timer names.
+// method is how a phone enrols with WPS.
+type method uint8
+
 const (
-	timerFind       = "find"
-	timerGroupRetry = "group-retry"
-	timerGroupStart = "group-start"
-	timerNeg        = "negotiation"
-	timerEmpty      = "group-empty"
-	timerEnrol      = "enrol"
-	timerPINWait    = "pin-wait"
-	timerEnrollee   = "enrollee-seen"
+	methodPBC     method = iota + 1 // push button
+	methodKeypad                    // the phone types our configured PIN
+	methodDisplay                   // the phone shows its PIN; the operator enters it
+	methodRandom                    // the phone types a PIN we generated (display_program shows it)
 )
+
+func (m method) String() string {
+	switch m {
+	case methodPBC:
+		return "pbc"
+	case methodKeypad:
+		return "keypad"
+	case methodDisplay:
+		return "display"
+	case methodRandom:
+		return "random"
+	}
+	return "none"
+}
+
+// enrolState is where one enrolment is.
+//
+//	request --(display)--> waiting-pin --EnterPIN--> queued --armNext--> armed --joined / FAIL / timeout--> (gone)
+//	request --------------------------------------> queued
+type enrolState uint8
+
+const (
+	enrolQueued     enrolState = iota + 1 // ready, waits for the group and the registrar
+	enrolWaitingPIN                       // waits for the operator to enter the phone's PIN
+	enrolArmed                            // WPS_PBC / WPS_PIN armed for it
+)
+
+func (e enrolState) String() string {
+	switch e {
+	case enrolQueued:
+		return "queued"
+	case enrolWaitingPIN:
+		return "waiting-pin"
+	case enrolArmed:
+		return "armed"
+	}
+	return "none"
+}
 
 // Timing constants that are not configuration.
 const (
@@ -83,7 +122,6 @@ type group struct {
 	netID      int
 	passphrase string
 	since      time.Time
-	hadClient  bool
 }
 
 type client struct {
@@ -105,10 +143,10 @@ type peer struct {
 type enrol struct {
 	peer   wpaevent.MAC
 	name   string
-	method string // pbc, keypad (phone types our PIN), display (phone shows its PIN), random
+	method method
 	pin    string
 	viaNeg bool // the phone asked for GO negotiation: it must be invited
-	state  string
+	state  enrolState
 	since  time.Time
 }
 
@@ -127,7 +165,6 @@ type Session struct {
 	polKnown bool
 	netID    int   // persistent GO network in use, -1 if none
 	cands    []int // persistent network candidates still to check
-	adopted  bool  // the running group predates us
 
 	grp         *group
 	clients     map[wpaevent.MAC]*client // by interface address
@@ -135,10 +172,10 @@ type Session struct {
 	queue       []*enrol
 	armed       *enrol
 	negotiating map[wpaevent.MAC]time.Time
-	negMethod   map[wpaevent.MAC]string
+	negMethod   map[wpaevent.MAC]method
 	invited     map[wpaevent.MAC]time.Time
 	seen        map[wpaevent.MAC]time.Time    // WPS-ENROLLEE-SEEN rate limit
-	enrolled    map[wpaevent.MAC]string       // method of a completed WPS run, by device address, until AP-STA-CONNECTED
+	enrolled    map[wpaevent.MAC]method       // method of a completed WPS run, by device address, until AP-STA-CONNECTED
 	blocked     map[wpaevent.MAC]time.Time    // disconnected by the operator: refused until then (device and interface addresses)
 	blockedBy   map[wpaevent.MAC]wpaevent.MAC // interface address → device address of a blocked client
 	seenDPID    int                           // device password id of a WPS enrollee waiting for enrolleeGrace, -1 if none
@@ -175,14 +212,13 @@ func (s *Session) reset() {
 	s.queue = nil
 	s.armed = nil
 	s.negotiating = map[wpaevent.MAC]time.Time{}
-	s.negMethod = map[wpaevent.MAC]string{}
+	s.negMethod = map[wpaevent.MAC]method{}
 	s.invited = map[wpaevent.MAC]time.Time{}
 	s.seen = map[wpaevent.MAC]time.Time{}
-	s.enrolled = map[wpaevent.MAC]string{}
+	s.enrolled = map[wpaevent.MAC]method{}
 	s.seenDPID = -1
 	s.finding = false
 	s.wantGroup = false
-	s.adopted = false
 	s.cands = nil
 }
 
@@ -191,10 +227,17 @@ func (s *Session) State() string { return s.st.String() }
 
 func (s *Session) count(k string) { s.counters[k]++ }
 
-func (s *Session) cmd(iface, text string, tag Tag, arg string) Cmd {
+func (s *Session) cmd(iface, text string, tag Tag) Cmd {
 	w, _, _ := strings.Cut(text, " ")
 	s.count("cmd:" + strings.ToUpper(w))
-	return Cmd{Iface: iface, Text: text, Tag: tag, Arg: arg}
+	return Cmd{Iface: iface, Text: text, Tag: tag}
+}
+
+// peerCmd is a command about one peer: the reply is routed back to it.
+func (s *Session) peerCmd(iface, text string, tag Tag, peer wpaevent.MAC) Cmd {
+	c := s.cmd(iface, text, tag)
+	c.Peer = peer
+	return c
 }
 
 func (s *Session) hook(wait bool, args ...string) []Action {
@@ -220,25 +263,25 @@ func (s *Session) Start(now time.Time) []Action {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		a = append(a, s.cmd("", "SET "+k+" "+s.cfg.ConfigParms[k], TagNone, ""))
+		a = append(a, s.cmd("", "SET "+k+" "+s.cfg.ConfigParms[k], TagNone))
 	}
 	if len(keys) > 0 && s.cfg.SaveConfigEnabled {
-		a = append(a, s.cmd("", "SAVE_CONFIG", TagNone, ""))
+		a = append(a, s.cmd("", "SAVE_CONFIG", TagNone))
 	}
 	s.polKnown = false
 	switch s.cfg.WPSMethod {
 	case config.WPSAuto:
-		a = append(a, s.cmd("", "GET config_methods", TagConfigMethods, ""))
+		a = append(a, s.cmd("", "GET config_methods", TagConfigMethods))
 	default:
 		s.setPolicy("")
 	}
 	if s.cfg.SSIDPostfix != "" {
-		a = append(a, s.cmd("", "P2P_SET ssid_postfix "+s.cfg.SSIDPostfix, TagNone, ""))
+		a = append(a, s.cmd("", "P2P_SET ssid_postfix "+s.cfg.SSIDPostfix, TagNone))
 	}
 	if s.cfg.PerStaPSK {
-		a = append(a, s.cmd("", "P2P_SET per_sta_psk 1", TagNone, ""))
+		a = append(a, s.cmd("", "P2P_SET per_sta_psk 1", TagNone))
 	}
-	a = append(a, s.cmd("", "INTERFACES", TagInterfaces, ""))
+	a = append(a, s.cmd("", "INTERFACES", TagInterfaces))
 	return a
 }
 
@@ -287,7 +330,7 @@ func (s *Session) negotiated() bool {
 // activate continues after an existing group was (not) adopted.
 func (s *Session) activate(now time.Time) []Action {
 	if s.persistentMode() {
-		return []Action{s.cmd("", "LIST_NETWORKS", TagListNetworks, "")}
+		return []Action{s.cmd("", "LIST_NETWORKS", TagListNetworks)}
 	}
 	return s.networksKnown(now)
 }
@@ -323,7 +366,7 @@ func (s *Session) groupAdd(now time.Time) []Action {
 		args = append(args, s.cfg.P2PGroupAddOpts)
 	}
 	s.st = stateForming
-	a = append(a, s.cmd("", strings.Join(args, " "), TagGroupAdd, ""),
+	a = append(a, s.cmd("", strings.Join(args, " "), TagGroupAdd),
 		ArmTimer{Name: timerGroupStart, After: groupStartTimeout})
 	return a
 }
@@ -371,9 +414,9 @@ func (s *Session) find(now time.Time) []Action {
 		// Stay on the listen channel: a phone's provision discovery or GO
 		// negotiation request reaches us at once (p2p_find only listens in
 		// short windows between scans: 3.5 s per request in the lab).
-		return append(a, s.cmd("", "P2P_LISTEN", TagFind, ""))
+		return append(a, s.cmd("", "P2P_LISTEN", TagFind))
 	}
-	return append(a, s.cmd("", "P2P_FIND", TagFind, ""))
+	return append(a, s.cmd("", "P2P_FIND", TagFind))
 }
 
 // ---------------------------------------------------------------------------
@@ -396,7 +439,7 @@ func (s *Session) HandleReply(c Cmd, reply string, err error, now time.Time) []A
 		if err == nil {
 			for _, ifc := range wpaevent.ParseInterfaces(reply) {
 				if strings.HasPrefix(ifc, "p2p-") && !strings.HasPrefix(ifc, "p2p-dev-") {
-					return []Action{s.cmd(ifc, "STATUS", TagAdoptStatus, ifc)}
+					return []Action{s.cmd(ifc, "STATUS", TagAdoptStatus)}
 				}
 			}
 		}
@@ -405,19 +448,19 @@ func (s *Session) HandleReply(c Cmd, reply string, err error, now time.Time) []A
 		if err == nil {
 			st := wpaevent.ParseStatus(reply)
 			if strings.HasPrefix(st.Mode, "P2P GO") {
-				s.grp = &group{iface: c.Arg, ssid: st.SSID, freq: st.Freq, netID: -1, since: now}
-				s.adopted = true
+				s.grp = &group{iface: c.Iface, ssid: st.SSID, freq: st.Freq, netID: -1, since: now}
 				s.st = stateGroup
-				s.log.Info("adopted running group", "group", c.Arg, "ssid", st.SSID, "freq", st.Freq)
-				a := []Action{GroupUp{Iface: c.Arg}}
+				s.log.Info("adopted running group", "group", c.Iface, "ssid", st.SSID, "freq", st.Freq)
+				// The group-up hooks run again: a reconnect ran stop_group.
+				a := []Action{GroupUp{Iface: c.Iface}}
+				a = append(a, s.hook(false, "start_group", c.Iface)...)
 				return append(a, s.activate(now)...)
 			}
 		}
 		return s.activate(now)
+	case TagLearnNetwork:
+		s.learnNetwork(c.SSID, reply, err)
 	case TagListNetworks:
-		if ssid, ok := strings.CutPrefix(c.Arg, "ssid="); ok {
-			return s.learnNetwork(ssid, reply, err)
-		}
 		s.cands = nil
 		if err == nil {
 			nets, perr := wpaevent.ParseListNetworks(reply)
@@ -445,7 +488,7 @@ func (s *Session) HandleReply(c Cmd, reply string, err error, now time.Time) []A
 		return s.nextCandidate(now)
 	case TagNetworkMode:
 		if err == nil && strings.TrimSpace(reply) == "3" {
-			s.netID, _ = strconv.Atoi(c.Arg)
+			s.netID = c.NetID
 			s.log.Info("reusing persistent group", "network_id", s.netID)
 			if s.grp != nil {
 				s.grp.netID = s.netID
@@ -462,12 +505,12 @@ func (s *Session) HandleReply(c Cmd, reply string, err error, now time.Time) []A
 		}
 		var a []Action
 		for _, p := range s.cfg.NetworkParms {
-			a = append(a, s.cmd("", "SET_NETWORK "+strconv.Itoa(id)+" "+p, TagNone, ""))
+			a = append(a, s.cmd("", "SET_NETWORK "+strconv.Itoa(id)+" "+p, TagNone))
 		}
-		a = append(a, s.cmd("", "SET_NETWORK "+strconv.Itoa(id)+" mode 3", TagNone, ""),
-			s.cmd("", "SET_NETWORK "+strconv.Itoa(id)+" disabled 2", TagNone, ""))
+		a = append(a, s.cmd("", "SET_NETWORK "+strconv.Itoa(id)+" mode 3", TagNone),
+			s.cmd("", "SET_NETWORK "+strconv.Itoa(id)+" disabled 2", TagNone))
 		if s.cfg.SaveConfigEnabled {
-			a = append(a, s.cmd("", "SAVE_CONFIG", TagNone, ""))
+			a = append(a, s.cmd("", "SAVE_CONFIG", TagNone))
 		}
 		s.netID = id
 		return append(a, s.networksKnown(now)...)
@@ -477,8 +520,7 @@ func (s *Session) HandleReply(c Cmd, reply string, err error, now time.Time) []A
 		}
 	case TagConnect:
 		if err != nil {
-			peerAddr, _ := wpaevent.ParseMAC(c.Arg)
-			delete(s.negotiating, peerAddr)
+			delete(s.negotiating, c.Peer)
 			s.count("negotiation_failures")
 			if s.grp == nil {
 				s.st = stateIdle
@@ -490,6 +532,29 @@ func (s *Session) HandleReply(c Cmd, reply string, err error, now time.Time) []A
 			// The group is already gone (or never was): go back to idle.
 			return s.groupGone(now, true)
 		}
+	case TagWPS:
+		// A refused WPS_PBC / WPS_PIN arms nothing: free the registrar
+		// for the next phone now rather than at the enrolment timeout.
+		if err != nil && s.armed != nil && s.armed.peer == c.Peer {
+			s.count("enrol_failures")
+			s.log.Warn("WPS could not be armed; enrolment abandoned", "peer", c.Peer, "method", s.armed.method.String())
+			return s.release(now)
+		}
+	case TagInvite:
+		if err != nil {
+			// The phone that asked by GO negotiation is told nothing: it
+			// will not join. Release its slot; a new request invites again.
+			delete(s.invited, c.Peer)
+			if s.armed != nil && s.armed.peer == c.Peer {
+				s.count("enrol_failures")
+				s.log.Warn("invitation refused by wpa_supplicant; enrolment abandoned", "peer", c.Peer)
+				var a []Action
+				if s.grp != nil {
+					a = append(a, s.cmd(s.grp.iface, "WPS_CANCEL", TagNone))
+				}
+				return append(a, s.release(now)...)
+			}
+		}
 	case TagFind:
 		if err != nil {
 			s.finding = false
@@ -497,9 +562,8 @@ func (s *Session) HandleReply(c Cmd, reply string, err error, now time.Time) []A
 	case TagPeer:
 		// The name of a peer asking for push button, needed by the white
 		// list: P2P_PEER knows what P2P-DEVICE-FOUND reported.
-		addr, via, _ := strings.Cut(c.Arg, " ")
-		dev, perr := wpaevent.ParseMAC(addr)
-		if perr != nil {
+		dev := c.Peer
+		if !usablePeer(dev) {
 			return nil
 		}
 		if err == nil {
@@ -509,7 +573,7 @@ func (s *Session) HandleReply(c Cmd, reply string, err error, now time.Time) []A
 		}
 		s.register(dev, "", "", now)
 		s.peers[dev].lookedUp = true
-		return s.request(dev, "pbc", via == "neg", now)
+		return s.request(dev, methodPBC, c.ViaNeg, now)
 	}
 	return nil
 }
@@ -539,11 +603,13 @@ func (s *Session) nextCandidate(now time.Time) []Action {
 	if len(s.cands) > 0 {
 		id := s.cands[0]
 		s.cands = s.cands[1:]
-		return []Action{s.cmd("", "GET_NETWORK "+strconv.Itoa(id)+" mode", TagNetworkMode, strconv.Itoa(id))}
+		c := s.cmd("", "GET_NETWORK "+strconv.Itoa(id)+" mode", TagNetworkMode)
+		c.NetID = id
+		return []Action{c}
 	}
 	s.netID = -1
 	if len(s.cfg.NetworkParms) > 0 && s.cfg.Mode != config.ModeNegotiatedPersistent {
-		return []Action{s.cmd("", "ADD_NETWORK", TagAddNetwork, "")}
+		return []Action{s.cmd("", "ADD_NETWORK", TagAddNetwork)}
 	}
 	return s.networksKnown(now)
 }
@@ -570,27 +636,39 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 		if dev.IsZero() {
 			dev = ev.Addr
 		}
+		if !usablePeer(dev) {
+			s.count("refused_address")
+			s.log.Warn("provision discovery from an invalid address ignored", "peer", dev)
+			return nil
+		}
 		s.register(dev, ev.Name, ev.PriDevType, now)
-		method := map[wpaevent.Kind]string{
-			wpaevent.ProvDiscPBCReq:   "pbc",
-			wpaevent.ProvDiscShowPIN:  "keypad",
-			wpaevent.ProvDiscEnterPIN: "display",
-		}[ev.Kind]
-		return s.request(dev, method, false, now)
+		m := methodPBC
+		switch ev.Kind {
+		case wpaevent.ProvDiscShowPIN:
+			m = methodKeypad // the phone is told our PIN (it types it)
+		case wpaevent.ProvDiscEnterPIN:
+			m = methodDisplay // the phone shows its PIN
+		}
+		return s.request(dev, m, false, now)
 	case wpaevent.GONegRequest:
-		var method string
+		if !usablePeer(ev.Addr) {
+			s.count("refused_address")
+			s.log.Warn("GO negotiation from an invalid address ignored", "peer", ev.Addr)
+			return nil
+		}
+		var m method
 		switch ev.DevPasswdID {
-		case 4:
-			method = "pbc"
-		case 1, 0:
-			method = "keypad"
-		case 5:
-			method = "display"
+		case wpaevent.DevPasswdPushButton:
+			m = methodPBC
+		case wpaevent.DevPasswdUserSpecified, wpaevent.DevPasswdDefault:
+			m = methodKeypad
+		case wpaevent.DevPasswdRegistrarSpecified:
+			m = methodDisplay
 		default:
 			s.log.Warn("GO negotiation with an unsupported provisioning method refused", "peer", ev.Addr, "dev_passwd_id", ev.DevPasswdID)
 			return nil
 		}
-		return s.request(ev.Addr, method, true, now)
+		return s.request(ev.Addr, m, true, now)
 	case wpaevent.GONegSuccess:
 		s.log.Info("GO negotiation succeeded", "peer", ev.PeerDev, "role", ev.Role, "freq", ev.Freq)
 	case wpaevent.GONegFailure, wpaevent.GroupFormationFailure:
@@ -640,17 +718,17 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 		}
 		msg := "WPS failed"
 		switch ev.ConfigError {
-		case 18:
+		case wpaevent.ConfigErrorPasswordAuthFail:
 			msg = "WPS failed: wrong PIN"
-		case 12:
+		case wpaevent.ConfigErrorMultiplePBC:
 			msg = "WPS failed: push-button overlap (only one phone at a time can use PBC)"
 		}
 		s.log.Warn(msg, "peer", who, "msg", ev.Msg, "config_error", ev.ConfigError)
-		if s.armed != nil && (ev.ConfigError == 18 || s.armed.method != "pbc") {
+		if s.armed != nil && (ev.ConfigError == wpaevent.ConfigErrorPasswordAuthFail || s.armed.method != methodPBC) {
 			return s.release(now)
 		}
 	case wpaevent.WPSTimeout:
-		if s.armed != nil && s.armed.method == "pbc" {
+		if s.armed != nil && s.armed.method == methodPBC {
 			s.log.Warn("push-button window expired", "peer", s.armed.peer)
 			return s.release(now)
 		}
@@ -660,7 +738,7 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 		return s.enrolleeSeen(ev, now)
 	case wpaevent.WPSPINNeeded:
 		if s.armed == nil && len(s.queue) == 0 && s.grp != nil && (s.pol.keypad || s.pol.random) && s.anonymousOK() {
-			return s.request(wpaevent.MAC{}, "keypad", false, now)
+			return s.request(wpaevent.MAC{}, methodKeypad, false, now)
 		}
 	case wpaevent.APStaConnected:
 		return s.staConnected(ev, now)
@@ -749,7 +827,7 @@ func (s *Session) whiteListed(name string) bool {
 
 // request handles a phone asking to connect, by provision discovery (join)
 // or GO negotiation.
-func (s *Session) request(dev wpaevent.MAC, method string, viaNeg bool, now time.Time) []Action {
+func (s *Session) request(dev wpaevent.MAC, m method, viaNeg bool, now time.Time) []Action {
 	name := s.nameOf(dev)
 	if !dev.IsZero() && !s.admittedAt(dev, now) {
 		s.count("refused_mac")
@@ -763,25 +841,23 @@ func (s *Session) request(dev wpaevent.MAC, method string, viaNeg bool, now time
 	if t, ok := s.negotiating[dev]; ok && now.Sub(t) < dupWindow*3 {
 		return nil
 	}
-	if e := s.enrolFor(dev); e != nil && e.method == method {
+	if e := s.enrolFor(dev); e != nil && e.method == m {
 		if viaNeg && s.grp != nil {
 			return s.invite(e, now)
 		}
 		return nil
 	}
-	if s.armed != nil && s.armed.peer.IsZero() && s.armed.method == method {
+	if s.armed != nil && s.armed.peer.IsZero() && s.armed.method == m {
 		s.armed.peer, s.armed.name = dev, name // adopt an enrolment armed from WPS-ENROLLEE-SEEN
 		return nil
 	}
-	e := &enrol{peer: dev, name: name, method: method, viaNeg: viaNeg, state: "queued", since: now}
-	switch method {
-	case "pbc":
+	e := &enrol{peer: dev, name: name, method: m, viaNeg: viaNeg, state: enrolQueued, since: now}
+	switch m {
+	case methodPBC:
 		if p := s.peers[dev]; s.pol.pbc && len(s.cfg.WhiteList) > 0 && name == "" && !dev.IsZero() && (p == nil || !p.lookedUp) {
-			arg := dev.String() + " pd"
-			if viaNeg {
-				arg = dev.String() + " neg"
-			}
-			return []Action{s.cmd("", "P2P_PEER "+dev.String(), TagPeer, arg)}
+			c := s.peerCmd("", "P2P_PEER "+dev.String(), TagPeer, dev)
+			c.ViaNeg = viaNeg
+			return []Action{c}
 		}
 		if !s.pol.pbc {
 			s.count("refused_method")
@@ -793,10 +869,10 @@ func (s *Session) request(dev wpaevent.MAC, method string, viaNeg bool, now time
 			s.log.Warn("push-button request from a name not in white_list: falling back to keypad (PIN required)", "peer", dev, "dev_name", name)
 			return nil
 		}
-	case "keypad":
+	case methodKeypad:
 		switch {
 		case s.pol.random:
-			e.method = "random"
+			e.method = methodRandom
 			e.pin = s.randomPIN()
 		case s.pol.keypad:
 			e.pin = s.cfg.PIN
@@ -805,10 +881,10 @@ func (s *Session) request(dev wpaevent.MAC, method string, viaNeg bool, now time
 			s.log.Warn("PIN request refused: keypad is not an accepted enrolment method", "peer", dev, "dev_name", name)
 			return nil
 		}
-	case "display":
+	case methodDisplay:
 		switch {
 		case s.pol.display:
-			e.state = "waiting-pin"
+			e.state = enrolWaitingPIN
 		case s.pol.keypad:
 			// The phone shows a PIN but the display method is not configured:
 			// arm our fixed PIN, which works when the phone was set to it.
@@ -820,14 +896,14 @@ func (s *Session) request(dev wpaevent.MAC, method string, viaNeg bool, now time
 			return nil
 		}
 	}
-	s.count("requests_" + e.method)
+	s.count("requests_" + e.method.String())
 	s.log.Info("connection request", "peer", dev, "dev_name", name, "method", e.method, "negotiation", viaNeg, "state", s.st.String())
 
 	var a []Action
-	if e.method == "random" {
+	if e.method == methodRandom {
 		a = append(a, ShowPIN{Peer: dev, Name: name, PIN: e.pin})
 	}
-	if e.state == "waiting-pin" {
+	if e.state == enrolWaitingPIN {
 		s.queue = append(s.queue, e)
 		return append(a, AskPIN{Peer: dev, Name: name},
 			ArmTimer{Name: timerPINWait, After: config.Seconds(max(s.cfg.PINTimeoutSecs, 1))})
@@ -862,11 +938,11 @@ func (s *Session) proceed(e *enrol, now time.Time) []Action {
 func (s *Session) connect(e *enrol, now time.Time) []Action {
 	args := []string{"P2P_CONNECT", e.peer.String()}
 	switch e.method {
-	case "pbc":
+	case methodPBC:
 		args = append(args, "pbc")
-	case "keypad", "random":
+	case methodKeypad, methodRandom:
 		args = append(args, e.pin, "display")
-	case "display":
+	case methodDisplay:
 		args = append(args, e.pin, "keypad")
 	}
 	if s.cfg.Mode == config.ModeNegotiatedPersistent {
@@ -889,7 +965,7 @@ func (s *Session) connect(e *enrol, now time.Time) []Action {
 	s.finding = false
 	var a []Action
 	a = append(a, s.hook(true, "stop")...)
-	return append(a, s.cmd("", strings.Join(args, " "), TagConnect, e.peer.String()),
+	return append(a, s.peerCmd("", strings.Join(args, " "), TagConnect, e.peer),
 		ArmTimer{Name: timerNeg, After: config.Seconds(max(s.cfg.MaxNegotiationTime, 10))})
 }
 
@@ -901,7 +977,13 @@ func (s *Session) invite(e *enrol, now time.Time) []Action {
 		return nil
 	}
 	s.invited[e.peer] = now
-	return []Action{s.cmd("", "P2P_INVITE group="+s.grp.iface+" peer="+e.peer.String(), TagInvite, e.peer.String())}
+	return []Action{s.peerCmd("", "P2P_INVITE group="+s.grp.iface+" peer="+e.peer.String(), TagInvite, e.peer)}
+}
+
+// usablePeer reports whether addr can be a phone's address: not zero (a
+// missing or malformed field parses as zero), not broadcast, not multicast.
+func usablePeer(addr wpaevent.MAC) bool {
+	return !addr.IsZero() && addr[0]&1 == 0
 }
 
 func (s *Session) enrolFor(dev wpaevent.MAC) *enrol {
@@ -934,26 +1016,26 @@ func (s *Session) armNext(now time.Time) []Action {
 	if s.grp == nil || s.armed != nil {
 		return nil
 	}
-	i := slices.IndexFunc(s.queue, func(e *enrol) bool { return e.state == "queued" })
+	i := slices.IndexFunc(s.queue, func(e *enrol) bool { return e.state == enrolQueued })
 	if i < 0 {
 		return nil
 	}
 	e := s.queue[i]
 	s.queue = slices.Delete(s.queue, i, i+1)
-	e.state = "armed"
+	e.state = enrolArmed
 	e.since = now
 	s.armed = e
 	var a []Action
 	timeout := pinArmTimeout
-	if e.method == "pbc" {
+	if e.method == methodPBC {
 		timeout = pbcWalkTime
 		if e.peer.IsZero() {
-			a = append(a, s.cmd(s.grp.iface, "WPS_PBC", TagWPS, ""))
+			a = append(a, s.cmd(s.grp.iface, "WPS_PBC", TagWPS))
 		} else {
-			a = append(a, s.cmd(s.grp.iface, "WPS_PBC p2p_dev_addr="+e.peer.String(), TagWPS, e.peer.String()))
+			a = append(a, s.peerCmd(s.grp.iface, "WPS_PBC p2p_dev_addr="+e.peer.String(), TagWPS, e.peer))
 		}
 	} else {
-		a = append(a, s.cmd(s.grp.iface, "WPS_PIN any "+e.pin, TagWPS, e.peer.String()))
+		a = append(a, s.peerCmd(s.grp.iface, "WPS_PIN any "+e.pin, TagWPS, e.peer))
 	}
 	a = append(a, ArmTimer{Name: timerEnrol, After: timeout})
 	if e.viaNeg {
@@ -995,10 +1077,10 @@ func (s *Session) enrolleeGraceOver(now time.Time) []Action {
 		return nil
 	}
 	switch {
-	case dpid == 4 && s.pol.pbc && len(s.cfg.WhiteList) == 0:
-		return s.request(wpaevent.MAC{}, "pbc", false, now)
-	case dpid == 0 && (s.pol.keypad || s.pol.random):
-		return s.request(wpaevent.MAC{}, "keypad", false, now)
+	case dpid == wpaevent.DevPasswdPushButton && s.pol.pbc && len(s.cfg.WhiteList) == 0:
+		return s.request(wpaevent.MAC{}, methodPBC, false, now)
+	case dpid == wpaevent.DevPasswdDefault && (s.pol.keypad || s.pol.random):
+		return s.request(wpaevent.MAC{}, methodKeypad, false, now)
 	}
 	return nil
 }
@@ -1020,10 +1102,15 @@ func (s *Session) randomPIN() string {
 func (s *Session) groupStarted(ev wpaevent.Event, now time.Time) []Action {
 	if ev.Role != "GO" {
 		s.log.Warn("joined a group as a client; hostp2pd only runs as group owner, removing it", "group", ev.Group)
-		return []Action{s.cmd("", "P2P_GROUP_REMOVE "+ev.Group, TagNone, "")}
+		return []Action{s.cmd("", "P2P_GROUP_REMOVE "+ev.Group, TagNone)}
 	}
 	if s.grp != nil && s.grp.iface != ev.Group {
 		s.log.Warn("a second group was started; keeping the first", "group", ev.Group, "running", s.grp.iface)
+		return nil
+	}
+	if s.grp != nil {
+		// A copy of the start of the running group (from a second socket):
+		// its hooks ran, its clients stay.
 		return nil
 	}
 	netID := -1
@@ -1040,13 +1127,15 @@ func (s *Session) groupStarted(ev wpaevent.Event, now time.Time) []Action {
 	s.log.Info("group started", "group", ev.Group, "ssid", ev.SSID, "freq", ev.Freq, "persistent", ev.Persistent)
 	a := []Action{StopTimer{Name: timerGroupStart}, StopTimer{Name: timerGroupRetry}, StopTimer{Name: timerNeg}, GroupUp{Iface: ev.Group}}
 	if ev.Persistent && netID < 0 {
-		a = append(a, s.cmd("", "LIST_NETWORKS", TagListNetworks, "ssid="+ev.SSID))
+		c := s.cmd("", "LIST_NETWORKS", TagLearnNetwork)
+		c.SSID = ev.SSID
+		a = append(a, c)
 	}
 	if wasFinding && !s.cfg.FindWhileGO {
 		// A running GO is found by its beacons and probe responses; a
 		// search would take the radio off the group channel and stall
 		// the phone that is joining (lab scenario 18).
-		a = append(a, s.cmd("", "P2P_STOP_FIND", TagNone, ""))
+		a = append(a, s.cmd("", "P2P_STOP_FIND", TagNone))
 	}
 	a = append(a, s.hook(false, "start_group", ev.Group)...)
 	if s.negotiated() {
@@ -1072,9 +1161,8 @@ func (s *Session) groupGone(now time.Time, requested bool) []Action {
 	s.clients = map[wpaevent.MAC]*client{}
 	s.grp = nil
 	s.armed = nil
-	s.queue = slices.DeleteFunc(s.queue, func(e *enrol) bool { return e.state != "waiting-pin" })
+	s.queue = slices.DeleteFunc(s.queue, func(e *enrol) bool { return e.state != enrolWaitingPIN })
 	clear(s.negotiating)
-	s.adopted = false
 	a = append(a, GroupDown{Iface: iface}, StopTimer{Name: timerEnrol}, StopTimer{Name: timerEmpty})
 	a = append(a, s.hook(false, "stop_group", iface)...)
 	a = append(a, s.hook(false, "start")...)
@@ -1102,7 +1190,7 @@ func (s *Session) removeGroup(now time.Time, why string) []Action {
 	}
 	s.log.Info("removing group", "group", s.grp.iface, "reason", why)
 	s.st = stateRemoving
-	return []Action{StopTimer{Name: timerEmpty}, s.cmd("", "P2P_GROUP_REMOVE "+s.grp.iface, TagGroupRemove, s.grp.iface)}
+	return []Action{StopTimer{Name: timerEmpty}, s.cmd("", "P2P_GROUP_REMOVE "+s.grp.iface, TagGroupRemove)}
 }
 
 func (s *Session) staConnected(ev wpaevent.Event, now time.Time) []Action {
@@ -1114,9 +1202,9 @@ func (s *Session) staConnected(ev wpaevent.Event, now time.Time) []Action {
 		dev = s.blockedBy[ev.Addr]
 		s.count("refused_mac")
 		s.log.Warn("station disconnected by the operator came back; removed again", "peer", dev, "iface_addr", ev.Addr)
-		a := []Action{s.cmd(s.grp.iface, "DEAUTHENTICATE "+ev.Addr.String(), TagNone, "")}
+		a := []Action{s.cmd(s.grp.iface, "DEAUTHENTICATE "+ev.Addr.String(), TagNone)}
 		if !dev.IsZero() {
-			a = append(a, s.cmd("", "P2P_REMOVE_CLIENT "+dev.String(), TagNone, ""))
+			a = append(a, s.cmd("", "P2P_REMOVE_CLIENT "+dev.String(), TagNone))
 		}
 		return a
 	}
@@ -1124,30 +1212,29 @@ func (s *Session) staConnected(ev wpaevent.Event, now time.Time) []Action {
 		s.count("refused_mac")
 		s.log.Warn("station of a denied device removed", "peer", dev, "iface_addr", ev.Addr)
 		return []Action{
-			s.cmd(s.grp.iface, "DEAUTHENTICATE "+ev.Addr.String(), TagNone, ""),
-			s.cmd("", "P2P_REMOVE_CLIENT "+dev.String(), TagNone, ""),
+			s.cmd(s.grp.iface, "DEAUTHENTICATE "+ev.Addr.String(), TagNone),
+			s.cmd("", "P2P_REMOVE_CLIENT "+dev.String(), TagNone),
 		}
 	}
 	method := "persistent"
 	var a []Action
 	if s.armed != nil && (s.armed.peer == dev || s.armed.peer.IsZero()) {
-		method = s.armed.method
+		method = s.armed.method.String()
 		a = append(a, s.release(now)...)
 	} else if m, ok := s.enrolled[dev]; ok {
-		method = m
+		method = m.String()
 		delete(s.enrolled, dev)
 	} else if m, ok := s.enrolled[wpaevent.MAC{}]; ok {
-		method = m
+		method = m.String()
 		delete(s.enrolled, wpaevent.MAC{})
 	} else if m, ok := s.negMethod[dev]; ok {
-		method = m + "-negotiated"
+		method = m.String() + "-negotiated"
 		delete(s.negMethod, dev)
 	}
 	delete(s.negotiating, dev)
 	s.seen[ev.Addr] = now
 	c := &client{dev: dev, iface: ev.Addr, name: s.nameOf(dev), method: method, joined: now}
 	s.clients[ev.Addr] = c
-	s.grp.hadClient = true
 	s.count("clients_connected")
 	s.log.Info("client connected", "peer", dev, "iface_addr", ev.Addr, "dev_name", c.name, "method", method, "clients", len(s.clients))
 	a = append(a, StopTimer{Name: timerEmpty})
@@ -1174,7 +1261,7 @@ func (s *Session) staDisconnected(ev wpaevent.Event, now time.Time) []Action {
 // Timers, operator requests, lifecycle
 
 // HandleTimer processes a fired timer.
-func (s *Session) HandleTimer(name string, now time.Time) []Action {
+func (s *Session) HandleTimer(name Timer, now time.Time) []Action {
 	if s.st == stateOffline || s.st == stateStopped {
 		return nil
 	}
@@ -1197,7 +1284,7 @@ func (s *Session) HandleTimer(name string, now time.Time) []Action {
 			s.count("negotiation_failures")
 			clear(s.negotiating)
 			s.st = stateIdle
-			return append([]Action{s.cmd("", "P2P_CANCEL", TagNone, "")}, s.find(now)...)
+			return append([]Action{s.cmd("", "P2P_CANCEL", TagNone)}, s.find(now)...)
 		}
 	case timerEmpty:
 		if s.grp != nil && len(s.clients) == 0 && s.negotiated() {
@@ -1208,13 +1295,13 @@ func (s *Session) HandleTimer(name string, now time.Time) []Action {
 			e := s.armed
 			s.log.Warn("enrolment timed out", "peer", e.peer, "method", e.method)
 			s.count("enrol_timeouts")
-			a := []Action{s.cmd(s.grp.iface, "WPS_CANCEL", TagNone, "")}
+			a := []Action{s.cmd(s.grp.iface, "WPS_CANCEL", TagNone)}
 			return append(a, s.release(now)...)
 		}
 	case timerPINWait:
 		var keep []*enrol
 		for _, e := range s.queue {
-			if e.state == "waiting-pin" && now.Sub(e.since) >= config.Seconds(max(s.cfg.PINTimeoutSecs, 1))-time.Millisecond {
+			if e.state == enrolWaitingPIN && now.Sub(e.since) >= config.Seconds(max(s.cfg.PINTimeoutSecs, 1))-time.Millisecond {
 				s.log.Warn("no PIN entered for the phone in time; enrolment abandoned", "peer", e.peer, "dev_name", e.name)
 				s.count("pin_timeouts")
 				continue
@@ -1234,7 +1321,7 @@ func (s *Session) EnterPIN(dev wpaevent.MAC, pin string, now time.Time) ([]Actio
 	}
 	var e *enrol
 	for _, q := range s.queue {
-		if q.state == "waiting-pin" && (dev.IsZero() || q.peer == dev) {
+		if q.state == enrolWaitingPIN && (dev.IsZero() || q.peer == dev) {
 			if e != nil && dev.IsZero() {
 				return nil, fmt.Errorf("several phones wait for a PIN; name the peer")
 			}
@@ -1245,7 +1332,7 @@ func (s *Session) EnterPIN(dev wpaevent.MAC, pin string, now time.Time) ([]Actio
 		return nil, fmt.Errorf("no phone is waiting for a PIN")
 	}
 	e.pin = pin
-	e.state = "queued"
+	e.state = enrolQueued
 	s.log.Info("PIN entered for phone", "peer", e.peer, "dev_name", e.name)
 	return s.proceed(e, now), nil
 }
@@ -1273,9 +1360,9 @@ func (s *Session) Disconnect(addr wpaevent.MAC, now time.Time) ([]Action, error)
 					s.blockedBy[c.iface] = c.dev
 				}
 			}
-			a := []Action{s.cmd(s.grp.iface, "DEAUTHENTICATE "+c.iface.String(), TagNone, "")}
+			a := []Action{s.cmd(s.grp.iface, "DEAUTHENTICATE "+c.iface.String(), TagNone)}
 			if !c.dev.IsZero() {
-				a = append(a, s.cmd("", "P2P_REMOVE_CLIENT "+c.dev.String(), TagNone, ""))
+				a = append(a, s.cmd("", "P2P_REMOVE_CLIENT "+c.dev.String(), TagNone))
 			}
 			return a, nil
 		}
@@ -1299,7 +1386,7 @@ func (s *Session) Lost(now time.Time) []Action {
 	}
 	s.reset()
 	s.st = stateOffline
-	for _, t := range []string{timerFind, timerGroupRetry, timerGroupStart, timerNeg, timerEmpty, timerEnrol, timerPINWait, timerEnrollee} {
+	for _, t := range allTimers() {
 		a = append(a, StopTimer{Name: t})
 	}
 	return a
@@ -1313,14 +1400,14 @@ func (s *Session) Stop(now time.Time) []Action {
 	s.stopping = true
 	var a []Action
 	if s.st != stateOffline {
-		a = append(a, s.cmd("", "P2P_STOP_FIND", TagNone, ""))
+		a = append(a, s.cmd("", "P2P_STOP_FIND", TagNone))
 	}
 	if s.grp != nil && s.st != stateOffline {
 		iface := s.grp.iface
-		a = append(a, s.cmd("", "P2P_GROUP_REMOVE "+iface, TagNone, ""))
+		a = append(a, s.cmd("", "P2P_GROUP_REMOVE "+iface, TagNone))
 		a = append(a, s.groupGone(now, true)...)
 	} else if len(s.negotiating) > 0 {
-		a = append(a, s.cmd("", "P2P_CANCEL", TagNone, ""))
+		a = append(a, s.cmd("", "P2P_CANCEL", TagNone))
 	}
 	s.st = stateStopped
 	return a
@@ -1335,7 +1422,7 @@ func (s *Session) Reload(cfg *config.Config, now time.Time) []Action {
 	var a []Action
 	if old.WPSMethod != cfg.WPSMethod || cfg.WPSMethod == config.WPSAuto {
 		if cfg.WPSMethod == config.WPSAuto && s.st != stateOffline {
-			a = append(a, s.cmd("", "GET config_methods", TagConfigMethods, ""))
+			a = append(a, s.cmd("", "GET config_methods", TagConfigMethods))
 		} else {
 			s.setPolicy("")
 		}
@@ -1346,7 +1433,7 @@ func (s *Session) Reload(cfg *config.Config, now time.Time) []Action {
 	}
 	s.log.Info("configuration reloaded with a new mode; restarting the session", "old", old.Mode.String(), "mode", cfg.Mode.String())
 	if s.grp != nil {
-		a = append(a, s.cmd("", "P2P_GROUP_REMOVE "+s.grp.iface, TagNone, ""))
+		a = append(a, s.cmd("", "P2P_GROUP_REMOVE "+s.grp.iface, TagNone))
 		s.st = stateRemoving
 		a = append(a, s.groupGone(now, true)...)
 	}

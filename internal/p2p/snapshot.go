@@ -48,7 +48,7 @@ func (s *Session) Snapshot(st *status.Status, ips func(iface wpaevent.MAC) strin
 		all = append([]*enrol{s.armed}, s.queue...)
 	}
 	for _, e := range all {
-		p := status.Pending{DevAddr: e.peer.String(), Name: e.name, Method: e.method, State: e.state, Since: e.since}
+		p := status.Pending{DevAddr: e.peer.String(), Name: e.name, Method: e.method.String(), State: e.state.String(), Since: e.since}
 		if e.peer.IsZero() {
 			p.DevAddr = ""
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/hostp2pd/hostp2pd/internal/status"
 	"github.com/hostp2pd/hostp2pd/wpaevent"
 )
 
@@ -244,5 +245,469 @@ func TestAdoptedGroupRunsStartGroupOnce(t *testing.T) {
 	})
 	if s.State() != "group" {
 		t.Errorf("state %s, want group", s.State())
+	}
+}
+
+var (
+	stopEmpty  = StopTimer{Name: timerEmpty}
+	armFind    = ArmTimer{Name: timerFind, After: 10 * time.Second}
+	groupUp    = GroupUp{Iface: "p2p-wlan0-0"}
+	groupDown  = GroupDown{Iface: "p2p-wlan0-0"}
+	startedFor = []Action{StopTimer{Name: timerGroupStart}, StopTimer{Name: timerGroupRetry}, StopTimer{Name: timerNeg}, groupUp}
+)
+
+func hook(args ...string) RunHook { return RunHook{Args: args} }
+
+func op(desc string, f func(s *Session, now time.Time) []Action) input { return input{desc, f} }
+
+// joined brings phone dev (interface address sta) into the group by PBC.
+func joined(dev, sta string) []step {
+	return []step{
+		{in: pbcReq(dev, "p"), want: []Action{wpsPBC(dev), armPBC}},
+		{in: staConn(sta, dev), want: []Action{stopEnrol, stopEmpty}},
+	}
+}
+
+func TestDisconnect(t *testing.T) {
+	deauth := grpCmd("DEAUTHENTICATE "+staA, TagNone)
+	remove := devCmd("P2P_REMOVE_CLIENT "+phoneA, TagNone)
+	disconnect := func(addr string) input {
+		return call("Disconnect "+addr, func(s *Session, now time.Time) ([]Action, error) { return s.Disconnect(mac(addr), now) })
+	}
+	t.Run("no group", func(t *testing.T) {
+		s := New(cfgFor(t, "activate_persistent_group: false\npbc_in_use: true"), nil, nil)
+		drive(s, s.Start(t0), nil, t0)
+		run(t, s, []step{{in: disconnect(phoneA), want: []Action{failed{"no group is running"}}}})
+	})
+	t.Run("blocked for a while without per_sta_psk", func(t *testing.T) {
+		s := upAutonomous(t, "pbc_in_use: true")
+		steps := joined(phoneA, staA)
+		steps = append(steps,
+			step{in: disconnect(phoneB), want: []Action{failed{"no client " + phoneB}}},
+			step{in: disconnect(staA), want: []Action{deauth, remove}}, // by interface address
+			step{in: staDisc(staA, phoneA), at: time.Second},
+			// It still knows the passphrase and comes back at once: removed again.
+			step{in: staConn(staA, phoneA), at: 2 * time.Second, want: []Action{deauth, remove}},
+			step{in: pbcReq(phoneA, "p"), at: 3 * time.Second},
+			// After the block it may enrol again.
+			step{in: pbcReq(phoneA, "p"), at: blockAfterDisconnect + time.Second, want: []Action{wpsPBC(phoneA), armPBC}},
+		)
+		run(t, s, steps)
+		if got := s.counters["refused_mac"]; got != 2 {
+			t.Errorf("refused_mac = %d, want 2", got)
+		}
+	})
+	t.Run("per_sta_psk revokes without a block", func(t *testing.T) {
+		s := upAutonomous(t, "pbc_in_use: true\nper_sta_psk: true")
+		steps := joined(phoneA, staA)
+		steps = append(steps,
+			step{in: disconnect(phoneA), want: []Action{deauth, remove}},
+			step{in: staDisc(staA, phoneA), at: time.Second},
+			step{in: pbcReq(phoneA, "p"), at: 2 * time.Second, want: []Action{wpsPBC(phoneA), armPBC}},
+		)
+		run(t, s, steps)
+	})
+}
+
+func TestStop(t *testing.T) {
+	t.Run("with a group and a client", func(t *testing.T) {
+		s := upAutonomous(t, "pbc_in_use: true\nrun_program: /bin/hook")
+		steps := []step{
+			{in: pbcReq(phoneA, "p"), want: []Action{wpsPBC(phoneA), armPBC}},
+			{in: staConn(staA, phoneA), want: []Action{stopEnrol, stopEmpty, hook("connect", phoneA, "p", "p2p-wlan0-0")}},
+			{in: op("Stop", (*Session).Stop), want: []Action{
+				devCmd("P2P_STOP_FIND", TagNone), devCmd("P2P_GROUP_REMOVE p2p-wlan0-0", TagNone),
+				hook("disconnect", phoneA, "p", "p2p-wlan0-0"), groupDown, stopEnrol, stopEmpty,
+				hook("stop_group", "p2p-wlan0-0"), hook("start")}},
+			{in: op("Stop again", (*Session).Stop)},
+			{in: devEvent("P2P-GROUP-REMOVED p2p-wlan0-0 GO reason=REQUESTED")},
+			{in: fire(timerFind)},
+		}
+		run(t, s, steps)
+		if s.State() != "stopped" {
+			t.Errorf("state %s", s.State())
+		}
+	})
+	t.Run("while negotiating", func(t *testing.T) {
+		s := New(cfgFor(t, "activate_persistent_group: false\ndynamic_group: true\npbc_in_use: true"), nil, nil)
+		drive(s, s.Start(t0), nil, t0)
+		drive(s, s.HandleEvent("p2p-dev-wlan0", ev("P2P-GO-NEG-REQUEST "+phoneA+" dev_passwd_id=4 go_intent=6"), t0), nil, t0)
+		run(t, s, []step{{in: op("Stop", (*Session).Stop), want: []Action{devCmd("P2P_STOP_FIND", TagNone), devCmd("P2P_CANCEL", TagNone)}}})
+	})
+	t.Run("offline", func(t *testing.T) {
+		s := New(cfgFor(t, "pbc_in_use: true"), nil, nil)
+		run(t, s, []step{{in: op("Stop", (*Session).Stop)}, {in: pbcReq(phoneA, "p")}})
+		if s.State() != "stopped" {
+			t.Errorf("state %s", s.State())
+		}
+	})
+}
+
+func TestHandleTimer(t *testing.T) {
+	t.Run("ignored when offline", func(t *testing.T) {
+		s := New(cfgFor(t, "pbc_in_use: true"), nil, nil)
+		for _, tm := range allTimers() {
+			run(t, s, []step{{in: fire(tm)}})
+		}
+	})
+	t.Run("enrolment timeout cancels WPS and arms the next", func(t *testing.T) {
+		s := upAutonomous(t, "pbc_in_use: true")
+		run(t, s, []step{
+			{in: pbcReq(phoneA, "a"), want: []Action{wpsPBC(phoneA), armPBC}},
+			{in: pbcReq(phoneB, "b")},
+			{in: fire(timerEnrol), at: pbcWalkTime, want: []Action{grpCmd("WPS_CANCEL", TagNone), stopEnrol, wpsPBC(phoneB), armPBC}},
+			{in: fire(timerEnrol), at: 2 * pbcWalkTime, want: []Action{grpCmd("WPS_CANCEL", TagNone), stopEnrol}},
+			{in: fire(timerEnrol), at: 3 * pbcWalkTime},
+		})
+		if got := s.counters["enrol_timeouts"]; got != 2 {
+			t.Errorf("enrol_timeouts = %d", got)
+		}
+	})
+	t.Run("group start timeout retries with backoff", func(t *testing.T) {
+		s := New(cfgFor(t, "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: true"), nil, nil)
+		drive(s, s.Start(t0), nil, t0)
+		run(t, s, []step{
+			{in: fire(timerGroupRetry)}, // forming: not now
+			{in: fire(timerGroupStart), at: groupStartTimeout, want: []Action{StopTimer{Name: timerGroupStart}, ArmTimer{Name: timerGroupRetry, After: time.Second}}},
+			{in: fire(timerGroupStart), at: groupStartTimeout}, // idle now: stale
+			{in: fire(timerGroupRetry), at: groupStartTimeout + time.Second, want: []Action{devCmd("P2P_GROUP_ADD", TagGroupAdd), ArmTimer{Name: timerGroupStart, After: groupStartTimeout}}},
+			{in: devEvent(groupStartedLine), at: 32 * time.Second, want: append(append([]Action{}, startedFor...), armFind)},
+			{in: fire(timerGroupRetry), at: 33 * time.Second},
+			{in: fire(timerEmpty), at: 33 * time.Second}, // not a negotiated mode
+			{in: fire(timerNeg), at: 33 * time.Second},
+			{in: fire(timerEnrollee), at: 33 * time.Second},
+		})
+	})
+}
+
+func TestLegacyWPSEnrollee(t *testing.T) {
+	seen := func(sta string, dpid int) input {
+		return grpEvent(fmt.Sprintf("WPS-ENROLLEE-SEEN %s 572cf82f-c957-5653-9b16-b5cfb298abf1 0-00000000-0 0x3148 %d 1 [ ]", sta, dpid))
+	}
+	graceTimer := ArmTimer{Name: timerEnrollee, After: enrolleeGrace}
+	anonPBC := Cmd{Iface: "p2p-wlan0-0", Text: "WPS_PBC", Tag: TagWPS}
+	t.Run("push button, then named by provision discovery", func(t *testing.T) {
+		s := upAutonomous(t, "pbc_in_use: true")
+		run(t, s, []step{
+			{in: seen(staA, wpaevent.DevPasswdPushButton), want: []Action{graceTimer}},
+			{in: seen(staA, wpaevent.DevPasswdPushButton), at: time.Second}, // rate limited
+			{in: seen(staB, wpaevent.DevPasswdPushButton), at: time.Second}, // one grace at a time
+			{in: fire(timerEnrollee), at: time.Second, want: []Action{anonPBC, armPBC}},
+			{in: pbcReq(phoneA, "a"), at: 2 * time.Second}, // adopts the anonymous run
+			{in: staConn(staA, phoneA), at: 3 * time.Second, want: []Action{stopEnrol, stopEmpty}},
+		})
+		if c := s.clients[mac(staA)]; c == nil || c.name != "a" || c.method != "pbc" {
+			t.Errorf("client = %+v", c)
+		}
+	})
+	t.Run("PIN, or refused with an address list", func(t *testing.T) {
+		s := upAutonomous(t, "pbc_in_use: false\npin: \"12345670\"")
+		run(t, s, []step{
+			{in: seen(staA, wpaevent.DevPasswdDefault), want: []Action{graceTimer}},
+			{in: fire(timerEnrollee), at: time.Second, want: []Action{wpsPIN("12345670", ""), armPIN}},
+		})
+		s = upAutonomous(t, "pbc_in_use: false\npin: \"12345670\"")
+		run(t, s, []step{
+			{in: grpEvent("WPS-PIN-NEEDED 572cf82f-c957-5653-9b16-b5cfb298abf1 " + staA + " [ | | | | |0-00000000-0]"), want: []Action{wpsPIN("12345670", ""), armPIN}},
+			{in: grpEvent("WPS-REG-SUCCESS " + staA + " 572cf82f-c957-5653-9b16-b5cfb298abf1"), want: []Action{stopEnrol}},
+			{in: staConn(staA, ""), want: []Action{stopEmpty}},
+		})
+		if c := s.clients[mac(staA)]; c == nil || c.method != "keypad" {
+			t.Errorf("client = %+v", c)
+		}
+		s = upAutonomous(t, "pbc_in_use: true\nallow_macs: [\""+phoneA+"\"]")
+		run(t, s, []step{
+			{in: seen(staA, wpaevent.DevPasswdPushButton)},
+			{in: grpEvent("WPS-PIN-NEEDED 572cf82f-c957-5653-9b16-b5cfb298abf1 " + staA + " [ | | | | |0-00000000-0]")},
+		})
+	})
+	t.Run("white list refuses an anonymous push button", func(t *testing.T) {
+		s := upAutonomous(t, "pbc_in_use: true\nwhite_list: [phone]")
+		run(t, s, []step{
+			{in: seen(staA, wpaevent.DevPasswdPushButton), want: []Action{graceTimer}},
+			{in: fire(timerEnrollee), at: time.Second},
+		})
+	})
+}
+
+func TestWPSResults(t *testing.T) {
+	s := upAutonomous(t, "pbc_in_use: false\npin: \"12345670\"")
+	run(t, s, []step{
+		{in: showPINReq(phoneA, "a"), want: []Action{wpsPIN("12345670", phoneA), armPIN}},
+		{in: showPINReq(phoneB, "b")},
+		{in: grpEvent("WPS-FAIL msg=8 config_error=18 reason=3 (Device Password Auth Failure)"), want: []Action{stopEnrol, wpsPIN("12345670", phoneB), armPIN}},
+		{in: grpEvent("WPS-REG-SUCCESS " + staB + " a134bcd4-edf6-548b-87e5-49d3aedf9b60"), want: []Action{stopEnrol}},
+		{in: staConn(staB, phoneB), want: []Action{stopEmpty}},
+		{in: grpEvent("WPS-FAIL msg=8 config_error=18")}, // nothing armed
+	})
+	if c := s.clients[mac(staB)]; c == nil || c.method != "keypad" || c.name != "b" {
+		t.Errorf("client = %+v", c)
+	}
+	s = upAutonomous(t, "pbc_in_use: true")
+	run(t, s, []step{
+		{in: pbcReq(phoneA, "a"), want: []Action{wpsPBC(phoneA), armPBC}},
+		{in: pbcReq(phoneB, "b")},
+		{in: grpEvent("WPS-OVERLAP-DETECTED")},
+		{in: grpEvent("WPS-FAIL msg=4 config_error=12")}, // overlap: the push-button window goes on
+		{in: grpEvent("WPS-TIMEOUT"), want: []Action{stopEnrol, wpsPBC(phoneB), armPBC}},
+		{in: devEvent("P2P-PROV-DISC-FAILURE p2p_dev_addr=" + phoneC + " status=N/A")},
+	})
+	if got := s.counters["wps_failures"]; got != 1 {
+		t.Errorf("wps_failures = %d", got)
+	}
+}
+
+func negotiatedIdle(t *testing.T, yml string) *Session {
+	t.Helper()
+	s := New(cfgFor(t, "activate_persistent_group: false\ndynamic_group: true\n"+yml), nil, nil)
+	drive(s, s.Start(t0), nil, t0)
+	return s
+}
+
+func connectCmd(peer, how string) Cmd {
+	return Cmd{Text: "P2P_CONNECT " + peer + " " + how + " go_intent=15", Tag: TagConnect, Peer: mac(peer)}
+}
+
+var (
+	armNeg  = ArmTimer{Name: timerNeg, After: 120 * time.Second}
+	stopNeg = StopTimer{Name: timerNeg}
+	listen  = Cmd{Text: "P2P_LISTEN", Tag: TagFind}
+)
+
+func TestNegotiated(t *testing.T) {
+	t.Run("methods by device password id", func(t *testing.T) {
+		for _, tt := range []struct {
+			yml  string
+			dpid int
+			want []Action
+		}{
+			{"pbc_in_use: true", wpaevent.DevPasswdPushButton, []Action{connectCmd(phoneA, "pbc"), armNeg}},
+			{"pbc_in_use: false\npin: \"12345670\"", wpaevent.DevPasswdUserSpecified, []Action{connectCmd(phoneA, "12345670 display"), armNeg}},
+			{"pbc_in_use: false\npin: \"12345670\"", wpaevent.DevPasswdDefault, []Action{connectCmd(phoneA, "12345670 display"), armNeg}},
+			{"pbc_in_use: true", wpaevent.DevPasswdDefault, nil},                        // keypad is not accepted
+			{"pbc_in_use: false\npin: \"12345670\"", wpaevent.DevPasswdPushButton, nil}, // nor PBC
+			{"pbc_in_use: true", wpaevent.DevPasswdRekey, nil},
+		} {
+			s := negotiatedIdle(t, tt.yml)
+			run(t, s, []step{{in: negReq(phoneA, tt.dpid), want: tt.want}})
+		}
+		s := negotiatedIdle(t, "wps_method: display\npin_timeout_secs: 30")
+		run(t, s, []step{
+			{in: negReq(phoneA, wpaevent.DevPasswdRegistrarSpecified), want: []Action{AskPIN{Peer: mac(phoneA)}, ArmTimer{Name: timerPINWait, After: 30 * time.Second}}},
+			{in: enterPIN(phoneA, "87654321"), want: []Action{connectCmd(phoneA, "87654321 keypad"), armNeg}},
+		})
+	})
+	t.Run("refused P2P_CONNECT goes back to listening", func(t *testing.T) {
+		s := negotiatedIdle(t, "pbc_in_use: true")
+		run(t, s, []step{
+			{in: negReq(phoneA, wpaevent.DevPasswdPushButton), want: []Action{connectCmd(phoneA, "pbc"), armNeg}},
+			{in: negReq(phoneA, wpaevent.DevPasswdPushButton), at: time.Second}, // the phone's retry: a duplicate
+			{in: reply(connectCmd(phoneA, "pbc"), "FAIL"), at: time.Second, want: []Action{stopNeg, armFind, listen}},
+		})
+	})
+	t.Run("negotiation failure and timeout", func(t *testing.T) {
+		s := negotiatedIdle(t, "pbc_in_use: true")
+		run(t, s, []step{
+			{in: negReq(phoneA, wpaevent.DevPasswdPushButton), want: []Action{connectCmd(phoneA, "pbc"), armNeg}},
+			{in: devEvent("P2P-GO-NEG-FAILURE status=-1"), want: []Action{stopNeg, armFind, listen}},
+			{in: negReq(phoneB, wpaevent.DevPasswdPushButton), at: time.Minute, want: []Action{connectCmd(phoneB, "pbc"), armNeg}},
+			{in: fire(timerNeg), at: 3 * time.Minute, want: []Action{devCmd("P2P_CANCEL", TagNone), armFind, listen}},
+			{in: fire(timerNeg), at: 4 * time.Minute},
+		})
+		if got := s.counters["negotiation_failures"]; got != 2 {
+			t.Errorf("negotiation_failures = %d", got)
+		}
+	})
+	t.Run("group up, client leaves, group removed", func(t *testing.T) {
+		s := negotiatedIdle(t, "pbc_in_use: true\nrun_program: /bin/hook")
+		started := append(append([]Action{}, startedFor...), hook("start_group", "p2p-wlan0-0"),
+			ArmTimer{Name: timerEmpty, After: 120 * time.Second}, armFind)
+		run(t, s, []step{
+			{in: negReq(phoneA, wpaevent.DevPasswdPushButton), want: []Action{RunHook{Args: []string{"stop"}, Wait: true}, connectCmd(phoneA, "pbc"), armNeg}},
+			{in: devEvent("P2P-GO-NEG-SUCCESS role=GO freq=2412 ht40=0 peer_dev=" + phoneA + " peer_iface=" + staA + " wps_method=PBC")},
+			{in: devEvent(groupStartedLine), want: started},
+			{in: staConn(staA, phoneA), want: []Action{stopEmpty, hook("connect", phoneA, "", "p2p-wlan0-0")}},
+			{in: staDisc(staA, phoneA), want: []Action{hook("disconnect", phoneA, "", "p2p-wlan0-0"), stopEmpty, devCmd("P2P_GROUP_REMOVE p2p-wlan0-0", TagGroupRemove)}},
+			{in: devEvent("P2P-GROUP-REMOVED p2p-wlan0-0 GO reason=REQUESTED"), want: []Action{groupDown, stopEnrol, stopEmpty,
+				hook("stop_group", "p2p-wlan0-0"), hook("start"), armFind, listen}},
+		})
+		if c := s.counters["clients_connected"]; c != 1 {
+			t.Errorf("clients_connected = %d", c)
+		}
+	})
+	t.Run("no client joins in time", func(t *testing.T) {
+		s := negotiatedIdle(t, "pbc_in_use: true")
+		drive(s, s.HandleEvent("p2p-dev-wlan0", ev("P2P-GO-NEG-REQUEST "+phoneA+" dev_passwd_id=4 go_intent=6"), t0), nil, t0)
+		s.HandleEvent("p2p-dev-wlan0", ev(groupStartedLine), t0)
+		run(t, s, []step{
+			{in: fire(timerEmpty), at: 2 * time.Minute, want: []Action{stopEmpty, devCmd("P2P_GROUP_REMOVE p2p-wlan0-0", TagGroupRemove)}},
+			{in: fire(timerEmpty), at: 2 * time.Minute}, // removing already
+			// The group was gone already: the FAIL brings the session back to idle.
+			{in: reply(devCmd("P2P_GROUP_REMOVE p2p-wlan0-0", TagGroupRemove), "FAIL"), at: 2 * time.Minute, want: []Action{groupDown, stopEnrol, stopEmpty, armFind, listen}},
+		})
+	})
+}
+
+func TestInvitationAcceptedStartsForming(t *testing.T) {
+	s := New(cfgFor(t, "dynamic_group: true\npbc_in_use: true"), nil, nil)
+	drive(s, s.Start(t0), map[string]string{"LIST_NETWORKS": "network id / ssid / bssid / flags\n"}, t0)
+	run(t, s, []step{
+		{in: devEvent("P2P-INVITATION-ACCEPTED sa=" + phoneA + " persistent=0 freq=2437"), want: []Action{ArmTimer{Name: timerGroupStart, After: groupStartTimeout}}},
+		{in: devEvent("P2P-INVITATION-ACCEPTED sa=" + phoneA + " persistent=0 freq=2437")}, // forming already
+		{in: fire(timerGroupStart), at: groupStartTimeout, want: []Action{StopTimer{Name: timerGroupStart}}},
+	})
+	if s.State() != "idle" {
+		t.Errorf("state %s, want idle", s.State())
+	}
+}
+
+func TestSnapshot(t *testing.T) {
+	s := upAutonomous(t, "pbc_in_use: true")
+	run(t, s, []step{
+		{in: devEvent("P2P-DEVICE-FOUND " + phoneA + " p2p_dev_addr=" + phoneA + " pri_dev_type=1-0050F204-1 name='a' config_methods=0x188 dev_capab=0x25 group_capab=0x0 new=1")},
+		{in: pbcReq(phoneA, "a"), at: time.Second, want: []Action{wpsPBC(phoneA), armPBC}},
+		{in: staConn(staA, phoneA), at: 2 * time.Second, want: []Action{stopEnrol, stopEmpty}},
+		{in: pbcReq(phoneB, "b"), at: 3 * time.Second, want: []Action{wpsPBC(phoneB), armPBC}},
+		{in: pbcReq(phoneC, "c"), at: 4 * time.Second},
+		{in: devEvent("P2P-DEVICE-LOST p2p_dev_addr=" + phoneA), at: 5 * time.Second},
+	})
+	var st status.Status
+	s.Snapshot(&st, func(m wpaevent.MAC) string { return "10.1.1." + m.String()[len(m.String())-1:] })
+	want := status.Status{
+		State: "group", Mode: "autonomous", WPSMethod: "pbc",
+		Group:   &status.Group{Iface: "p2p-wlan0-0", SSID: "DIRECT-0z", Freq: 2437, NetworkID: -1, Passphrase: "28GwK432", Since: t0},
+		Clients: []status.Client{{DevAddr: phoneA, IfaceAddr: staA, Name: "a", IP: "10.1.1.0", Method: "pbc", Joined: t0.Add(2 * time.Second)}},
+		Pending: []status.Pending{
+			{DevAddr: phoneB, Name: "b", Method: "pbc", State: "armed", Since: t0.Add(3 * time.Second)},
+			{DevAddr: phoneC, Name: "c", Method: "pbc", State: "queued", Since: t0.Add(4 * time.Second)},
+		},
+		Peers: []status.Peer{
+			{DevAddr: phoneA, Name: "a", DevType: "1-0050F204-1", FirstSeen: t0, LastSeen: t0.Add(5 * time.Second)},
+			{DevAddr: phoneB, Name: "b", DevType: "1-0050F204-1", FirstSeen: t0.Add(3 * time.Second), LastSeen: t0.Add(3 * time.Second)},
+			{DevAddr: phoneC, Name: "c", DevType: "1-0050F204-1", FirstSeen: t0.Add(4 * time.Second), LastSeen: t0.Add(4 * time.Second)},
+		},
+	}
+	got := st
+	got.Counters = nil
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("snapshot (-want +got):\n%s", diff)
+	}
+	if st.Counters["P2P-PROV-DISC-PBC-REQ"] != 3 || st.Counters["cmd:WPS_PBC"] != 2 || st.Counters["requests_pbc"] != 3 {
+		t.Errorf("counters %v", st.Counters)
+	}
+	s.ResetStats()
+	s.Snapshot(&st, nil)
+	if len(st.Counters) != 0 || st.Clients[0].IP != "" {
+		t.Errorf("after ResetStats: %v, clients %+v", st.Counters, st.Clients)
+	}
+	for _, tt := range []struct{ yml, want string }{
+		{"wps_method: auto", "pbc+keypad"}, // from config_methods below
+		{"wps_method: display\ndisplay_program: /bin/true", "display+random"},
+		{"wps_method: random", "random"},
+		{"pbc_in_use: false", "keypad"},
+	} {
+		s := New(cfgFor(t, "activate_persistent_group: false\n"+tt.yml), nil, nil)
+		drive(s, s.Start(t0), map[string]string{"GET config_methods": "virtual_push_button keypad"}, t0)
+		s.Snapshot(&st, nil)
+		if st.WPSMethod != tt.want || st.State != "idle" {
+			t.Errorf("%q: wps method %q state %q, want %q idle", tt.yml, st.WPSMethod, st.State, tt.want)
+		}
+	}
+}
+
+func TestAddressLists(t *testing.T) {
+	s := upAutonomous(t, "pbc_in_use: true\nallow_macs: [\""+phoneA+"\"]")
+	deauth := func(sta, dev string) []Action {
+		return []Action{grpCmd("DEAUTHENTICATE "+sta, TagNone), devCmd("P2P_REMOVE_CLIENT "+dev, TagNone)}
+	}
+	run(t, s, []step{
+		{in: pbcReq(phoneB, "b")}, // not allowed
+		{in: pbcReq(phoneC, "c")},
+		{in: negReq(phoneC, wpaevent.DevPasswdPushButton)},
+		{in: staConn(staB, phoneB), want: deauth(staB, phoneB)}, // a persistent client of a denied device
+		{in: pbcReq(phoneA, "a"), want: []Action{wpsPBC(phoneA), armPBC}},
+		{in: staConn(staA, phoneA), want: []Action{stopEnrol, stopEmpty}},
+		{in: staConn(staA, phoneA)}, // the copy from the other socket
+	})
+	if got := s.counters["refused_mac"]; got != 4 {
+		t.Errorf("refused_mac = %d, want 4", got)
+	}
+}
+
+func TestDenyList(t *testing.T) {
+	s := upAutonomous(t, "pbc_in_use: true\ndeny_macs: [\""+phoneB+"\"]")
+	run(t, s, []step{
+		{in: pbcReq(phoneB, "b")},
+		{in: pbcReq(phoneA, "a"), want: []Action{wpsPBC(phoneA), armPBC}},
+	})
+}
+
+func TestReload(t *testing.T) {
+	t.Run("another mode restarts the session", func(t *testing.T) {
+		s := upAutonomous(t, "pbc_in_use: true\nrun_program: /bin/hook")
+		next := cfgFor(t, "activate_persistent_group: false\ndynamic_group: true\npbc_in_use: true\nrun_program: /bin/hook")
+		run(t, s, []step{{in: op("Reload", func(s *Session, now time.Time) []Action { return s.Reload(next, now) }), want: []Action{
+			devCmd("P2P_GROUP_REMOVE p2p-wlan0-0", TagNone), groupDown, stopEnrol, stopEmpty,
+			hook("stop_group", "p2p-wlan0-0"), hook("start"),
+			devCmd("INTERFACES", TagInterfaces)}}})
+		if s.State() != "starting" {
+			t.Errorf("state %s", s.State())
+		}
+	})
+	t.Run("wps_method auto asks config_methods again", func(t *testing.T) {
+		s := upAutonomous(t, "pbc_in_use: false\npin: \"12345670\"")
+		next := cfgFor(t, "activate_persistent_group: false\nactivate_autonomous_group: true\nwps_method: auto")
+		run(t, s, []step{
+			{in: op("Reload", func(s *Session, now time.Time) []Action { return s.Reload(next, now) }), want: []Action{devCmd("GET config_methods", TagConfigMethods)}},
+			{in: reply(devCmd("GET config_methods", TagConfigMethods), "virtual_push_button")},
+			{in: pbcReq(phoneA, "a"), want: []Action{wpsPBC(phoneA), armPBC}},
+		})
+	})
+	t.Run("offline only stores it", func(t *testing.T) {
+		s := New(cfgFor(t, "pbc_in_use: true"), nil, nil)
+		next := cfgFor(t, "activate_persistent_group: false\npbc_in_use: false")
+		run(t, s, []step{{in: op("Reload", func(s *Session, now time.Time) []Action { return s.Reload(next, now) })}})
+		if !s.pol.keypad || s.pol.pbc {
+			t.Errorf("policy %+v", s.pol)
+		}
+	})
+}
+
+// TestWhiteListFallsBackToPIN: as hostp2pd, a phone whose name is not on
+// the white list cannot use the button, but can join with the PIN, also
+// when pbc_in_use: true (where keypad is otherwise not accepted).
+func TestWhiteListFallsBackToPIN(t *testing.T) {
+	s := upAutonomous(t, "pbc_in_use: true\npin: \"12345670\"\nwhite_list: [tablet]")
+	run(t, s, []step{
+		{in: pbcReq(phoneA, "phone"), want: []Action{wpsPIN("12345670", phoneA), armPIN}},
+		{in: pbcReq(phoneA, "phone"), at: time.Second}, // the phone repeats its request: the same enrolment
+		{in: showPINReq(phoneB, "b")},                  // keypad itself is still not accepted
+		{in: pbcReq(phoneC, "tablet"), at: time.Second},
+		{in: staConn(staA, phoneA), at: 2 * time.Second, want: []Action{stopEnrol, wpsPBC(phoneC), armPBC, stopEmpty}},
+	})
+	if c := s.clients[mac(staA)]; c == nil || c.method != "keypad" {
+		t.Errorf("client %+v, want joined by keypad", c)
+	}
+	if got := s.counters["white_list_fallbacks"]; got != 1 {
+		t.Errorf("white_list_fallbacks = %d, want 1", got)
+	}
+}
+
+// TestReloadSameModeAppliesSettings: a reload in the same mode keeps the
+// group and sends the supplicant settings again, resetting dropped ones.
+func TestReloadSameModeAppliesSettings(t *testing.T) {
+	base := "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: true\n"
+	s := upAutonomous(t, "pbc_in_use: true\nssid_postfix: Old\nper_sta_psk: true")
+	steps := joined(phoneA, staA)
+	next := cfgFor(t, base+"config_parms: {p2p_go_intent: \"7\", p2p_go_ht40: \"1\"}\nsave_config_enabled: false")
+	steps = append(steps, step{in: op("Reload", func(s *Session, now time.Time) []Action { return s.Reload(next, now) }), want: []Action{
+		devCmd("SET p2p_go_ht40 1", TagNone), devCmd("SET p2p_go_intent 7", TagNone),
+		devCmd("P2P_SET ssid_postfix ", TagNone), devCmd("P2P_SET per_sta_psk 0", TagNone)}})
+	again := cfgFor(t, base+"config_parms: {p2p_go_intent: \"7\"}\nssid_postfix: New")
+	steps = append(steps, step{in: op("Reload", func(s *Session, now time.Time) []Action { return s.Reload(again, now) }), want: []Action{
+		devCmd("SET p2p_go_intent 7", TagNone), devCmd("SAVE_CONFIG", TagNone), devCmd("P2P_SET ssid_postfix New", TagNone)}})
+	run(t, s, steps)
+	if s.grp == nil || len(s.clients) != 1 {
+		t.Errorf("group %+v clients %d: the group and its client must stay", s.grp, len(s.clients))
 	}
 }

@@ -7,6 +7,7 @@ package p2p
 import (
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -143,7 +144,8 @@ type peer struct {
 type enrol struct {
 	peer   wpaevent.MAC
 	name   string
-	method method
+	method method // how it enrols
+	asked  method // what the phone asked for (method differs after a white-list fallback)
 	pin    string
 	viaNeg bool // the phone asked for GO negotiation: it must be invited
 	state  enrolState
@@ -256,18 +258,7 @@ func (s *Session) Start(now time.Time) []Action {
 	s.reset()
 	s.st = stateStarting
 	s.stopping = false
-	var a []Action
-	keys := make([]string, 0, len(s.cfg.ConfigParms))
-	for k := range s.cfg.ConfigParms {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		a = append(a, s.cmd("", "SET "+k+" "+s.cfg.ConfigParms[k], TagNone))
-	}
-	if len(keys) > 0 && s.cfg.SaveConfigEnabled {
-		a = append(a, s.cmd("", "SAVE_CONFIG", TagNone))
-	}
+	a := s.settings(nil)
 	s.polKnown = false
 	switch s.cfg.WPSMethod {
 	case config.WPSAuto:
@@ -275,13 +266,32 @@ func (s *Session) Start(now time.Time) []Action {
 	default:
 		s.setPolicy("")
 	}
-	if s.cfg.SSIDPostfix != "" {
+	a = append(a, s.cmd("", "INTERFACES", TagInterfaces))
+	return a
+}
+
+// settings sets wpa_supplicant's parameters from the configuration:
+// config_parms, ssid_postfix and per_sta_psk. On a reload old is the
+// previous configuration: a postfix or per_sta_psk it had and cfg drops is
+// reset (a dropped config_parms key keeps its value: its default is not
+// known).
+func (s *Session) settings(old *config.Config) []Action {
+	var a []Action
+	keys := slices.Sorted(maps.Keys(s.cfg.ConfigParms))
+	for _, k := range keys {
+		a = append(a, s.cmd("", "SET "+k+" "+s.cfg.ConfigParms[k], TagNone))
+	}
+	if len(keys) > 0 && s.cfg.SaveConfigEnabled {
+		a = append(a, s.cmd("", "SAVE_CONFIG", TagNone))
+	}
+	if s.cfg.SSIDPostfix != "" || (old != nil && old.SSIDPostfix != "") {
 		a = append(a, s.cmd("", "P2P_SET ssid_postfix "+s.cfg.SSIDPostfix, TagNone))
 	}
 	if s.cfg.PerStaPSK {
 		a = append(a, s.cmd("", "P2P_SET per_sta_psk 1", TagNone))
+	} else if old != nil && old.PerStaPSK {
+		a = append(a, s.cmd("", "P2P_SET per_sta_psk 0", TagNone))
 	}
-	a = append(a, s.cmd("", "INTERFACES", TagInterfaces))
 	return a
 }
 
@@ -841,7 +851,7 @@ func (s *Session) request(dev wpaevent.MAC, m method, viaNeg bool, now time.Time
 	if t, ok := s.negotiating[dev]; ok && now.Sub(t) < dupWindow*3 {
 		return nil
 	}
-	if e := s.enrolFor(dev); e != nil && e.method == m {
+	if e := s.enrolFor(dev); e != nil && e.asked == m {
 		if viaNeg && s.grp != nil {
 			return s.invite(e, now)
 		}
@@ -851,7 +861,7 @@ func (s *Session) request(dev wpaevent.MAC, m method, viaNeg bool, now time.Time
 		s.armed.peer, s.armed.name = dev, name // adopt an enrolment armed from WPS-ENROLLEE-SEEN
 		return nil
 	}
-	e := &enrol{peer: dev, name: name, method: m, viaNeg: viaNeg, state: enrolQueued, since: now}
+	e := &enrol{peer: dev, name: name, method: m, asked: m, viaNeg: viaNeg, state: enrolQueued, since: now}
 	switch m {
 	case methodPBC:
 		if p := s.peers[dev]; s.pol.pbc && len(s.cfg.WhiteList) > 0 && name == "" && !dev.IsZero() && (p == nil || !p.lookedUp) {
@@ -865,9 +875,17 @@ func (s *Session) request(dev wpaevent.MAC, m method, viaNeg bool, now time.Time
 			return nil
 		}
 		if !s.whiteListed(name) {
-			s.count("refused_white_list")
-			s.log.Warn("push-button request from a name not in white_list: falling back to keypad (PIN required)", "peer", dev, "dev_name", name)
-			return nil
+			// As hostp2pd: the button is refused, the PIN is not. The
+			// phone joins if its user enters the PIN instead.
+			if s.cfg.PIN == "" {
+				s.count("refused_white_list")
+				s.log.Warn("push-button request refused: name not in white_list, and no pin to fall back to", "peer", dev, "dev_name", name)
+				return nil
+			}
+			e.method, e.pin = methodKeypad, s.cfg.PIN
+			s.count("white_list_fallbacks")
+			s.log.Warn("push-button request from a name not in white_list: push button refused; the PIN is armed instead, the phone can join by entering it",
+				"peer", dev, "dev_name", name)
 		}
 	case methodKeypad:
 		switch {
@@ -1155,18 +1173,7 @@ func (s *Session) groupGone(now time.Time, requested bool) []Action {
 		return nil
 	}
 	iface := s.grp.iface
-	for _, c := range s.sortedClients() {
-		a = append(a, s.hook(false, "disconnect", c.dev.String(), c.name, iface)...)
-	}
-	s.clients = map[wpaevent.MAC]*client{}
-	s.grp = nil
-	s.armed = nil
-	s.queue = slices.DeleteFunc(s.queue, func(e *enrol) bool { return e.state != enrolWaitingPIN })
-	clear(s.negotiating)
-	a = append(a, GroupDown{Iface: iface}, StopTimer{Name: timerEnrol}, StopTimer{Name: timerEmpty})
-	a = append(a, s.hook(false, "stop_group", iface)...)
-	a = append(a, s.hook(false, "start")...)
-	s.st = stateIdle
+	a = s.teardown()
 	if s.stopping {
 		s.st = stateStopped
 		return a
@@ -1182,6 +1189,26 @@ func (s *Session) groupGone(now time.Time, requested bool) []Action {
 		s.log.Info("group removed", "group", iface)
 	}
 	return append(a, s.find(now)...)
+}
+
+// teardown forgets the group and its clients, with their hooks, and leaves
+// the session idle.
+func (s *Session) teardown() []Action {
+	var a []Action
+	iface := s.grp.iface
+	for _, c := range s.sortedClients() {
+		a = append(a, s.hook(false, "disconnect", c.dev.String(), c.name, iface)...)
+	}
+	s.clients = map[wpaevent.MAC]*client{}
+	s.grp = nil
+	s.armed = nil
+	s.queue = slices.DeleteFunc(s.queue, func(e *enrol) bool { return e.state != enrolWaitingPIN })
+	clear(s.negotiating)
+	a = append(a, GroupDown{Iface: iface}, StopTimer{Name: timerEnrol}, StopTimer{Name: timerEmpty})
+	a = append(a, s.hook(false, "stop_group", iface)...)
+	a = append(a, s.hook(false, "start")...)
+	s.st = stateIdle
+	return a
 }
 
 func (s *Session) removeGroup(now time.Time, why string) []Action {
@@ -1414,28 +1441,35 @@ func (s *Session) Stop(now time.Time) []Action {
 }
 
 // Reload applies a new configuration. When the group mode is unchanged the
-// group and its clients stay; otherwise the group is removed and the new
-// mode activated.
+// group and its clients stay, and the supplicant settings (config_parms,
+// ssid_postfix, per_sta_psk) are sent again; otherwise the group is removed
+// and the new mode activated. Offline, the next Start applies it.
 func (s *Session) Reload(cfg *config.Config, now time.Time) []Action {
 	old := s.cfg
 	s.cfg = cfg
-	var a []Action
-	if old.WPSMethod != cfg.WPSMethod || cfg.WPSMethod == config.WPSAuto {
-		if cfg.WPSMethod == config.WPSAuto && s.st != stateOffline {
-			a = append(a, s.cmd("", "GET config_methods", TagConfigMethods))
-		} else {
+	online := s.st != stateOffline && s.st != stateStopped
+	if !online {
+		s.log.Info("configuration reloaded", "mode", cfg.Mode.String())
+		if cfg.WPSMethod != config.WPSAuto {
 			s.setPolicy("")
 		}
+		return nil
 	}
-	if old.Mode == cfg.Mode || s.st == stateOffline {
-		s.log.Info("configuration reloaded", "mode", cfg.Mode.String())
-		return a
+	if old.Mode != cfg.Mode {
+		s.log.Info("configuration reloaded with a new mode; restarting the session", "old", old.Mode.String(), "mode", cfg.Mode.String())
+		var a []Action
+		if s.grp != nil {
+			a = append(a, s.cmd("", "P2P_GROUP_REMOVE "+s.grp.iface, TagNone))
+			a = append(a, s.teardown()...)
+		}
+		return append(a, s.Start(now)...)
 	}
-	s.log.Info("configuration reloaded with a new mode; restarting the session", "old", old.Mode.String(), "mode", cfg.Mode.String())
-	if s.grp != nil {
-		a = append(a, s.cmd("", "P2P_GROUP_REMOVE "+s.grp.iface, TagNone))
-		s.st = stateRemoving
-		a = append(a, s.groupGone(now, true)...)
+	s.log.Info("configuration reloaded; supplicant settings applied again", "mode", cfg.Mode.String())
+	a := s.settings(old)
+	if cfg.WPSMethod == config.WPSAuto {
+		a = append(a, s.cmd("", "GET config_methods", TagConfigMethods))
+	} else {
+		s.setPolicy("")
 	}
-	return append(a, s.Start(now)...)
+	return a
 }

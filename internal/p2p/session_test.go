@@ -211,10 +211,11 @@ func TestSession_WhiteListNameFromP2PPeerWhenUnknown(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	// A peer whose name stays unknown is refused, once.
+	// A peer whose name stays unknown is asked once, and may join with the PIN.
 	s2 := upAutonomous(t, "pbc_in_use: true\nwhite_list: [\"Pixel 7\"]")
 	got = drive(s2, s2.HandleEvent("p2p-dev-wlan0", ev("P2P-GO-NEG-REQUEST 42:00:00:00:02:00 dev_passwd_id=4 go_intent=6"), t0), map[string]string{"P2P_PEER 42:00:00:00:02:00": "FAIL\n"}, t0)
-	if diff := cmp.Diff([]string{":P2P_PEER 42:00:00:00:02:00"}, got); diff != "" {
+	want = []string{":P2P_PEER 42:00:00:00:02:00", "p2p-wlan0-0:WPS_PIN any 00000000", ":P2P_INVITE group=p2p-wlan0-0 peer=42:00:00:00:02:00"}
+	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("unknown name (-want +got):\n%s", diff)
 	}
 }

@@ -19,7 +19,10 @@
 // packets (giaddr set), BOOTP and non-Ethernet clients are ignored.
 //
 // Replies go to 255.255.255.255:68 when ciaddr is zero or the broadcast flag
-// is set, and to ciaddr:68 otherwise; NAKs are always broadcast. A request
+// is set, and to ciaddr:68 otherwise; NAKs are always broadcast. An ACK sent
+// to ciaddr:68 (a renewal) is broadcast as well: busybox udhcpc loses a
+// unicast ACK that arrives before it closes the socket it sent the renewal
+// from (see replyDest). A request
 // that comes from a source port other than 68 (a probe tool, or a test on
 // 127.0.0.1) is answered at its source address, the only place its sender
 // can read a reply.
@@ -31,10 +34,18 @@
 // and server restarts for as long as no other client needed it: new clients
 // get never-used addresses first, and only when the pool is exhausted are
 // released or expired bindings reclaimed, oldest first. A DECLINEd address
-// is quarantined for ten minutes.
+// is quarantined for ten minutes, and so is one that an ARP probe finds in
+// use before it is offered (see [Server]). Bad packets, pool exhaustion and
+// other servers on the link are counted ([Server.Counters]); repeated
+// warnings are logged once per interval with a count, never per packet.
+//
+// Addresses that wpa_supplicant hands out in the WPA2 4-way handshake
+// (Config.EAPOLFrom-EAPOLTo) live in the same pool: [Server.Bind] records
+// them, DHCP gives each to its client only, and the lease file keeps them.
 //
 // With Config.LeaseFile set, the bindings are kept in a JSON file that is
 // replaced atomically (temp file, fsync, rename, directory fsync) after each
 // change, and loaded by [New]. A missing file starts an empty pool; a
-// corrupt one is logged and ignored.
+// corrupt one is logged and ignored. New also removes the temporary files
+// that a write killed midway (kill -9, power loss) left beside it.
 package dhcpd

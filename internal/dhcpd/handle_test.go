@@ -58,6 +58,8 @@ func TestHandle_IgnoresBadPackets(t *testing.T) {
 		{"no message type (BOOTP)", build(dhcpv4.WithoutOption(dhcpv4.OptionDHCPMessageType))},
 		{"relayed", build(dhcpv4.WithGatewayIP(net.IPv4(10, 1, 1, 1)))},
 		{"zero MAC", mustPacket(t)(dhcpv4.NewDiscovery(net.HardwareAddr{0, 0, 0, 0, 0, 0})).ToBytes()},
+		{"broadcast MAC", mustPacket(t)(dhcpv4.NewDiscovery(net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff})).ToBytes()},
+		{"multicast MAC", mustPacket(t)(dhcpv4.NewDiscovery(net.HardwareAddr{0x01, 0x00, 0x5e, 0, 0, 1})).ToBytes()},
 		{"OFFER from a client", build(dhcpv4.WithMessageType(dhcpv4.MessageTypeOffer))},
 		{"RELEASE for an unknown binding", build(dhcpv4.WithMessageType(dhcpv4.MessageTypeRelease),
 			dhcpv4.WithClientIP(net.IPv4(192, 168, 49, 2)))},

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net"
 	"net/netip"
 	"os"
@@ -30,29 +31,31 @@ type fileRecord struct {
 	Hostname string     `json:"hostname,omitempty"`
 	State    string     `json:"state"` // offered, bound, released
 	Expiry   time.Time  `json:"expiry"`
+	Source   string     `json:"source,omitempty"` // "eapol": from the 4-way handshake (Server.Bind)
 }
 
-// load fills the pool from the lease file. Problems are logged, never
-// fatal: a missing file is an empty pool, a corrupt one is ignored, and
-// records that no longer fit the configuration are dropped.
-func (s *Server) load() {
+// load fills the pool from the lease file and reports whether there was
+// one to read. Problems are logged, never fatal: a missing file is an empty
+// pool, a corrupt one is ignored, and records that no longer fit the
+// configuration are dropped.
+func (s *Server) load() bool {
 	data, err := os.ReadFile(s.cfg.LeaseFile)
 	if errors.Is(err, fs.ErrNotExist) {
-		return
+		return false
 	}
 	if err != nil {
 		s.log.Warn("cannot read lease file; starting with no leases", "path", s.cfg.LeaseFile, "err", err)
-		return
+		return false
 	}
 	var f leaseFile
 	if err := json.Unmarshal(data, &f); err != nil {
 		s.log.Warn("corrupt lease file; starting with no leases", "path", s.cfg.LeaseFile, "err", err)
-		return
+		return false
 	}
 	if f.Version != leaseFileVersion {
 		s.log.Warn("unknown lease file version; starting with no leases", "path", s.cfg.LeaseFile,
 			"version", f.Version)
-		return
+		return false
 	}
 	for _, r := range f.Bindings {
 		if err := s.loadRecord(r); err != nil {
@@ -61,6 +64,26 @@ func (s *Server) load() {
 		}
 	}
 	s.log.Debug("loaded lease file", "path", s.cfg.LeaseFile, "bindings", len(s.pool.byIP))
+	return true
+}
+
+// tempPattern matches the temporary files writeFileAtomic makes for path.
+func tempPattern(path string) string {
+	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+}
+
+// removeStaleTemps deletes the temporary files a write interrupted by a
+// crash (kill -9, power loss) left next to path. Only one server writes a
+// lease file, and New runs before Run, so none of them is in use.
+func removeStaleTemps(path string, log *slog.Logger) {
+	stale, _ := filepath.Glob(tempPattern(path))
+	for _, f := range stale {
+		if err := os.Remove(f); err != nil {
+			log.Warn("cannot remove stale temporary lease file", "path", f, "err", err)
+			continue
+		}
+		log.Info("removed a temporary lease file left by an interrupted write", "path", f)
+	}
 }
 
 func (s *Server) loadRecord(r fileRecord) error {
@@ -87,7 +110,8 @@ func (s *Server) loadRecord(r fileRecord) error {
 	if s.pool.byIP[r.IP] != nil || s.pool.byKey[c.key] != nil {
 		return errors.New("duplicate address or client")
 	}
-	s.pool.assign(c, r.IP, st, r.Expiry)
+	b, _ := s.pool.assign(c, r.IP, st, r.Expiry)
+	b.eapol = r.Source == "eapol"
 	return nil
 }
 
@@ -110,6 +134,7 @@ func (s *Server) persist() {
 			Hostname: b.hostname,
 			State:    b.state.String(),
 			Expiry:   b.expiry.UTC(),
+			Source:   map[bool]string{true: "eapol"}[b.eapol],
 		})
 	}
 	s.mu.Unlock()

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -51,6 +52,8 @@ func inNetns(name string, fn func() error) <-chan error {
 	return done
 }
 
+var topologySeq atomic.Uint32
+
 // groupTopology is a GO namespace and a client namespace joined by a veth:
 // goIf (192.168.49.1/24) in goNS, clIf (no address) in clNS.
 type groupTopology struct {
@@ -68,7 +71,9 @@ func newGroupTopology(t *testing.T) groupTopology {
 		}
 		t.Skip("ip (iproute2) not installed")
 	}
-	id := fmt.Sprintf("%d%d", os.Getpid()%10000, time.Now().UnixNano()%1000)
+	// Unique per test in this process: a netns deleted by the previous
+	// test may still hold its veth names for a moment.
+	id := fmt.Sprintf("%d%04d", os.Getpid()%10000, topologySeq.Add(1)%10000)
 	g := groupTopology{
 		goNS: "hp2pd-go-" + id, clNS: "hp2pd-cl-" + id,
 		goIf: "p2p-go" + id[len(id)-4:], clIf: "p2p-cl" + id[len(id)-4:],

@@ -90,6 +90,7 @@ type binding struct {
 	ip     netip.Addr
 	state  bindState
 	expiry time.Time // lease end (bound), offer end (offered), release time (released)
+	eapol  bool      // made by Server.Bind (address from the 4-way handshake)
 }
 
 // active reports whether the binding holds its address at now.
@@ -111,9 +112,11 @@ func (b *binding) lease() Lease {
 type pool struct {
 	from, to netip.Addr
 	server   netip.Addr
-	byKey    map[string]*binding
-	byIP     map[netip.Addr]*binding
-	declined map[netip.Addr]time.Time // address → end of quarantine
+	// resFrom-resTo is reserved for the 4-way handshake (zero: none).
+	resFrom, resTo netip.Addr
+	byKey          map[string]*binding
+	byIP           map[netip.Addr]*binding
+	declined       map[netip.Addr]time.Time // address → end of quarantine
 }
 
 func newPool(from, to, server netip.Addr) *pool {
@@ -130,6 +133,11 @@ func newPool(from, to, server netip.Addr) *pool {
 // inRange reports whether ip is a pool address.
 func (p *pool) inRange(ip netip.Addr) bool {
 	return ip.Is4() && ip != p.server && p.from.Compare(ip) <= 0 && ip.Compare(p.to) <= 0
+}
+
+// reserved reports whether ip is in the range wpa_supplicant hands out.
+func (p *pool) reserved(ip netip.Addr) bool {
+	return p.resFrom.IsValid() && p.resFrom.Compare(ip) <= 0 && ip.Compare(p.resTo) <= 0
 }
 
 // usable reports whether ip is a pool address that is not quarantined.
@@ -153,7 +161,26 @@ func (p *pool) availableTo(ip netip.Addr, key string, now time.Time) bool {
 		return false
 	}
 	b := p.byIP[ip]
+	if p.reserved(ip) {
+		return b != nil && b.key == key
+	}
 	return b == nil || b.key == key
+}
+
+// adopt moves a binding made by Server.Bind for the MAC address of c to
+// c's key, when c (e.g. a client identifier other than its MAC) has none.
+func (p *pool) adopt(c client) {
+	if p.byKey[c.key] != nil {
+		return
+	}
+	hw := clientKey(c.mac, nil)
+	b := p.byKey[hw]
+	if b == nil || !b.eapol || hw == c.key {
+		return
+	}
+	delete(p.byKey, hw)
+	b.key, b.clientID = c.key, c.clientID
+	p.byKey[c.key] = b
 }
 
 // choose picks the address to offer the client with key: its previous
@@ -163,17 +190,17 @@ func (p *pool) choose(key string, requested netip.Addr, now time.Time) (netip.Ad
 	if b := p.byKey[key]; b != nil && p.usable(b.ip, now) {
 		return b.ip, true
 	}
-	if requested.IsValid() && p.usable(requested, now) && p.byIP[requested] == nil {
+	if requested.IsValid() && p.usable(requested, now) && p.byIP[requested] == nil && !p.reserved(requested) {
 		return requested, true
 	}
 	for ip := p.from; ip.IsValid() && ip.Compare(p.to) <= 0; ip = ip.Next() {
-		if p.byIP[ip] == nil && p.usable(ip, now) {
+		if p.byIP[ip] == nil && p.usable(ip, now) && !p.reserved(ip) {
 			return ip, true
 		}
 	}
 	var oldest *binding
 	for ip, b := range p.byIP {
-		if b.active(now) || !p.usable(ip, now) {
+		if b.active(now) || !p.usable(ip, now) || p.reserved(ip) {
 			continue
 		}
 		if oldest == nil || b.expiry.Before(oldest.expiry) ||
@@ -204,6 +231,9 @@ func (p *pool) assign(c client, ip netip.Addr, st bindState, expiry time.Time) (
 	hostname := c.hostname
 	if hostname == "" {
 		hostname = b.hostname
+	}
+	if b.ip != ip {
+		b.eapol = false
 	}
 	b.client = c
 	b.hostname = hostname

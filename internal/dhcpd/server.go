@@ -49,6 +49,12 @@ type Config struct {
 	// LeaseFile is the JSON file that keeps bindings across restarts;
 	// empty keeps them in memory only.
 	LeaseFile string
+	// EAPOLFrom and EAPOLTo (inclusive, inside RangeFrom-RangeTo) are the
+	// addresses wpa_supplicant hands out in the WPA2 4-way handshake (IP
+	// address allocation, ip_addr_start/ip_addr_end). DHCP never offers
+	// them to a new client; an address in it is given only to the client
+	// that [Server.Bind] bound it to. Zero values reserve nothing.
+	EAPOLFrom, EAPOLTo netip.Addr
 }
 
 // Lease is an address bound to a client.
@@ -104,8 +110,34 @@ func WithConn(c net.PacketConn) Option { return func(s *Server) { s.conn = c } }
 // WithClock sets the clock used for lease times (default time.Now).
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
 
+// Prober tells whether ip is in use on the link: it returns the hardware
+// address of a host that answers for it, or nil when none does.
+type Prober func(ctx context.Context, ip netip.Addr) (net.HardwareAddr, error)
+
+// WithProber sets how an address is checked before it is offered (see
+// [Server] on when). Without it, Run probes with ARP on Config.Iface, and
+// a server given WithConn does not probe.
+func WithProber(p Prober) Option { return func(s *Server) { s.prober = p } }
+
 // Server is a DHCPv4 server for one group interface. Leases and Release are
 // safe for concurrent use with Run; OnLease must be called before Run.
+//
+// # Address conflicts
+//
+// Before it offers an address that another client's lease may still hold
+// (one it reclaims from an expired or released binding, or any address
+// during the first lease time after a start without a lease file), the
+// server probes it (ARP, RFC 5227). An address that a host answers for is
+// quarantined like a DECLINEd one and another is chosen.
+//
+// # Rival servers
+//
+// A second DHCP server on the group interface (a stray dnsmasq, a client
+// box that serves DHCP) makes phones take the wrong gateway address or
+// lose their address at renewal. The server notices one when a client's
+// REQUEST names another server identifier, and, on Linux, when it hears a
+// broadcast OFFER or ACK from another server on port 68. Each rival is
+// logged once per ten minutes, by its server identifier, and counted.
 type Server struct {
 	cfg     Config
 	log     *slog.Logger
@@ -113,13 +145,20 @@ type Server struct {
 	conn    net.PacketConn
 	onLease func(Lease)
 	running atomic.Bool
+	prober  Prober
+	stats   stats
+
+	// blindUntil: until then, no lease file told us which addresses
+	// previous clients may still hold, so fresh addresses are probed.
+	blindUntil time.Time
 
 	// fileMu serialises lease-file writes. Each writer takes its snapshot
 	// while holding it, so a later write never carries older state.
 	fileMu sync.Mutex
 
-	mu   sync.Mutex // guards pool
-	pool *pool
+	mu     sync.Mutex // guards pool and limits
+	pool   *pool
+	limits map[string]*every // rate limits of repeated warnings, by topic
 }
 
 // New checks cfg, fills in defaults and loads cfg.LeaseFile. It opens no
@@ -138,8 +177,15 @@ func New(cfg Config, log *slog.Logger, opts ...Option) (*Server, error) {
 	s.cfg = cfg
 	s.log = log.With("component", "dhcpd", "iface", cfg.Iface)
 	s.pool = newPool(cfg.RangeFrom, cfg.RangeTo, cfg.ServerIP)
+	s.pool.resFrom, s.pool.resTo = cfg.EAPOLFrom, cfg.EAPOLTo
+	s.limits = map[string]*every{}
+	loaded := false
 	if cfg.LeaseFile != "" {
-		s.load()
+		removeStaleTemps(cfg.LeaseFile, s.log)
+		loaded = s.load()
+	}
+	if !loaded {
+		s.blindUntil = s.now().Add(cfg.LeaseTime)
 	}
 	return s, nil
 }
@@ -182,6 +228,14 @@ func (c *Config) setDefaults(haveConn bool) error {
 	}
 	if c.RangeFrom == c.ServerIP && c.RangeTo == c.ServerIP {
 		return bad("range %v-%v: holds only the server address", c.RangeFrom, c.RangeTo)
+	}
+	if c.EAPOLFrom.IsValid() || c.EAPOLTo.IsValid() {
+		in := func(a netip.Addr) bool {
+			return a.Is4() && c.RangeFrom.Compare(a) <= 0 && a.Compare(c.RangeTo) <= 0
+		}
+		if !in(c.EAPOLFrom) || !in(c.EAPOLTo) || c.EAPOLTo.Less(c.EAPOLFrom) {
+			return bad("eapol range %v-%v: not inside %v-%v", c.EAPOLFrom, c.EAPOLTo, c.RangeFrom, c.RangeTo)
+		}
 	}
 	switch {
 	case c.LeaseTime == 0:
@@ -256,6 +310,8 @@ func (s *Server) Run(ctx context.Context) error {
 		return errors.New("dhcpd: Run called twice")
 	}
 	conn := s.conn
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	if conn == nil {
 		c, err := server4.NewIPv4UDPConn(s.cfg.Iface, &net.UDPAddr{Port: dhcpv4.ServerPort})
 		if err != nil {
@@ -263,6 +319,19 @@ func (s *Server) Run(ctx context.Context) error {
 		}
 		defer c.Close()
 		conn = c
+		if s.prober == nil {
+			s.prober = arpProber(s.cfg.Iface)
+		}
+		// Hear other servers' broadcast replies (rival detection). Not
+		// fatal: a DHCP client may hold the port on this interface.
+		if rc, err := server4.NewIPv4UDPConn(s.cfg.Iface, &net.UDPAddr{Port: dhcpv4.ClientPort}); err != nil {
+			s.log.Debug("cannot listen on port 68: rival servers are seen only through client requests", "err", err)
+		} else {
+			defer rc.Close()
+			stopRC := context.AfterFunc(ctx, func() { _ = rc.SetReadDeadline(time.Unix(1, 0)) })
+			defer stopRC()
+			wg.Go(func() { s.listenRivals(ctx, rc) })
+		}
 	}
 	stop := context.AfterFunc(ctx, func() { _ = conn.SetReadDeadline(time.Unix(1, 0)) })
 	defer stop()
@@ -285,17 +354,41 @@ func (s *Server) Run(ctx context.Context) error {
 			continue
 		}
 		errs = 0
-		s.serve(conn, buf[:n], peer)
+		s.serve(ctx, conn, buf[:n], peer)
 	}
 }
 
+// maxProbes bounds the addresses probed for one DISCOVER.
+const maxProbes = 3
+
 // serve handles one datagram and performs what handle decided.
-func (s *Server) serve(conn net.PacketConn, data []byte, peer net.Addr) {
+func (s *Server) serve(ctx context.Context, conn net.PacketConn, data []byte, peer net.Addr) {
 	r := s.handle(data, peer)
+	for try := 1; r.probe.IsValid(); try++ {
+		holder, err := s.prober(ctx, r.probe)
+		if err != nil {
+			s.log.Debug("address probe failed; offering anyway", "ip", r.probe, "err", err)
+		}
+		if holder == nil || slices.Equal(holder, r.chaddr) {
+			break
+		}
+		s.conflict(r.probe, holder)
+		if try == maxProbes {
+			s.log.Warn("no offer: every address probed is in use", "mac", r.chaddr.String(), "tried", try)
+			return
+		}
+		r = s.handle(data, peer)
+	}
 	if r.reply != nil {
-		if _, err := conn.WriteTo(r.reply.ToBytes(), r.dst); err != nil {
+		b := r.reply.ToBytes()
+		if _, err := conn.WriteTo(b, r.dst); err != nil {
 			s.log.Warn("send failed", "type", r.reply.MessageType().String(),
 				"mac", r.reply.ClientHWAddr.String(), "dst", r.dst.String(), "err", err)
+		}
+		if r.bcastCopy {
+			// See replyDest: the unicast ACK to ciaddr can arrive while
+			// the client's own sending socket still owns the 4-tuple.
+			_, _ = conn.WriteTo(b, &net.UDPAddr{IP: net.IPv4bcast, Port: dhcpv4.ClientPort})
 		}
 	}
 	if r.dirty {

@@ -310,10 +310,13 @@ func TestServer_PersistsAcrossRestart(t *testing.T) {
 
 func TestServer_SurvivesGarbage(t *testing.T) {
 	ts := startServer(t, baseConfig())
-	for _, b := range [][]byte{nil, {1}, []byte(strings.Repeat("\xff", 600))} {
+	for _, b := range [][]byte{nil, {1}, []byte(strings.Repeat("\xff", 600)), make([]byte, 60000)} {
 		ts.send(b)
 	}
 	ts.dora(macA)
+	if got := ts.Counters()["dhcp_bad_packets"]; got != 4 {
+		t.Errorf("dhcp_bad_packets = %d, want 4", got)
+	}
 }
 
 func TestServer_RunTwice(t *testing.T) {

@@ -150,6 +150,18 @@ type netProber struct {
 	probed []netip.Addr
 }
 
+func (p *netProber) hold(ip netip.Addr, hw net.HardwareAddr) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.holds[ip] = hw
+}
+
+func (p *netProber) probes() []netip.Addr {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]netip.Addr(nil), p.probed...)
+}
+
 func (p *netProber) probe(_ context.Context, ip netip.Addr) (net.HardwareAddr, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -172,17 +184,17 @@ func TestServer_ProbesBeforeReclaiming(t *testing.T) {
 	for i := range 5 {
 		addrs = append(addrs, yiaddr(ts.dora(mac(byte(i)))))
 	}
-	if len(link.probed) != 0 {
-		t.Fatalf("fresh addresses probed with a lease file: %v", link.probed)
+	if p := link.probes(); len(p) != 0 {
+		t.Fatalf("fresh addresses probed with a lease file: %v", p)
 	}
 	clk.Advance(2 * time.Hour)
-	link.holds[addrs[0]] = mac(0) // client 0 still uses its expired address
+	link.hold(addrs[0], mac(0)) // client 0 still uses its expired address
 	got := yiaddr(ts.dora(mac(50)))
 	if got == addrs[0] || got != addrs[1] {
 		t.Errorf("newcomer got %v; want %v (the oldest expired address not in use)", got, addrs[1])
 	}
-	if len(link.probed) != 2 || link.probed[0] != addrs[0] {
-		t.Errorf("probed %v, want %v then %v", link.probed, addrs[0], addrs[1])
+	if p := link.probes(); len(p) != 2 || p[0] != addrs[0] {
+		t.Errorf("probed %v, want %v then %v", p, addrs[0], addrs[1])
 	}
 	if !strings.Contains(ts.logs.String(), "address in use on the link") {
 		t.Errorf("conflict not logged:\n%s", ts.logs.String())
@@ -201,7 +213,7 @@ func TestServer_ProbesFreshAddressesWithoutLeaseFile(t *testing.T) {
 		t.Errorf("got %v, want 10.9.8.3 (.2 answers ARP)", got)
 	}
 	// The client's own answer is no conflict: it gets its address back.
-	link.holds[ip("10.9.8.4")] = macB
+	link.hold(ip("10.9.8.4"), macB)
 	if got := yiaddr(ts.dora(macB)); got != ip("10.9.8.4") {
 		t.Errorf("got %v, want 10.9.8.4 (held by the same client)", got)
 	}

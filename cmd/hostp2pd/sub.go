@@ -62,6 +62,11 @@ func signalDaemon(o *options, s sys) int {
 		fmt.Fprintf(s.stderr, "hostp2pd: no hostp2pd running on %s (pidfile %s)\n", iface, path)
 		return exitFailure
 	}
+	var imp *pidfile.ImpostorError
+	if errors.As(err, &imp) {
+		fmt.Fprintf(s.stderr, "hostp2pd: %s: not signalling pid %d from %s: %s\n", what, imp.PID, path, imp.Reason)
+		return exitFailure
+	}
 	if err != nil {
 		fmt.Fprintf(s.stderr, "hostp2pd: %s: %v\n", what, err)
 		return exitFailure

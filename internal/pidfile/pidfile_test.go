@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/hostp2pd/hostp2pd/internal/pidfile"
 )
@@ -165,5 +166,135 @@ func TestRelease_Nil(t *testing.T) {
 	var p *pidfile.File
 	if err := p.Release(); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestProbeAcquire_RefusesPlantedFiles: a symlink, a hard link, a FIFO or a
+// file of another user at the pidfile's path is refused at once and the
+// target is never truncated (issue 21 S4).
+func TestProbeAcquire_RefusesPlantedFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim")
+	const content = "precious\n"
+	if err := os.WriteFile(victim, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, want string
+		plant      func(path string) error
+		root       bool
+	}{
+		{name: "symlink", want: "symbolic link", plant: func(p string) error { return os.Symlink(victim, p) }},
+		{name: "dangling symlink", want: "symbolic link", plant: func(p string) error { return os.Symlink(filepath.Join(dir, "new"), p) }},
+		{name: "hard link", want: "hard links", plant: func(p string) error { return os.Link(victim, p) }},
+		{name: "fifo", want: "not a regular file", plant: func(p string) error { return syscall.Mkfifo(p, 0o644) }},
+		{name: "other owner", want: "owned by uid 65534", root: true, plant: func(p string) error {
+			if err := os.WriteFile(p, []byte("1\n"), 0o644); err != nil {
+				return err
+			}
+			return os.Chown(p, 65534, 65534)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.root && os.Geteuid() != 0 {
+				t.Skip("needs root to create a file of another user")
+			}
+			path := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "-")+".pid")
+			if err := tt.plant(path); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() {
+				p, err := pidfile.Acquire(path)
+				if err == nil {
+					_ = p.Release()
+				}
+				done <- err
+			}()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(5 * time.Second):
+				t.Fatal("Acquire blocked")
+			}
+			var unsafe *pidfile.UnsafeError
+			if !errors.As(err, &unsafe) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Acquire = %v, want an UnsafeError saying %q", err, tt.want)
+			}
+			if b, _ := os.ReadFile(victim); string(b) != content {
+				t.Errorf("victim changed to %q", b)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "new")); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("the dangling link's target was created: %v", err)
+			}
+		})
+	}
+}
+
+// TestProbeSignal_ForgedPIDIsNotSignalled: a live lock holder, but the file
+// names an innocent process: nothing is sent (issue 21 S5).
+func TestProbeSignal_ForgedPIDIsNotSignalled(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "x.pid")
+	holder, _ := startHolder(t, path)
+	innocent := exec.Command("sleep", "30")
+	if err := innocent.Start(); err != nil {
+		t.Skip("no sleep:", err)
+	}
+	t.Cleanup(func() { _ = innocent.Process.Kill(); _ = innocent.Wait() })
+	// Same inode, so the holder's lock stays.
+	if err := os.WriteFile(path, []byte(strconv.Itoa(innocent.Process.Pid)+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := pidfile.Signal(path, syscall.SIGTERM)
+	var imp *pidfile.ImpostorError
+	if !errors.As(err, &imp) {
+		t.Fatalf("Signal = %v, want an ImpostorError", err)
+	}
+	if imp.PID != innocent.Process.Pid || imp.Holder != holder {
+		t.Errorf("ImpostorError = %+v, want PID %d Holder %d", imp, innocent.Process.Pid, holder)
+	}
+	if !strings.Contains(err.Error(), fmt.Sprintf("pid %d does", holder)) {
+		t.Errorf("message %q does not name the holder", err)
+	}
+	if err := innocent.Process.Signal(syscall.Signal(0)); err != nil {
+		t.Errorf("the innocent process is gone: %v", err)
+	}
+}
+
+// TestProbeSignal_LockHolderThatIsNotHostp2pd: flock(1) holds the lock and
+// its own pid is in the file; it is not a hostp2pd, so it is not signalled.
+func TestProbeSignal_LockHolderThatIsNotHostp2pd(t *testing.T) {
+	t.Parallel()
+	flock, err := exec.LookPath("flock")
+	if err != nil {
+		t.Skip("flock(1) not installed")
+	}
+	path := filepath.Join(t.TempDir(), "x.pid")
+	cmd := exec.Command(flock, "--exclusive", path, "sleep", "30")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if err := os.WriteFile(path, []byte(strconv.Itoa(cmd.Process.Pid)+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pidfile.Lookup(path); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("flock(1) did not take the lock")
+		}
+	}
+	_, err = pidfile.Signal(path, syscall.SIGTERM)
+	var imp *pidfile.ImpostorError
+	if !errors.As(err, &imp) || !strings.Contains(err.Error(), "not hostp2pd") {
+		t.Fatalf("Signal = %v, want an ImpostorError saying it is not hostp2pd", err)
+	}
+	if err := cmd.Process.Signal(syscall.Signal(0)); err != nil {
+		t.Errorf("flock(1) was signalled: %v", err)
 	}
 }

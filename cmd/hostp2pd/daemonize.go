@@ -23,14 +23,10 @@ const childStartTimeout = 30 * time.Second
 // the child holds the pidfile lock (exit 0) or reports an error (exit with
 // the child's status). Configuration errors were reported before, while
 // stderr still reaches the user.
-func daemonize(o *options, s sys, path, iface string) int {
+func daemonize(o *options, s sys, path, iface string, autoIface bool) int {
 	if pid, err := pidfile.Lookup(pidPath(s, iface)); err == nil {
 		fmt.Fprintf(s.stderr, "hostp2pd: hostp2pd is already running on %s (pid %d)\n", iface, pid)
 		return exitFailure
-	}
-	if o.batch == "-" {
-		fmt.Fprintln(s.stderr, "hostp2pd: -d cannot log to standard output")
-		return exitUsage
 	}
 	exe, err := os.Executable()
 	if err != nil {
@@ -53,6 +49,10 @@ func daemonize(o *options, s sys, path, iface string) int {
 	// The child must not depend on our working directory or on stdin.
 	args := []string{os.Args[0]}
 	args = append(args, rewriteConfigArg(os.Args[1:], path)...)
+	if autoIface {
+		// The child runs on the interface found here (the last -i wins).
+		args = append(args, "--interface="+iface)
+	}
 	cmd := &exec.Cmd{
 		Path:        exe,
 		Args:        args,

@@ -6,10 +6,13 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"github.com/hostp2pd/hostp2pd/internal/config"
 )
 
-// defaultInterface is the -i default, as in hostp2pd's README.
-const defaultInterface = "p2p-dev-wlan0"
+// defaultInterface is the -i default, as in hostp2pd: auto, the first P2P
+// device wpa_supplicant reports (unless the file names one).
+const defaultInterface = config.AutoInterface
 
 // subcommands are clients of a running daemon's control socket.
 var subcommands = map[string]bool{"status": true, "clients": true, "pin": true, "disconnect": true, "reload": true, "doctor": true}
@@ -84,6 +87,12 @@ func parseArgs(args []string) (*options, error) {
 	if o.help || o.version {
 		return o, nil
 	}
+	if o.ifaceSet {
+		// The name becomes part of the pidfile and socket paths.
+		if err := config.CheckInterface(o.iface); err != nil {
+			return nil, fmt.Errorf("-i: %v", err)
+		}
+	}
 	if o.sub == "" {
 		if len(rest) > 0 {
 			return nil, fmt.Errorf("unexpected argument %q (subcommands: status, clients, pin, disconnect, reload)", rest[0])
@@ -92,17 +101,20 @@ func parseArgs(args []string) (*options, error) {
 			return nil, fmt.Errorf("--json and --socket are options of the subcommands")
 		}
 		n := 0
-		for _, b := range []bool{o.terminate, o.reload, o.daemon, o.batchSet} {
+		for _, b := range []bool{o.terminate, o.reload, o.daemon || o.batchSet} {
 			if b {
 				n++
 			}
 		}
 		if n > 1 {
-			return nil, fmt.Errorf("-t, -r, -d and -b exclude each other")
+			return nil, fmt.Errorf("-t, -r and -d/-b exclude each other")
 		}
 		if o.batchSet && o.batch == "" {
 			return nil, fmt.Errorf("-b needs a file name (or - for standard output)")
 		}
+		// -d -b FILE is hostp2pd's foreground service mode: no console,
+		// no detaching, logs to FILE; that is batch mode.
+		o.daemon = o.daemon && !o.batchSet
 		return o, nil
 	}
 	o.args = rest
@@ -157,12 +169,14 @@ options:
   -d, --daemon          run hostp2pd in daemon mode (in the background,
                         logging to log_file)
   -b FILE, --batch FILE
-                        run hostp2pd in batch mode (no console), logging to
-                        FILE; use a hyphen (-) for standard output
+                        run hostp2pd in batch mode (no console, in the
+                        foreground), logging to FILE; use a hyphen (-) for
+                        standard output; -d -b FILE is the same, as in
+                        hostp2pd
   -i INTERFACE, --interface INTERFACE
                         P2P device interface managed by hostp2pd (default
-                        p2p-dev-wlan0; a concrete interface in the
-                        configuration file is used when -i is not given)
+                        auto: the interface in the configuration file, else
+                        the first p2p-dev-* interface wpa_supplicant reports)
   -p RUN_PROGRAM, --run_program RUN_PROGRAM
                         program run on group and station events (see the
                         run_program key); overrides the configuration file

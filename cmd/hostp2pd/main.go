@@ -141,16 +141,18 @@ func printConfigError(w io.Writer, err error) {
 	fmt.Fprintf(w, "hostp2pd: %v\n", err)
 }
 
-// resolveInterface applies -i: the flag wins when given; otherwise a
-// concrete interface in the file is kept; otherwise the -i default.
+// resolveInterface applies -i: the flag wins when it names an interface;
+// otherwise a concrete interface in the file is kept; otherwise
+// [config.AutoInterface], which the caller resolves (hostp2pd's -i default
+// and interface: default are both auto).
 func resolveInterface(o *options, cfg *config.Config) string {
 	switch {
-	case o.ifaceSet:
+	case o.ifaceSet && o.iface != config.AutoInterface:
 		return o.iface
 	case cfg != nil && cfg.Interface != "" && cfg.Interface != config.AutoInterface:
 		return cfg.Interface
 	default:
-		return o.iface
+		return config.AutoInterface
 	}
 }
 

@@ -127,7 +127,9 @@ func TestParseArgs(t *testing.T) {
 		{args: []string{"pin", "--json", "1234"}, wantErr: "--json applies to status and clients"},
 		{args: []string{"status", "-t"}, wantErr: "only -i, -c, --socket and --json"},
 		{args: []string{"-t", "-r"}, wantErr: "exclude each other"},
-		{args: []string{"-d", "-b", "x"}, wantErr: "exclude each other"},
+		{args: []string{"-t", "-b", "x"}, wantErr: "exclude each other"},
+		{args: []string{"-d", "-b", "x"}}, // hostp2pd's foreground service mode
+		{args: []string{"-i", "../x"}, wantErr: `-i: "../x" is not an interface name`},
 		{args: []string{"--json"}, wantErr: "options of the subcommands"},
 		{args: []string{"stations"}, wantErr: `unexpected argument "stations"`},
 	}

@@ -34,6 +34,7 @@ const stopTimeout = 5 * time.Second
 // app holds what the running process shares between its goroutines.
 type app struct {
 	o     *options
+	s     sys
 	iface string
 	logs  *logging.Logs
 	log   *slog.Logger
@@ -53,21 +54,48 @@ func serve(o *options, s sys) int {
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 
-	cfg, path, err := loadConfig(o, s)
-	if err != nil {
-		printConfigError(s.stderr, err)
+	// Reading the configuration may block (standard input); a signal
+	// must still stop us then.
+	type loaded struct {
+		cfg  *config.Config
+		path string
+		err  error
+	}
+	got := make(chan loaded, 1)
+	go func() {
+		cfg, path, err := loadConfig(o, s)
+		got <- loaded{cfg, path, err}
+	}()
+	var l loaded
+	select {
+	case l = <-got:
+	case <-ctx.Done():
+		fmt.Fprintln(s.stderr, "hostp2pd: interrupted while reading the configuration")
+		return exitFailure
+	}
+	cfg, path := l.cfg, l.path
+	if l.err != nil {
+		printConfigError(s.stderr, l.err)
 		return exitUsage
 	}
 	iface := resolveInterface(o, cfg)
+	autoIface := iface == config.AutoInterface
+	if autoIface {
+		var err error
+		iface, err = waitP2PDevice(ctx, cfg.CtrlInterface, autoWait)
+		if err != nil {
+			if ctx.Err() != nil {
+				err = errors.New("interrupted while waiting for wpa_supplicant")
+			}
+			fmt.Fprintf(s.stderr, "hostp2pd: interface auto: %v\n", err)
+			return exitFailure
+		}
+	}
 	applyFlags(o, cfg, iface)
 
 	child := s.getenv(envDaemonChild)
 	if o.daemon && child == "" {
-		return daemonize(o, s, path, iface)
-	}
-	if o.daemon && o.batch == "-" {
-		fmt.Fprintln(s.stderr, "hostp2pd: -d cannot log to standard output")
-		return exitUsage
+		return daemonize(o, s, path, iface, autoIface)
 	}
 
 	report := func(string) {}
@@ -90,8 +118,10 @@ func serve(o *options, s sys) int {
 		return exitFailure
 	}
 	defer func() { _ = pf.Release() }()
+	recordErr := writeRecord(s, iface, path)
+	defer removeRecord(s, iface)
 
-	a := &app{o: o, iface: iface, cfgPath: path, cfg: cfg}
+	a := &app{o: o, s: s, iface: iface, cfgPath: path, cfg: cfg}
 	level := new(slog.LevelVar)
 	a.setLevel(level, cfg)
 
@@ -107,9 +137,6 @@ func serve(o *options, s sys) int {
 	}
 	switch {
 	case o.daemon:
-		if o.batchSet {
-			lo.File = o.batch
-		}
 	case o.batchSet:
 		lo.File = ""
 		if o.batch == "-" {
@@ -139,6 +166,9 @@ func serve(o *options, s sys) int {
 	a.logs = logging.New(lo)
 	defer func() { _ = a.logs.Close() }()
 	a.log = a.logs.Logger
+	if recordErr != nil {
+		a.log.Warn("cannot record the configuration file in the run directory; -t/-r need -i then", "err", recordErr)
+	}
 
 	if child != "" {
 		report("ok")
@@ -323,6 +353,12 @@ func (a *app) load(path string) (*config.Config, error) {
 		a.log.Warn("changing the interface needs a restart; keeping the current one", "iface", a.iface, "file_iface", cfg.Interface)
 	}
 	applyFlags(a.o, cfg, a.iface)
+	a.log.Info("configuration read", "config", displayPath(path), "changed", config.Diff(a.cfg, cfg))
+	if path != a.cfgPath {
+		if err := writeRecord(a.s, a.iface, path); err != nil {
+			a.log.Warn("cannot record the configuration file in the run directory", "err", err)
+		}
+	}
 	a.cfgPath, a.cfg = path, cfg
 	return cfg, nil
 }

@@ -32,26 +32,42 @@ func ctlPath(s sys, cfg *config.Config, iface string) (string, error) {
 	return ctl.DefaultPath(iface), nil
 }
 
-// targetConfig loads the configuration only to find the interface and the
-// control socket of a running daemon; a broken file is reported but does
-// not stop -t, -r or a subcommand.
-func targetConfig(o *options, s sys) *config.Config {
-	if o.config == "" && s.getenv(config.EnvVar) == "" {
-		return nil
+// target finds the daemon of a client command (see findTarget) and
+// reports what stops it. A configuration that does not load is printed
+// (file:line: key: problem); with strict (-r) it is fatal, because the
+// daemon would refuse the file too, otherwise the daemon recorded for the
+// file is still found. ok is false when the command must exit with code.
+func target(o *options, s sys, strict bool) (t clientTarget, code int, ok bool) {
+	t, err := findTarget(o, s)
+	if t.cfgErr != nil {
+		printConfigError(s.stderr, t.cfgErr)
+		if strict {
+			fmt.Fprintln(s.stderr, "hostp2pd: not reloading: the daemon would refuse this configuration and keep its own")
+			return t, exitUsage, false
+		}
+		if err == nil {
+			fmt.Fprintf(s.stderr, "hostp2pd: warning: the configuration does not load; using the running daemon's interface %s\n", t.iface)
+		}
 	}
-	cfg, _, err := loadConfig(o, s)
 	if err != nil {
-		fmt.Fprintf(s.stderr, "hostp2pd: warning: ignoring the configuration: %v\n", err)
-		return nil
+		if t.cfgErr != nil {
+			fmt.Fprintln(s.stderr, "hostp2pd: cannot tell which hostp2pd uses this configuration: no running daemon recorded it; give -i")
+			return t, exitUsage, false
+		}
+		fmt.Fprintf(s.stderr, "hostp2pd: %v\n", err)
+		return t, exitFailure, false
 	}
-	return cfg
+	return t, exitOK, true
 }
 
 // signalDaemon implements -t and -r: SIGTERM or SIGHUP to the process that
 // holds the pidfile lock of the interface.
 func signalDaemon(o *options, s sys) int {
-	cfg := targetConfig(o, s)
-	iface := resolveInterface(o, cfg)
+	t, code, ok := target(o, s, o.reload)
+	if !ok {
+		return code
+	}
+	iface := t.iface
 	path := pidPath(s, iface)
 	sig, what := syscall.SIGHUP, "reload"
 	if o.terminate {
@@ -90,15 +106,24 @@ func signalDaemon(o *options, s sys) int {
 
 // runSubcommand implements status, clients, pin, disconnect and reload.
 func runSubcommand(o *options, s sys) int {
-	cfg := targetConfig(o, s)
-	iface := resolveInterface(o, cfg)
 	if o.sub == "doctor" {
-		return runDoctor(cfg, iface, s)
+		cfg, _, err := loadConfig(o, s)
+		if err != nil {
+			fmt.Fprintf(s.stderr, "hostp2pd: warning: ignoring the configuration: %v\n", err)
+			cfg = nil
+		}
+		return runDoctor(cfg, resolveInterface(o, cfg), s)
 	}
 	path := o.socket
+	iface := "(--socket)"
 	if path == "" {
+		t, code, ok := target(o, s, false)
+		if !ok {
+			return code
+		}
+		iface = t.iface
 		var err error
-		if path, err = ctlPath(s, cfg, iface); err != nil {
+		if path, err = ctlPath(s, t.cfg, iface); err != nil {
 			fmt.Fprintf(s.stderr, "hostp2pd: %v\n", err)
 			return exitFailure
 		}
@@ -180,6 +205,13 @@ func runDoctor(cfg *config.Config, iface string, s sys) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
+	if iface == config.AutoInterface {
+		var err error
+		if iface, err = findP2PDevice(ctx, cfg.CtrlInterface); err != nil {
+			fmt.Fprintf(s.stdout, "FAIL interface auto: %v\n", err)
+			return exitFailure
+		}
+	}
 	if !doctor.Run(ctx, cfg, iface, s.stdout) {
 		return exitFailure
 	}

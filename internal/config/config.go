@@ -100,7 +100,7 @@ type Config struct {
 	FindWhileGO     bool     `yaml:"find_while_go"`         // keep running p2p_find while a group is up (off: it takes the radio off the group channel and stalls joins)
 	GroupFreq       int      `yaml:"group_freq"`            // freq= for p2p_group_add / p2p_connect; 0 = let wpa_supplicant pick
 	PerStaPSK       bool     `yaml:"per_sta_psk"`           // p2p_set per_sta_psk 1
-	HookTimeoutSecs int      `yaml:"hook_timeout_secs"`     // run_program timeout; default 10
+	HookTimeoutSecs int      `yaml:"hook_timeout_secs"`     // run_program timeout; default 60
 	CtlSocket       string   `yaml:"ctl_socket"`            // "" = /run/hostp2pd-<iface>.sock, "off" = none; see CtlSocketPath
 	CtlGroup        string   `yaml:"ctl_group"`             // group allowed on the ctl socket; default root only
 	MetricsListen   string   `yaml:"metrics_listen"`        // optional TCP addr for /metrics
@@ -198,7 +198,8 @@ func Default() *Config {
 		PINTimeoutSecs:          120,
 		CtrlInterface:           DefaultCtrlInterface,
 		FindInterval:            10,
-		HookTimeoutSecs:         10,
+		IdleDiscovery:           "listen",
+		HookTimeoutSecs:         60,
 		LogFile:                 DefaultLogFile,
 		LogMaxSizeMB:            1,
 		LogBackups:              3,

@@ -3,9 +3,12 @@ package config
 import (
 	"cmp"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Error is one problem in a configuration: a bad value, a bad type, a
@@ -38,7 +41,7 @@ func (w Warning) String() string { return location(w.File, w.Line, w.Key, w.Msg)
 func location(file string, line int, key, msg string) string {
 	var b strings.Builder
 	if file != "" {
-		b.WriteString(file)
+		b.WriteString(escape(file))
 		if line > 0 {
 			b.WriteByte(':')
 			b.WriteString(strconv.Itoa(line))
@@ -50,10 +53,49 @@ func location(file string, line int, key, msg string) string {
 		b.WriteString(": ")
 	}
 	if key != "" {
-		b.WriteString(key)
+		if printable(key) {
+			b.WriteString(key)
+		} else {
+			b.WriteString(strconv.Quote(key))
+		}
 		b.WriteString(": ")
 	}
-	b.WriteString(msg)
+	b.WriteString(escape(msg))
+	return b.String()
+}
+
+// printable reports whether s is valid UTF-8 without control or other
+// non-printing characters (spaces are fine).
+func printable(s string) bool {
+	for _, r := range s {
+		if r == utf8.RuneError || (r != ' ' && !unicode.IsPrint(r)) {
+			return false
+		}
+	}
+	return true
+}
+
+// escape replaces the non-printing characters and invalid bytes of s by
+// their Go escapes (\x1b, \u0085, …), so that a message built from a
+// hostile file cannot drive the terminal or the log reader.
+func escape(s string) string {
+	if printable(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n <= 1:
+			fmt.Fprintf(&b, "\\x%02x", s[i])
+		case r == ' ' || unicode.IsPrint(r):
+			b.WriteString(s[i : i+n])
+		default:
+			q := strconv.QuoteRuneToASCII(r)
+			b.WriteString(q[1 : len(q)-1])
+		}
+		i += n
+	}
 	return b.String()
 }
 

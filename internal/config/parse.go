@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -35,11 +36,31 @@ func Load(path string) (*Config, []Warning, error) {
 		}
 		return Parse("-", data)
 	}
-	f, err := os.Open(path)
+	// O_NONBLOCK: opening a FIFO must not wait for a writer (and then
+	// ignore SIGTERM); it is refused below like any non-regular file.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, nil, fmt.Errorf("config: %w", err)
 	}
 	defer func() { _ = f.Close() }()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, nil, fmt.Errorf("config: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		kind := "a " + fi.Mode().Type().String()
+		switch {
+		case fi.IsDir():
+			kind = "a directory"
+		case fi.Mode()&os.ModeNamedPipe != 0:
+			kind = "a FIFO"
+		case fi.Mode()&os.ModeDevice != 0:
+			kind = "a device"
+		case fi.Mode()&os.ModeSocket != 0:
+			kind = "a socket"
+		}
+		return nil, nil, &Error{File: path, Msg: "is " + kind + ", not a regular file; give a file, or - for standard input"}
+	}
 	data, err := readAll(f, path)
 	if err != nil {
 		return nil, nil, err
@@ -217,9 +238,15 @@ type setter func(p *parser, c *Config, k keyRef, n *yaml.Node)
 type keyDef struct {
 	name    string   // canonical key (the yaml tag of the Config field)
 	aliases []string // other spellings accepted
-	set     setter   // nil: accepted and ignored with warn
-	warn    string   // warning for obsolete keys
+	set     setter   // nil: accepted (not stored) with the noEffect warning
+	// noEffect, when not empty, is why the key does nothing here: loading
+	// it gives one warning "accepted, has no effect: <noEffect>". A key
+	// with a setter is still checked and stored (it shows in `config`).
+	noEffect string
 }
+
+// noEffectMsg is the warning of a key that does nothing in this daemon.
+const noEffectMsg = "accepted, has no effect: "
 
 // hostp2pd's keys and ours, as accepted at the top level and under "hostp2pd:".
 var keyTable = []keyDef{
@@ -238,16 +265,18 @@ var keyTable = []keyDef{
 	{name: "select_timeout_secs", set: setTimeouts},
 	{name: "min_conn_delay", set: integer(func(c *Config) *int { return &c.MinConnDelay })},
 	{name: "max_num_failures", set: integer(func(c *Config) *int { return &c.MaxNumFailures })},
-	{name: "max_num_wpa_cli_failures", set: integer(func(c *Config) *int { return &c.MaxNumWpaCliFailures })},
+	{name: "max_num_wpa_cli_failures", set: integer(func(c *Config) *int { return &c.MaxNumWpaCliFailures }),
+		noEffect: "a lost wpa_supplicant never stops this daemon; it reconnects with backoff and keeps serving"},
 	{name: "max_scan_polling", set: integer(func(c *Config) *int { return &c.MaxScanPolling })},
 	{name: "save_config_enabled", set: boolean(func(c *Config) *bool { return &c.SaveConfigEnabled })},
 	{name: "max_negotiation_time", set: integer(func(c *Config) *int { return &c.MaxNegotiationTime })},
-	{name: "wpa_supplicant_min_err_warn", set: integer(func(c *Config) *int { return &c.WpaSupplicantMinErrWarn })},
+	{name: "wpa_supplicant_min_err_warn", set: integer(func(c *Config) *int { return &c.WpaSupplicantMinErrWarn }),
+		noEffect: "no wpa_cli output is parsed; every wpa_supplicant failure is logged once at its own level"},
 	{name: "force_logging", set: setLevel(func(c *Config) *string { return &c.ForceLogging })},
 	{name: "network_parms", set: list(func(c *Config) *[]string { return &c.NetworkParms })},
 	{name: "config_parms", set: setConfigParms},
-	{name: "p2p_client", warn: "ignored: this hostp2pd talks to the wpa_supplicant control socket itself, no wpa_cli is run (see ctrl_interface)"},
-	{name: "pin_module", warn: "ignored: Python PIN modules are not supported; use pin_program with wps_method: display"},
+	{name: "p2p_client", noEffect: "this hostp2pd talks to the wpa_supplicant control socket itself, no wpa_cli is run (see ctrl_interface)"},
+	{name: "pin_module", noEffect: "Python PIN modules are not supported; use pin_program with wps_method: display"},
 
 	{name: "negotiated_persistent", set: boolean(func(c *Config) *bool { return &c.Negotiated })},
 	{name: "wps_method", set: setWPSMethod},
@@ -277,7 +306,8 @@ var timeoutKeys = []keyDef{
 	{name: "normal", set: integer(func(c *Config) *int { return &c.SelectTimeoutSecs.Normal })},
 	{name: "connect", set: integer(func(c *Config) *int { return &c.SelectTimeoutSecs.Connect })},
 	{name: "long", set: integer(func(c *Config) *int { return &c.SelectTimeoutSecs.Long })},
-	{name: "enroller", set: integer(func(c *Config) *int { return &c.SelectTimeoutSecs.Enroller })},
+	{name: "enroller", set: integer(func(c *Config) *int { return &c.SelectTimeoutSecs.Enroller }),
+		noEffect: "there is no separate enroller process; the group is served by the main loop, which reacts to events at once"},
 }
 
 var dhcpKeys = []keyDef{
@@ -379,8 +409,10 @@ func (p *parser) mapping(c *Config, m *yaml.Node, prefix string, table []keyDef,
 		if !p.first(canon, k, vn) {
 			continue
 		}
+		if def.noEffect != "" {
+			p.warnAt(k.line, k.name, "%s%s", noEffectMsg, def.noEffect)
+		}
 		if def.set == nil {
-			p.warnAt(k.line, k.name, "%s", def.warn)
 			continue
 		}
 		if isNull(vn) {
@@ -799,7 +831,7 @@ func normalize(c *Config) {
 // every host address on the larger side of the GO address (.2–.254 here).
 func defaultRange(subnet string) (from, to netip.Addr, ok bool) {
 	pfx, err := netip.ParsePrefix(strings.TrimSpace(subnet))
-	if err != nil || !pfx.Addr().Is4() || pfx.Bits() < 8 || pfx.Bits() > 30 {
+	if err != nil || !pfx.Addr().Is4() || pfx.Bits() < MinSubnetBits || pfx.Bits() > MaxSubnetBits {
 		return from, to, false
 	}
 	first, last := hostRange(pfx)

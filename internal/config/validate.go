@@ -198,11 +198,8 @@ func allDigits(s string) bool {
 }
 
 func (v *checker) checkIdentity(c *Config) {
-	switch {
-	case c.Interface == "":
-		v.errf("interface", "must not be empty; use %s to take the -i flag or the first p2p-dev-* interface", AutoInterface)
-	case strings.ContainsAny(c.Interface, "/ \t") || c.Interface == "." || c.Interface == "..":
-		v.errf("interface", "%s is not an interface name", short(c.Interface))
+	if err := CheckInterface(c.Interface); err != nil {
+		v.errf("interface", "%s", err)
 	}
 	if len(c.SSIDPostfix) > 23 {
 		v.errf("ssid_postfix", "is %d bytes; wpa_supplicant allows at most 23 (32 minus \"DIRECT-xy\")", len(c.SSIDPostfix))
@@ -236,7 +233,7 @@ func (v *checker) checkNumbers(c *Config) {
 		{"max_num_failures", c.MaxNumFailures, 0},
 		{"max_num_wpa_cli_failures", c.MaxNumWpaCliFailures, 0},
 		{"max_scan_polling", c.MaxScanPolling, 0},
-		{"max_negotiation_time", c.MaxNegotiationTime, 1},
+		{"max_negotiation_time", c.MaxNegotiationTime, 10},
 		{"wpa_supplicant_min_err_warn", c.WpaSupplicantMinErrWarn, 0},
 		{"pin_timeout_secs", c.PINTimeoutSecs, 1},
 		{"find_interval_secs", c.FindInterval, 1},
@@ -322,8 +319,8 @@ func (v *checker) checkDHCP(c *Config) {
 		v.errf("dhcp.subnet", "%s is not an IPv4 address with prefix length, like 192.168.49.1/24", short(d.Subnet))
 		return
 	}
-	if pfx.Bits() < 8 || pfx.Bits() > 30 {
-		v.errf("dhcp.subnet", "prefix length must be between /8 and /30, not /%d", pfx.Bits())
+	if pfx.Bits() < MinSubnetBits || pfx.Bits() > MaxSubnetBits {
+		v.errf("dhcp.subnet", "prefix length must be between /%d and /%d, not /%d", MinSubnetBits, MaxSubnetBits, pfx.Bits())
 		return
 	}
 	first, last := hostRange(pfx)
@@ -359,6 +356,40 @@ func (v *checker) checkLogging(c *Config) {
 			v.errf(l.key, "unknown log level %s; valid: %s", short(l.val), validLevels)
 		}
 	}
+}
+
+// MaxInterfaceLen is the longest network interface name Linux accepts
+// (IFNAMSIZ - 1).
+const MaxInterfaceLen = 15
+
+// The dhcp.subnet prefix lengths the DHCP server serves: a /16 already has
+// 65,534 host addresses, far more than a P2P group can hold.
+const (
+	MinSubnetBits = 16
+	MaxSubnetBits = 30
+)
+
+// CheckInterface returns why name cannot be the P2P device interface (the
+// interface key, and the -i option), or nil. name is [AutoInterface] or a
+// Linux interface name: 1 to 15 bytes, no "/", ":" or white space, not "."
+// or "..", printable. The name becomes part of the pidfile and socket
+// paths, so anything else could point them outside the run directory.
+func CheckInterface(name string) error {
+	switch {
+	case name == "":
+		return fmt.Errorf("must not be empty; use %s for the first P2P device wpa_supplicant reports", AutoInterface)
+	case name == AutoInterface:
+		return nil
+	case badText(name) != "" || !printable(name):
+		return fmt.Errorf("%s is not an interface name: %s", strconv.Quote(name), "it contains control or non-printing characters")
+	case name == "." || name == "..":
+		return fmt.Errorf("%s is not an interface name", short(name))
+	case strings.ContainsAny(name, "/: \t"):
+		return fmt.Errorf("%s is not an interface name: no /, : or spaces", short(name))
+	case len(name) > MaxInterfaceLen:
+		return fmt.Errorf("%s is not an interface name: %d bytes, Linux allows at most %d", short(name), len(name), MaxInterfaceLen)
+	}
+	return nil
 }
 
 // checkText applies the parser's string rules (UTF-8, no control

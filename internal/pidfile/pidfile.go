@@ -3,6 +3,7 @@ package pidfile
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -350,4 +351,64 @@ func parsePID(b []byte, path string) (int, error) {
 		return 0, fmt.Errorf("pidfile: %s: no pid in file", path)
 	}
 	return pid, nil
+}
+
+// WriteFile replaces path with data (mode 0644) without following or
+// truncating anything planted there: the data goes to a new file created
+// with O_EXCL|O_NOFOLLOW in the same directory, which is then renamed over
+// path (a symbolic link at path is replaced, never followed).
+func WriteFile(path string, data []byte) error {
+	dir, base := filepath.Split(path)
+	for i := 0; ; i++ {
+		tmp := filepath.Join(dir, fmt.Sprintf(".%s.%d.%d", base, os.Getpid(), i))
+		f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|openFlags, 0o644)
+		if errors.Is(err, os.ErrExist) && i < 100 {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("pidfile: %w", err)
+		}
+		_, werr := f.Write(data)
+		if cerr := f.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr == nil {
+			werr = os.Rename(tmp, path)
+		}
+		if werr != nil {
+			_ = os.Remove(tmp)
+			return fmt.Errorf("pidfile: %w", werr)
+		}
+		return nil
+	}
+}
+
+// ReadFile reads a file written by [WriteFile]: a regular file (no
+// symbolic link) of at most 64 KiB, owned by us or by root. Anything else
+// is an *[UnsafeError].
+func ReadFile(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|openFlags, 0)
+	if isLoop(err) {
+		return nil, &UnsafeError{Path: path, Reason: "is a symbolic link"}
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = f.Close() }()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, &UnsafeError{Path: path, Reason: fmt.Sprintf("is not a regular file (%s)", fi.Mode().Type())}
+	}
+	if uid, _, ok := owner(fi); ok && uid != 0 && uid != os.Geteuid() {
+		return nil, &UnsafeError{Path: path, Reason: fmt.Sprintf("is owned by uid %d", uid)}
+	}
+	b := make([]byte, 64<<10)
+	n, err := f.ReadAt(b, 0)
+	if n == 0 && err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return b[:n], nil
 }

@@ -22,14 +22,19 @@ type Facts struct {
 	PhyErr, IfacesErr, RegErr error
 }
 
-// ErrNoIw is the error of a probe when the iw program is not installed.
-var ErrNoIw = errors.New("iw not found (install the iw package)")
+// Errors of [Exec] for iw: the program is not installed, or the kernel has
+// no nl80211 (no Wi-Fi driver loaded: a host without Wi-Fi).
+var (
+	ErrNoIw      = errors.New("iw not found (install the iw package)")
+	ErrNoNl80211 = errors.New("no Wi-Fi: nl80211 not found (no cfg80211 driver loaded)")
+)
 
 // Runner runs a program and returns its standard output.
 type Runner func(ctx context.Context, name string, args ...string) (string, error)
 
 // Exec is the [Runner] of the real system (os/exec). A missing program is
-// [ErrNoIw] for iw; a failure carries the program's standard error.
+// [ErrNoIw] for iw, a kernel without nl80211 [ErrNoNl80211]; another
+// failure carries the program's standard error.
 func Exec(ctx context.Context, name string, args ...string) (string, error) {
 	var stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, name, args...)
@@ -42,7 +47,11 @@ func Exec(ctx context.Context, name string, args ...string) (string, error) {
 		return "", fmt.Errorf("%s not found", name)
 	}
 	if err != nil {
-		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+		msg := strings.TrimSpace(stderr.String())
+		if name == "iw" && strings.Contains(msg, "nl80211 not found") {
+			return "", ErrNoNl80211
+		}
+		if msg != "" {
 			return string(out), fmt.Errorf("%s %s: %w: %s", name, strings.Join(args, " "), err, msg)
 		}
 		return string(out), fmt.Errorf("%s %s: %w", name, strings.Join(args, " "), err)
@@ -281,9 +290,9 @@ func CountryProblem(cc string) string {
 	case cc == "":
 		return "no country code is set"
 	case cc == "00":
-		return "the regulatory domain is 00 (world): no country code is set"
+		return "00 is the world domain, not a country"
 	case len(cc) != 2 || cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' || cc[1] > 'Z':
-		return fmt.Sprintf("regulatory domain %q is not a country code", cc)
+		return fmt.Sprintf("%q is not a country code", cc)
 	}
 	return ""
 }

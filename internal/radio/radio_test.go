@@ -362,10 +362,24 @@ func TestProbe(t *testing.T) {
 	}
 }
 
-func TestExec_MissingProgram(t *testing.T) {
-	t.Setenv("PATH", t.TempDir())
+func TestExec_MissingProgramAndNoWiFi(t *testing.T) {
+	bin := t.TempDir()
+	t.Setenv("PATH", bin)
 	if _, err := Exec(context.Background(), "iw", "dev"); !errors.Is(err, ErrNoIw) {
 		t.Errorf("Exec(iw) without iw = %v, want ErrNoIw", err)
+	}
+	// iw on a host without Wi-Fi: "nl80211 not found." on stderr, exit 1
+	if err := os.WriteFile(filepath.Join(bin, "iw"), []byte("#!/bin/sh\necho 'nl80211 not found.' >&2\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Exec(context.Background(), "iw", "dev"); !errors.Is(err, ErrNoNl80211) {
+		t.Errorf("Exec(iw) without nl80211 = %v, want ErrNoNl80211", err)
+	}
+	if err := os.WriteFile(filepath.Join(bin, "iw"), []byte("#!/bin/sh\necho 'command failed: No such device (-19)' >&2\nexit 237\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Exec(context.Background(), "iw", "dev", "wlan9", "info"); err == nil || !strings.Contains(err.Error(), "iw dev wlan9 info: exit status 237: command failed: No such device (-19)") {
+		t.Errorf("Exec(iw) failing = %v", err)
 	}
 }
 

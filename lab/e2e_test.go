@@ -64,6 +64,7 @@ var (
 		"22-daemon-ctl-display",
 		"23-daemon-supplicant-restart",
 		"24-daemon-per-sta-psk",
+		"25-daemon-doctor",
 	}
 	// soak scenarios: long, not part of TestLabDaemon (TestLabSoak)
 	soakGroup = []string{"soak-join-leave"}

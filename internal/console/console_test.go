@@ -18,49 +18,10 @@ import (
 
 	"github.com/hostp2pd/hostp2pd/internal/console"
 	"github.com/hostp2pd/hostp2pd/internal/status"
+	"github.com/hostp2pd/hostp2pd/internal/status/statustest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
-type fakeController struct {
-	mu     sync.Mutex
-	st     status.Status
-	calls  []string
-	err    error
-	reply  string
-	config string
-}
-
-func (f *fakeController) record(s string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.calls = append(f.calls, s)
-	return f.err
-}
-
-func (f *fakeController) Calls() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]string(nil), f.calls...)
-}
-
-func (f *fakeController) Status() status.Status { return f.st }
-func (f *fakeController) EnterPIN(_ context.Context, peer, pin string) error {
-	return f.record("pin " + peer + " " + pin)
-}
-func (f *fakeController) Disconnect(_ context.Context, peer string) error {
-	return f.record("disconnect " + peer)
-}
-func (f *fakeController) Reload(_ context.Context, path string) error {
-	return f.record("reload " + path)
-}
-func (f *fakeController) WPA(_ context.Context, cmd string) (string, error) {
-	return f.reply, f.record("wpa " + cmd)
-}
-func (f *fakeController) ResetStats()    { _ = f.record("reset") }
-func (f *fakeController) Pause()         { _ = f.record("pause") }
-func (f *fakeController) Resume()        { _ = f.record("resume") }
-func (f *fakeController) Config() string { return f.config }
 
 type syncBuffer struct {
 	mu sync.Mutex
@@ -103,7 +64,7 @@ func sample() status.Status {
 
 // run feeds script to a line-mode console and returns its output once the
 // input ends.
-func run(t *testing.T, f *fakeController, o console.Options, script string) string {
+func run(t *testing.T, f *statustest.Controller, o console.Options, script string) string {
 	t.Helper()
 	var out syncBuffer
 	if o.Now == nil {
@@ -161,8 +122,8 @@ func TestConsole_Commands(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f := &fakeController{st: sample(), config: "interface: p2p-dev-wlan0",
-				reply: "42:00:00:00:01:00\ndevice_name=a\x1bb\nconfig_methods=0x188"}
+			f := &statustest.Controller{Snapshot: sample(), YAML: "interface: p2p-dev-wlan0",
+				Reply: "42:00:00:00:01:00\ndevice_name=a\x1bb\nconfig_methods=0x188"}
 			got := run(t, f, console.Options{Version: "1.2.3"}, tt.in)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("output (-want +got):\n%s", diff)
@@ -176,7 +137,7 @@ func TestConsole_Commands(t *testing.T) {
 
 func TestConsole_ErrorsArePrinted(t *testing.T) {
 	t.Parallel()
-	f := &fakeController{err: errors.New("no pending enrolment")}
+	f := &statustest.Controller{Err: errors.New("no pending enrolment")}
 	got := run(t, f, console.Options{}, "pin 1234\ndisconnect x\nreload /nope.yaml\nwpa ping")
 	want := strings.Repeat("error: no pending enrolment\n", 4)
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -188,7 +149,7 @@ func TestConsole_Loglevel(t *testing.T) {
 	t.Parallel()
 	lv := new(slog.LevelVar)
 	lv.Set(slog.LevelWarn)
-	got := run(t, &fakeController{}, console.Options{Level: lv}, "loglevel\nloglevel 10\nloglevel\nloglevel 50\nloglevel loud")
+	got := run(t, &statustest.Controller{}, console.Options{Level: lv}, "loglevel\nloglevel 10\nloglevel\nloglevel 50\nloglevel loud")
 	want := "log level: WARNING (30)\nlog level set to DEBUG (10)\nlog level: DEBUG (10)\nlog level set to CRITICAL (50)\n" +
 		"error: logging: invalid level \"loud\" (use CRITICAL=50, ERROR=40, WARNING=30, INFO=20, DEBUG=10)\n"
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -204,7 +165,7 @@ func TestConsole_StatusSummary(t *testing.T) {
 	st := sample()
 	st.Peers = st.Peers[:1]
 	st.Pending = []status.Pending{{DevAddr: "42:00:00:00:04:00", Name: "Win", Method: "display", State: "waiting-pin", Since: t0}}
-	got := run(t, &fakeController{st: st}, console.Options{}, "status")
+	got := run(t, &statustest.Controller{Snapshot: st}, console.Options{}, "status")
 	want := "" +
 		"hostp2pd 1.2.3 on p2p-dev-wlan0 (wpa_supplicant connected)\n" +
 		"mode:      persistent, wps keypad\n" +
@@ -228,7 +189,7 @@ func TestConsole_StatusSummary(t *testing.T) {
 
 func TestConsole_EmptyDaemon(t *testing.T) {
 	t.Parallel()
-	got := run(t, &fakeController{}, console.Options{}, "stations\npeers\ngroup\nstats\nstatus")
+	got := run(t, &statustest.Controller{}, console.Options{}, "stations\npeers\ngroup\nstats\nstatus")
 	want := "no stations connected\nno peers seen\ngroup:     none\nno statistics\nstations: 0, peers seen: 0\n" +
 		"hostp2pd - on - (wpa_supplicant -)\nmode:      -, wps -\nstate:     -\ngroup:     none\nclients:   0\npeers:     0\n"
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -246,7 +207,7 @@ func TestConsole_HistoryPersistsAndClears(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := run(t, &fakeController{}, console.Options{History: h}, "echo x\necho x\nhistory\nhistory 2")
+	got := run(t, &statustest.Controller{}, console.Options{History: h}, "echo x\necho x\nhistory\nhistory 2")
 	want := "x\nx\n    1  stats\n    2  version\n    3  echo x\n    4  history\n    4  history\n    5  history 2\n"
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
@@ -256,7 +217,7 @@ func TestConsole_HistoryPersistsAndClears(t *testing.T) {
 		t.Errorf("history file (-want +got):\n%s", diff)
 	}
 	h2, _ := console.LoadHistory(path)
-	run(t, &fakeController{}, console.Options{History: h2}, "history clear")
+	run(t, &statustest.Controller{}, console.Options{History: h2}, "history clear")
 	if b, _ := os.ReadFile(path); len(b) != 0 {
 		t.Errorf("history file after clear: %q", b)
 	}
@@ -269,7 +230,7 @@ func TestConsole_RunStopsOnContext(t *testing.T) {
 	c := console.New(pr, &out, console.Options{})
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
-	go func() { done <- c.Run(ctx, &fakeController{}) }()
+	go func() { done <- c.Run(ctx, &statustest.Controller{}) }()
 	if _, err := io.WriteString(pw, "echo hi\n"); err != nil {
 		t.Fatal(err)
 	}
@@ -292,7 +253,7 @@ func TestConsole_WaitIsCutShortByContext(t *testing.T) {
 	var out syncBuffer
 	c := console.New(strings.NewReader("wait 3600\necho late\n"), &out, console.Options{})
 	start := time.Now()
-	_ = c.Run(ctx, &fakeController{})
+	_ = c.Run(ctx, &statustest.Controller{})
 	if time.Since(start) > 5*time.Second {
 		t.Error("wait ignored the context")
 	}

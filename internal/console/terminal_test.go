@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hostp2pd/hostp2pd/internal/console"
+	"github.com/hostp2pd/hostp2pd/internal/status/statustest"
 )
 
 // TestTerminal_PromptCompletionHistoryAndCtrlD drives the x/term line
@@ -19,7 +20,7 @@ func TestTerminal_PromptCompletionHistoryAndCtrlD(t *testing.T) {
 	h, _ := console.LoadHistory("")
 	c := console.New(pr, &out, console.Options{Terminal: true, Version: "1.2.3", History: h, Width: 80, Height: 24})
 	done := make(chan error, 1)
-	go func() { done <- c.Run(t.Context(), &fakeController{}) }()
+	go func() { done <- c.Run(t.Context(), &statustest.Controller{}) }()
 
 	type step struct{ keys, want string }
 	for _, s := range []step{
@@ -57,7 +58,7 @@ func TestTerminal_CtrlCQuits(t *testing.T) {
 	t.Parallel()
 	var out syncBuffer
 	c := console.New(strings.NewReader("echo typed\r\x03echo never\r"), &out, console.Options{Terminal: true})
-	if err := c.Run(t.Context(), &fakeController{}); err != nil {
+	if err := c.Run(t.Context(), &statustest.Controller{}); err != nil {
 		t.Fatal(err)
 	}
 	if s := out.String(); !strings.Contains(s, "typed\r\n") || strings.Contains(s, "never\r\n") {
@@ -69,7 +70,7 @@ func TestTerminal_PromptAndColor(t *testing.T) {
 	t.Parallel()
 	var out syncBuffer
 	c := console.New(strings.NewReader("prompt hostp2pd>\recho a\rprompt\recho b\rcolor\rprompt\recho c\r"), &out, console.Options{Terminal: true})
-	if err := c.Run(t.Context(), &fakeController{}); err != nil {
+	if err := c.Run(t.Context(), &statustest.Controller{}); err != nil {
 		t.Fatal(err)
 	}
 	s := out.String()

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,49 +18,10 @@ import (
 
 	"github.com/hostp2pd/hostp2pd/internal/ctl"
 	"github.com/hostp2pd/hostp2pd/internal/status"
+	"github.com/hostp2pd/hostp2pd/internal/status/statustest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
-// fakeController records calls and answers from its fields.
-type fakeController struct {
-	mu    sync.Mutex
-	st    status.Status
-	calls []string
-	err   error // returned by the command methods
-	reply string
-}
-
-func (f *fakeController) record(s string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.calls = append(f.calls, s)
-	return f.err
-}
-
-func (f *fakeController) Calls() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]string(nil), f.calls...)
-}
-
-func (f *fakeController) Status() status.Status { return f.st }
-func (f *fakeController) EnterPIN(_ context.Context, peer, pin string) error {
-	return f.record("pin " + peer + " " + pin)
-}
-func (f *fakeController) Disconnect(_ context.Context, peer string) error {
-	return f.record("disconnect " + peer)
-}
-func (f *fakeController) Reload(_ context.Context, path string) error {
-	return f.record("reload " + path)
-}
-func (f *fakeController) WPA(_ context.Context, cmd string) (string, error) {
-	return f.reply, f.record("wpa " + cmd)
-}
-func (f *fakeController) ResetStats()    { _ = f.record("reset") }
-func (f *fakeController) Pause()         { _ = f.record("pause") }
-func (f *fakeController) Resume()        { _ = f.record("resume") }
-func (f *fakeController) Config() string { return "interface: p2p-dev-wlan0\n" }
 
 var t0 = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 
@@ -78,7 +38,7 @@ func sampleStatus() status.Status {
 }
 
 // start serves f on a socket in a temp dir; the server stops at cleanup.
-func start(t *testing.T, f *fakeController) (*ctl.Client, string) {
+func start(t *testing.T, f *statustest.Controller) (*ctl.Client, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "ctl.sock")
 	l, err := ctl.Listen(path, "")
@@ -104,7 +64,7 @@ func start(t *testing.T, f *fakeController) (*ctl.Client, string) {
 
 func TestClient_EveryRoute(t *testing.T) {
 	t.Parallel()
-	f := &fakeController{st: sampleStatus(), reply: "OK"}
+	f := &statustest.Controller{Snapshot: sampleStatus(), Reply: "OK"}
 	c, _ := start(t, f)
 	ctx := t.Context()
 
@@ -153,7 +113,7 @@ func TestClient_EveryRoute(t *testing.T) {
 
 func TestClient_EmptyListsAreArrays(t *testing.T) {
 	t.Parallel()
-	_, path := start(t, &fakeController{})
+	_, path := start(t, &statustest.Controller{})
 	for _, route := range []string{"/v1/clients", "/v1/peers"} {
 		code, body := raw(t, path, http.MethodGet, route, "")
 		if code != 200 || strings.TrimSpace(body) != "[]" {
@@ -164,14 +124,14 @@ func TestClient_EmptyListsAreArrays(t *testing.T) {
 
 func TestClient_ControllerErrorBecomesAPIError(t *testing.T) {
 	t.Parallel()
-	f := &fakeController{err: fmt.Errorf("no client 42:00:00:00:09:00: %w", os.ErrNotExist)}
+	f := &statustest.Controller{Err: fmt.Errorf("no client 42:00:00:00:09:00: %w", status.ErrNotFound)}
 	c, _ := start(t, f)
 	err := c.Disconnect(t.Context(), "42:00:00:00:09:00")
 	var ae *ctl.APIError
 	if !errors.As(err, &ae) || ae.Code != http.StatusNotFound || !strings.Contains(ae.Message, "no client") {
 		t.Errorf("err = %#v", err)
 	}
-	f.err = errors.New("wpactrl: p2p_find: FAIL")
+	f.Set(func(c *statustest.Controller) { c.Err = errors.New("wpactrl: p2p_find: FAIL") })
 	_, err = c.WPA(t.Context(), "p2p_find")
 	if !errors.As(err, &ae) || ae.Code != http.StatusInternalServerError || ae.Message != "wpactrl: p2p_find: FAIL" {
 		t.Errorf("err = %#v", err)
@@ -204,7 +164,7 @@ func raw(t *testing.T, path, method, route, body string) (int, string) {
 
 func TestServer_MalformedRequestsAre4xxJSON(t *testing.T) {
 	t.Parallel()
-	f := &fakeController{}
+	f := &statustest.Controller{}
 	_, path := start(t, f)
 	tests := []struct {
 		name, method, route, body string
@@ -346,7 +306,7 @@ func TestServe_StopsOnCancelWithRequestInFlight(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- ctl.Serve(ctx, l, &fakeController{}, nil) }()
+	go func() { done <- ctl.Serve(ctx, l, &statustest.Controller{}, nil) }()
 	c := ctl.NewClient(path)
 	if _, err := c.Status(t.Context()); err != nil {
 		t.Fatal(err)

@@ -14,8 +14,25 @@
 //	POST /v1/wpa         {"cmd"}        raw wpa_supplicant command → {"reply"}
 //
 // Successful POSTs answer {"ok": true} (or {"reply": …} for /v1/wpa). Errors
-// answer {"error": "…"} with a 4xx/5xx status. Bodies are limited to
-// [MaxBody] bytes and decoded strictly (unknown fields are a 400).
+// answer {"error": "…"} with a 4xx/5xx status: the controller's typed
+// errors map to 400 ([status.ErrInvalid]), 404 ([status.ErrNotFound]), 409
+// ([status.ErrConflict]) and 503 ([status.ErrNotRunning]). Bodies are
+// limited to [MaxBody] bytes and decoded strictly (unknown fields are a 400).
+//
+// # Privilege
+//
+// Each request is authorised from its peer's credentials (SO_PEERCRED,
+// read by [Serve]; see [Peer]). Root and the daemon's own user may use
+// every route. Other users who can open the socket (ctl_group members) may
+// read, enter PINs, disconnect and reload the configured file; /v1/wpa and
+// reloading another file or the defaults answer 403 for them. A file to
+// reload must be a regular file only root could have written, and one
+// that sets no hostp2pd setting is refused without reading it further.
+//
+// # Limits
+//
+// [Serve] and [ServeHTTP] use read, write and idle timeouts and cap the open
+// connections with [LimitListener].
 //
 // For debugging:
 //

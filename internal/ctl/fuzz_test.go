@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hostp2pd/hostp2pd/internal/ctl"
+	"github.com/hostp2pd/hostp2pd/internal/status/statustest"
 )
 
 // FuzzHandler_RequestDecoding: any body on any POST route gives a JSON answer
@@ -18,7 +19,7 @@ func FuzzHandler_RequestDecoding(f *testing.F) {
 		f.Add(uint8(0), s)
 	}
 	routes := []string{"/v1/pin", "/v1/disconnect", "/v1/reload", "/v1/wpa"}
-	h := ctl.Handler(&fakeController{}, nil)
+	h := ctl.Handler(&statustest.Controller{}, nil)
 	f.Fuzz(func(t *testing.T, r uint8, body string) {
 		route := routes[int(r)%len(routes)]
 		req := httptest.NewRequest(http.MethodPost, route, strings.NewReader(body))

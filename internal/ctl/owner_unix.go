@@ -15,3 +15,6 @@ func owner(fi os.FileInfo) (int, bool) {
 	}
 	return int(st.Uid), true
 }
+
+// nonblock makes opening a FIFO return at once.
+const nonblock = syscall.O_NONBLOCK

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -13,14 +14,30 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hostp2pd/hostp2pd/internal/config"
 	"github.com/hostp2pd/hostp2pd/internal/status"
 )
 
 // MaxBody is the largest request body the server accepts.
 const MaxBody = 64 << 10
 
+// MaxConns is the number of connections the control socket keeps open at
+// once (see [Listener]).
+const MaxConns = 32
+
 // requestTimeout bounds how long one request may wait for the daemon.
 const requestTimeout = 30 * time.Second
+
+// Timeouts of the HTTP servers ([Serve], [ServeHTTP]): a connection that
+// sends nothing is closed after readHeaderTimeout, an idle keep-alive one
+// after idleTimeout, and a request must be answered within writeTimeout
+// (longer than requestTimeout, so the daemon's answer still gets out).
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 10 * time.Second
+	writeTimeout      = requestTimeout + 5*time.Second
+	idleTimeout       = 30 * time.Second
+)
 
 // Request bodies of the POST routes.
 type (
@@ -67,49 +84,103 @@ func badRequest(format string, a ...any) error {
 	return &httpError{code: http.StatusBadRequest, msg: fmt.Sprintf(format, a...)}
 }
 
-type route struct {
-	method string
-	serve  func(s *server, r *http.Request) (any, error)
+func forbidden(format string, a ...any) error {
+	return &httpError{code: http.StatusForbidden, msg: fmt.Sprintf(format, a...)}
 }
 
-// routes is the handler table.
-var routes = map[string]route{
-	"/v1/status":     {http.MethodGet, (*server).status},
-	"/v1/clients":    {http.MethodGet, (*server).clients},
-	"/v1/peers":      {http.MethodGet, (*server).peers},
-	"/v1/pin":        {http.MethodPost, (*server).pin},
-	"/v1/disconnect": {http.MethodPost, (*server).disconnect},
-	"/v1/reload":     {http.MethodPost, (*server).reload},
-	"/v1/wpa":        {http.MethodPost, (*server).wpa},
+// access is who may use a route.
+type access uint8
+
+const (
+	// member: root, the daemon's own user, and ctl_group members.
+	member access = iota
+	// privileged: root and the daemon's own user only.
+	privileged
+)
+
+// caller is who sent a request.
+type caller struct {
+	peer  Peer
+	known bool // peer was read from the socket
+	root  bool // uid 0 or the daemon's own uid
+}
+
+type route struct {
+	pattern string
+	need    access
+	serve   func(s *server, r *http.Request, c caller) (any, error)
+}
+
+// routes is the handler table. Members of ctl_group may read and enter
+// PINs, disconnect phones and reload the configured file; anything that
+// changes what runs as root (another configuration file, the defaults, raw
+// wpa_supplicant commands) needs root. docs/security.md states the model.
+var routes = []route{
+	{"GET /v1/status", member, (*server).status},
+	{"GET /v1/clients", member, (*server).clients},
+	{"GET /v1/peers", member, (*server).peers},
+	{"POST /v1/pin", member, (*server).pin},
+	{"POST /v1/disconnect", member, (*server).disconnect},
+	{"POST /v1/reload", member, (*server).reload}, // another path: privileged, see reload
+	{"POST /v1/wpa", privileged, (*server).wpa},
 }
 
 type server struct {
-	c   status.Controller
-	log *slog.Logger
+	c    status.Controller
+	log  *slog.Logger
+	mux  *http.ServeMux
+	euid uint32
 }
 
 // Handler returns the API as an http.Handler, for callers that serve it
-// themselves (e.g. beside /metrics).
+// themselves. Requests are authorised from the peer stored in their context
+// ([ContextWithPeer]; [Serve] stores it): without one, a request may use
+// the member routes only.
 func Handler(c status.Controller, log *slog.Logger) http.Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &server{c: c, log: log}
+	s := &server{c: c, log: log, mux: http.NewServeMux(), euid: uint32(os.Geteuid())}
+	for _, rt := range routes {
+		s.mux.Handle(rt.pattern, s.handle(rt))
+	}
+	return s
 }
 
 // Serve answers API requests on l until ctx is done, then shuts down
-// (in-flight requests get a few seconds) and returns nil. It closes l.
+// (in-flight requests get a few seconds) and returns nil. It closes l. Each
+// request is authorised from the credentials of its unix-socket peer. l is
+// wrapped with [LimitListener] ([MaxConns]) unless it is a [*Listener].
 func Serve(ctx context.Context, l net.Listener, c status.Controller, log *slog.Logger) error {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	log = log.With("component", "ctl")
+	return ServeHTTP(ctx, l, Handler(c, log), log)
+}
+
+// ServeHTTP serves h on l as [Serve] does, with its timeouts and connection
+// cap: the daemon's other HTTP listener (/metrics) uses it too. l is wrapped
+// with [LimitListener] ([MaxConns]) unless it is a [*Listener].
+func ServeHTTP(ctx context.Context, l net.Listener, h http.Handler, log *slog.Logger) error {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	lim, ok := l.(*Listener)
+	if !ok {
+		lim = LimitListener(l, MaxConns)
+	}
 	hs := &http.Server{
-		Handler:           Handler(c, log),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),
 		BaseContext:       func(net.Listener) context.Context { return ctx },
+		ConnContext:       connContext,
+		ConnState:         lim.ConnState,
 	}
 	stopped := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
@@ -120,10 +191,10 @@ func Serve(ctx context.Context, l net.Listener, c status.Controller, log *slog.L
 			_ = hs.Close()
 		}
 	})
-	err := hs.Serve(l)
+	err := hs.Serve(lim)
 	if stop() {
 		// Serve failed on its own: ctx is not done, nothing is shutting down.
-		_ = l.Close()
+		_ = lim.Close()
 		return fmt.Errorf("ctl: serve: %w", err)
 	}
 	<-stopped
@@ -134,39 +205,104 @@ func Serve(ctx context.Context, l net.Listener, c status.Controller, log *slog.L
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rt, ok := routes[r.URL.Path]
-	if !ok {
-		writeJSON(w, http.StatusNotFound, ErrorResponse{Error: "not found: " + r.URL.Path})
+	if _, pattern := s.mux.Handler(r); pattern == "" {
+		s.unrouted(w, r)
 		return
 	}
-	if r.Method != rt.method {
-		w.Header().Set("Allow", rt.method)
-		writeJSON(w, http.StatusMethodNotAllowed, ErrorResponse{Error: "method not allowed: use " + rt.method})
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
-	ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
-	defer cancel()
-	v, err := rt.serve(s, r.WithContext(ctx))
-	if err != nil {
-		code := errorCode(err)
-		s.log.Debug("request failed", "method", r.Method, "path", r.URL.Path, "code", code, "err", err)
-		writeJSON(w, code, ErrorResponse{Error: err.Error()})
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
+	s.mux.ServeHTTP(w, r)
 }
 
+// unrouted answers a request no route takes (unknown path, wrong method,
+// unclean path) with what the mux would answer, as JSON.
+func (s *server) unrouted(w http.ResponseWriter, r *http.Request) {
+	h, _ := s.mux.Handler(r)
+	cw := &captureWriter{header: http.Header{}}
+	h.ServeHTTP(cw, r)
+	switch cw.code {
+	case http.StatusMethodNotAllowed:
+		allow := cw.header.Get("Allow")
+		w.Header().Set("Allow", allow)
+		writeJSON(w, cw.code, ErrorResponse{Error: "method not allowed: use " + allow})
+	case http.StatusNotFound:
+		writeJSON(w, cw.code, ErrorResponse{Error: "not found: " + r.URL.Path})
+	default:
+		if loc := cw.header.Get("Location"); loc != "" {
+			w.Header().Set("Location", loc)
+		}
+		writeJSON(w, cw.code, ErrorResponse{Error: http.StatusText(cw.code)})
+	}
+}
+
+// captureWriter keeps the status code and headers of the mux's own answers.
+type captureWriter struct {
+	header http.Header
+	code   int
+}
+
+func (c *captureWriter) Header() http.Header { return c.header }
+func (c *captureWriter) Write(b []byte) (int, error) {
+	if c.code == 0 {
+		c.code = http.StatusOK
+	}
+	return len(b), nil
+}
+func (c *captureWriter) WriteHeader(code int) {
+	if c.code == 0 {
+		c.code = code
+	}
+}
+
+func (s *server) handle(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var c caller
+		c.peer, c.known = PeerFromContext(r.Context())
+		c.root = c.known && (c.peer.UID == 0 || c.peer.UID == s.euid)
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+		ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
+		defer cancel()
+		var v any
+		var err error
+		if rt.need == privileged && !c.root {
+			err = forbidden("%s needs root", rt.pattern)
+		} else {
+			v, err = rt.serve(s, r.WithContext(ctx), c)
+		}
+		if err != nil {
+			code := errorCode(err)
+			if code == http.StatusForbidden {
+				s.log.Info("control request refused", "method", r.Method, "path", r.URL.Path,
+					"uid", c.peer.UID, "pid", c.peer.PID, "peer_known", c.known, "err", err)
+			} else {
+				s.log.Debug("request failed", "method", r.Method, "path", r.URL.Path, "code", code, "err", err)
+			}
+			writeJSON(w, code, ErrorResponse{Error: err.Error()})
+			return
+		}
+		writeJSON(w, http.StatusOK, v)
+	})
+}
+
+// errorCode maps an error of a route or of the controller to the status to
+// answer.
 func errorCode(err error) int {
 	var he *httpError
 	var mbe *http.MaxBytesError
+	var ce *config.Error
 	switch {
 	case errors.As(err, &he):
 		return he.code
 	case errors.As(err, &mbe):
 		return http.StatusRequestEntityTooLarge
-	case errors.Is(err, os.ErrNotExist):
+	case errors.Is(err, fs.ErrPermission):
+		return http.StatusForbidden
+	case errors.Is(err, status.ErrInvalid), errors.As(err, &ce):
+		return http.StatusBadRequest
+	case errors.Is(err, status.ErrNotFound), errors.Is(err, fs.ErrNotExist):
 		return http.StatusNotFound
+	case errors.Is(err, status.ErrConflict):
+		return http.StatusConflict
+	case errors.Is(err, status.ErrNotRunning):
+		return http.StatusServiceUnavailable
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusGatewayTimeout
 	default:
@@ -207,9 +343,9 @@ func decode(r *http.Request, v any) error {
 	return nil
 }
 
-func (s *server) status(*http.Request) (any, error) { return s.c.Status(), nil }
+func (s *server) status(*http.Request, caller) (any, error) { return s.c.Status(), nil }
 
-func (s *server) clients(*http.Request) (any, error) {
+func (s *server) clients(*http.Request, caller) (any, error) {
 	cl := s.c.Status().Clients
 	if cl == nil {
 		cl = []status.Client{}
@@ -217,7 +353,7 @@ func (s *server) clients(*http.Request) (any, error) {
 	return cl, nil
 }
 
-func (s *server) peers(*http.Request) (any, error) {
+func (s *server) peers(*http.Request, caller) (any, error) {
 	p := s.c.Status().Peers
 	if p == nil {
 		p = []status.Peer{}
@@ -225,7 +361,7 @@ func (s *server) peers(*http.Request) (any, error) {
 	return p, nil
 }
 
-func (s *server) pin(r *http.Request) (any, error) {
+func (s *server) pin(r *http.Request, _ caller) (any, error) {
 	var req PINRequest
 	if err := decode(r, &req); err != nil {
 		return nil, err
@@ -242,7 +378,7 @@ func (s *server) pin(r *http.Request) (any, error) {
 	return OKResponse{OK: true}, nil
 }
 
-func (s *server) disconnect(r *http.Request) (any, error) {
+func (s *server) disconnect(r *http.Request, _ caller) (any, error) {
 	var req PeerRequest
 	if err := decode(r, &req); err != nil {
 		return nil, err
@@ -256,10 +392,38 @@ func (s *server) disconnect(r *http.Request) (any, error) {
 	return OKResponse{OK: true}, nil
 }
 
-func (s *server) reload(r *http.Request) (any, error) {
+// reload re-reads the configured file for anyone allowed on the socket;
+// another file, or the defaults ("reset"), only for root. Any file must be
+// one that only root (or the daemon's user) could have written, and a file
+// that sets no hostp2pd setting is refused before the daemon reads it, so
+// that neither its lines nor the defaults it would stand for get anywhere.
+func (s *server) reload(r *http.Request, c caller) (any, error) {
 	var req ReloadRequest
 	if err := decode(r, &req); err != nil {
 		return nil, err
+	}
+	switch req.Path {
+	case "":
+		if !c.root {
+			// A member may re-read the file root chose, if only root
+			// could have changed it since.
+			if f := s.c.Status().ConfigFile; f != "" && f != "-" {
+				if err := checkConfigOwner(f, s.euid); err != nil {
+					return nil, err
+				}
+			}
+		}
+	case "reset":
+		if !c.root {
+			return nil, forbidden("reload of the defaults needs root")
+		}
+	default:
+		if !c.root {
+			return nil, forbidden("reload of another file needs root; members may reload the configured file only (path \"\")")
+		}
+		if err := checkConfigFile(req.Path, s.euid); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.c.Reload(r.Context(), req.Path); err != nil {
 		return nil, err
@@ -267,7 +431,7 @@ func (s *server) reload(r *http.Request) (any, error) {
 	return OKResponse{OK: true}, nil
 }
 
-func (s *server) wpa(r *http.Request) (any, error) {
+func (s *server) wpa(r *http.Request, _ caller) (any, error) {
 	var req WPARequest
 	if err := decode(r, &req); err != nil {
 		return nil, err

@@ -15,7 +15,7 @@ import (
 )
 
 // errOffline is returned by operator commands while wpa_supplicant is away.
-var errOffline = errors.New("wpa_supplicant is not connected")
+var errOffline = fmt.Errorf("wpa_supplicant is not connected: %w", status.ErrNotRunning)
 
 // Status returns the latest snapshot. Safe for concurrent use.
 func (d *Daemon) Status() status.Status { return *d.snap.Load() }
@@ -26,7 +26,7 @@ func (d *Daemon) EnterPIN(ctx context.Context, peer, pin string) error {
 	if peer != "" {
 		m, err := wpaevent.ParseMAC(peer)
 		if err != nil {
-			return fmt.Errorf("peer %q: not a MAC address", peer)
+			return fmt.Errorf("peer %q: not a MAC address: %w", peer, status.ErrInvalid)
 		}
 		mac = m
 	}
@@ -46,7 +46,7 @@ func (d *Daemon) EnterPIN(ctx context.Context, peer, pin string) error {
 func (d *Daemon) Disconnect(ctx context.Context, peer string) error {
 	mac, err := wpaevent.ParseMAC(peer)
 	if err != nil {
-		return fmt.Errorf("peer %q: not a MAC address", peer)
+		return fmt.Errorf("peer %q: not a MAC address: %w", peer, status.ErrInvalid)
 	}
 	return d.do(ctx, func(l *loop) error {
 		if l.conn == nil {
@@ -115,7 +115,7 @@ func (d *Daemon) WPA(ctx context.Context, cmd string) (string, error) {
 	if rest, ok := strings.CutPrefix(cmd, "IFNAME="); ok {
 		iface, c, _ := strings.Cut(rest, " ")
 		if strings.ContainsAny(iface, "/") || iface == "" {
-			return "", fmt.Errorf("bad interface name %q", iface)
+			return "", fmt.Errorf("bad interface name %q: %w", iface, status.ErrInvalid)
 		}
 		gc, err := wpactrl.Dial(ctx, filepath.Join(d.config().CtrlInterface, iface), d.wpaOpts()...)
 		if err != nil {

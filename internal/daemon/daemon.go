@@ -106,7 +106,7 @@ func New(cfg *config.Config, o Options) (*Daemon, error) {
 		}
 	}
 	d := &Daemon{o: o, log: o.Logger, cfg: cfg, reqs: make(chan func(*loop)), started: time.Now()}
-	d.snap.Store(&status.Status{Version: o.Version, Interface: cfg.Interface, Mode: cfg.Mode.String(),
+	d.snap.Store(&status.Status{Version: o.Version, Interface: cfg.Interface, ConfigFile: cfg.File, Mode: cfg.Mode.String(),
 		State: "offline", Supplicant: "lost", Started: d.started})
 	d.tick.Store(time.Now().UnixNano())
 	return d, nil
@@ -151,6 +151,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	announced := false
 	for {
 		err := l.session(ctx)
+		l.conn, l.mon = nil, nil // closed: operator commands answer errOffline
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -611,7 +612,7 @@ func (l *loop) showPIN(ctx context.Context, a p2p.ShowPIN) {
 // publish stores a fresh immutable snapshot.
 func (d *Daemon) publish(l *loop, supplicant string) {
 	cfg := d.config()
-	st := &status.Status{Version: d.o.Version, Interface: l.dev, Supplicant: supplicant, Paused: d.paused.Load(), Started: d.started}
+	st := &status.Status{Version: d.o.Version, Interface: l.dev, ConfigFile: cfg.File, Supplicant: supplicant, Paused: d.paused.Load(), Started: d.started}
 	if st.Interface == "" {
 		st.Interface = cfg.Interface
 	}

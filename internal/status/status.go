@@ -4,17 +4,36 @@ package status
 
 import (
 	"context"
+	"errors"
 	"time"
+)
+
+// Errors a [Controller] returns (wrapped, with the details), so that its
+// callers can tell a bad request from a missing peer or a session that is
+// not running: the control API answers 400, 404, 409 and 503 for them.
+var (
+	// ErrInvalid is a malformed request: a bad MAC address, PIN or command.
+	ErrInvalid = errors.New("invalid request")
+	// ErrNotFound is a request about a peer, client or enrolment that does
+	// not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict is a request that does not fit the session's state: no
+	// group is running, several phones wait for a PIN and none was named.
+	ErrConflict = errors.New("not possible in the current state")
+	// ErrNotRunning is returned while the session cannot act:
+	// wpa_supplicant is not connected, or the daemon has stopped.
+	ErrNotRunning = errors.New("session not running")
 )
 
 // Status is an immutable snapshot of the daemon, published after every change.
 type Status struct {
 	Version    string            `json:"version"`
-	Interface  string            `json:"interface"`  // P2P device interface, e.g. p2p-dev-wlan0
-	Mode       string            `json:"mode"`       // e.g. "persistent", "negotiated-on-demand"
-	WPSMethod  string            `json:"wps_method"` // keypad, pbc, display, random
-	State      string            `json:"state"`      // session state machine state
-	Supplicant string            `json:"supplicant"` // "connected" or "lost"
+	Interface  string            `json:"interface"`             // P2P device interface, e.g. p2p-dev-wlan0
+	ConfigFile string            `json:"config_file,omitempty"` // file the configuration was loaded from
+	Mode       string            `json:"mode"`                  // e.g. "persistent", "negotiated-on-demand"
+	WPSMethod  string            `json:"wps_method"`            // keypad, pbc, display, random
+	State      string            `json:"state"`                 // session state machine state
+	Supplicant string            `json:"supplicant"`            // "connected" or "lost"
 	Paused     bool              `json:"paused"`
 	Started    time.Time         `json:"started"`
 	Group      *Group            `json:"group,omitempty"`
@@ -67,7 +86,8 @@ type Peer struct {
 // Controller is the command layer: what the console and the control socket
 // can ask of a running daemon. Implementations are safe for concurrent use;
 // every method may block until the session goroutine has handled the request
-// or ctx is done.
+// or ctx is done. Errors wrap [ErrInvalid], [ErrNotFound], [ErrConflict] or
+// [ErrNotRunning] where one of them applies.
 type Controller interface {
 	Status() Status
 	// EnterPIN supplies the PIN a phone displays (display method). peer is a

@@ -219,13 +219,16 @@ func (a *app) run(ctx context.Context, hup <-chan os.Signal, s sys, con *console
 	go func() { daemonDone <- d.Run(ctx) }()
 
 	// Control socket.
+	dropped := map[string]func() uint64{} // connection caps, for /metrics
 	if path, err := ctlPath(s, cfg, a.iface); err != nil {
 		a.log.Info("control socket disabled")
 	} else if l, err := ctl.Listen(path, cfg.CtlGroup); err != nil {
 		a.log.Warn("control socket not available", "path", path, "err", err)
 	} else {
+		cl := ctl.LimitListener(l, ctl.MaxConns)
+		dropped["ctl"] = cl.Dropped
 		wg.Go(func() {
-			if err := ctl.Serve(ctx, l, d.Controller(), a.log); err != nil {
+			if err := ctl.Serve(ctx, cl, d.Controller(), a.log); err != nil {
 				a.log.Warn("control socket stopped", "err", err)
 			}
 		})
@@ -252,11 +255,16 @@ func (a *app) run(ctx context.Context, hup <-chan os.Signal, s sys, con *console
 		if ml, err := net.Listen("tcp", cfg.MetricsListen); err != nil {
 			a.log.Warn("metrics listener not available", "addr", cfg.MetricsListen, "err", err)
 		} else {
+			lim := ctl.LimitListener(ml, metrics.MaxConns)
+			dropped["metrics"] = lim.Dropped
 			mux := http.NewServeMux()
-			mux.Handle("/metrics", metrics.Handler(d.Stats))
-			srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-			wg.Go(func() { _ = srv.Serve(ml) })
-			wg.Go(func() { <-ctx.Done(); _ = srv.Close() })
+			mux.Handle("GET /metrics", metrics.Handler(d.Stats, dropped))
+			mlog := a.log.With("component", "metrics")
+			wg.Go(func() {
+				if err := ctl.ServeHTTP(ctx, lim, mux, mlog); err != nil {
+					mlog.Warn("metrics listener stopped", "err", err)
+				}
+			})
 			a.log.Info("metrics listening", "addr", ml.Addr().String())
 		}
 	}

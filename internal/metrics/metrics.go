@@ -16,11 +16,26 @@ import (
 	"github.com/hostp2pd/hostp2pd/internal/status"
 )
 
-// Handler serves /metrics from snapshots returned by snap.
-func Handler(snap func() status.Status) http.Handler {
+// MaxConns is the number of connections the /metrics listener keeps open
+// at once (a Prometheus server needs one or two).
+const MaxConns = 16
+
+// Handler serves /metrics from snapshots returned by snap. dropped names
+// the daemon's connection-limited listeners ("ctl", "metrics") and returns
+// how many connections each closed at its cap; they are exported as
+// hostp2pd_http_connections_dropped_total{listener="<name>"}.
+func Handler(snap func() status.Status, dropped map[string]func() uint64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 		Write(w, snap())
+		names := make([]string, 0, len(dropped))
+		for name := range dropped {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		for _, name := range names {
+			vm.WriteCounterUint64(w, fmt.Sprintf(`hostp2pd_http_connections_dropped_total{listener=%q}`, label(name)), dropped[name]())
+		}
 		vm.WriteProcessMetrics(w)
 	})
 }

@@ -5,8 +5,12 @@ import (
 	"strings"
 	"testing"
 
+	"go.uber.org/goleak"
+
 	"github.com/hostp2pd/hostp2pd/internal/status"
 )
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestHandler_RendersCounters(t *testing.T) {
 	st := status.Status{
@@ -20,7 +24,7 @@ func TestHandler_RendersCounters(t *testing.T) {
 		},
 	}
 	rec := httptest.NewRecorder()
-	Handler(func() status.Status { return st }).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	Handler(func() status.Status { return st }, map[string]func() uint64{"ctl": func() uint64 { return 7 }}).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	body := rec.Body.String()
 	for _, want := range []string{
 		`hostp2pd_events_total{event="P2P-PROV-DISC-PBC-REQ"} 3`,
@@ -29,6 +33,7 @@ func TestHandler_RendersCounters(t *testing.T) {
 		`hostp2pd_clients 1`,
 		`hostp2pd_group_up 1`,
 		`hostp2pd_supplicant_connected 1`,
+		`hostp2pd_http_connections_dropped_total{listener="ctl"} 7`,
 	} {
 		if !strings.Contains(body, want+"\n") {
 			t.Errorf("missing %q in:\n%s", want, body)

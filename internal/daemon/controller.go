@@ -3,7 +3,6 @@ package daemon
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"strings"
 	"time"
@@ -15,7 +14,7 @@ import (
 )
 
 // errOffline is returned by operator commands while wpa_supplicant is away.
-var errOffline = fmt.Errorf("wpa_supplicant is not connected: %w", status.ErrNotRunning)
+var errOffline = status.Errorf(status.ErrNotRunning, "wpa_supplicant is not connected")
 
 // Status returns the latest snapshot. Safe for concurrent use.
 func (d *Daemon) Status() status.Status { return *d.snap.Load() }
@@ -26,7 +25,7 @@ func (d *Daemon) EnterPIN(ctx context.Context, peer, pin string) error {
 	if peer != "" {
 		m, err := wpaevent.ParseMAC(peer)
 		if err != nil {
-			return fmt.Errorf("peer %q: not a MAC address: %w", peer, status.ErrInvalid)
+			return status.Errorf(status.ErrInvalid, "peer %q: not a MAC address", peer)
 		}
 		mac = m
 	}
@@ -46,7 +45,7 @@ func (d *Daemon) EnterPIN(ctx context.Context, peer, pin string) error {
 func (d *Daemon) Disconnect(ctx context.Context, peer string) error {
 	mac, err := wpaevent.ParseMAC(peer)
 	if err != nil {
-		return fmt.Errorf("peer %q: not a MAC address: %w", peer, status.ErrInvalid)
+		return status.Errorf(status.ErrInvalid, "peer %q: not a MAC address", peer)
 	}
 	return d.do(ctx, func(l *loop) error {
 		if l.conn == nil {
@@ -115,7 +114,7 @@ func (d *Daemon) WPA(ctx context.Context, cmd string) (string, error) {
 	if rest, ok := strings.CutPrefix(cmd, "IFNAME="); ok {
 		iface, c, _ := strings.Cut(rest, " ")
 		if strings.ContainsAny(iface, "/") || iface == "" {
-			return "", fmt.Errorf("bad interface name %q: %w", iface, status.ErrInvalid)
+			return "", status.Errorf(status.ErrInvalid, "bad interface name %q", iface)
 		}
 		gc, err := wpactrl.Dial(ctx, filepath.Join(d.config().CtrlInterface, iface), d.wpaOpts()...)
 		if err != nil {

@@ -1344,19 +1344,19 @@ func (s *Session) HandleTimer(name Timer, now time.Time) []Action {
 // enrolment waiting for a PIN.
 func (s *Session) EnterPIN(dev wpaevent.MAC, pin string, now time.Time) ([]Action, error) {
 	if !status.ValidPIN(pin) {
-		return nil, fmt.Errorf("invalid PIN %q: 4 or 8 digits expected: %w", pin, status.ErrInvalid)
+		return nil, status.Errorf(status.ErrInvalid, "invalid PIN %q: 4 or 8 digits expected", pin)
 	}
 	var e *enrol
 	for _, q := range s.queue {
 		if q.state == enrolWaitingPIN && (dev.IsZero() || q.peer == dev) {
 			if e != nil && dev.IsZero() {
-				return nil, fmt.Errorf("several phones wait for a PIN; name the peer: %w", status.ErrConflict)
+				return nil, status.Errorf(status.ErrConflict, "several phones wait for a PIN; name the peer")
 			}
 			e = q
 		}
 	}
 	if e == nil {
-		return nil, fmt.Errorf("no phone is waiting for a PIN: %w", status.ErrNotFound)
+		return nil, status.Errorf(status.ErrNotFound, "no phone is waiting for a PIN")
 	}
 	e.pin = pin
 	e.state = enrolQueued
@@ -1368,7 +1368,7 @@ func (s *Session) EnterPIN(dev wpaevent.MAC, pin string, now time.Time) ([]Actio
 // and from the persistent group's client list, so it must enrol again.
 func (s *Session) Disconnect(addr wpaevent.MAC, now time.Time) ([]Action, error) {
 	if s.grp == nil {
-		return nil, fmt.Errorf("no group is running: %w", status.ErrConflict)
+		return nil, status.Errorf(status.ErrConflict, "no group is running")
 	}
 	for _, c := range s.clients {
 		if c.dev == addr || c.iface == addr {
@@ -1394,7 +1394,7 @@ func (s *Session) Disconnect(addr wpaevent.MAC, now time.Time) ([]Action, error)
 			return a, nil
 		}
 	}
-	return nil, fmt.Errorf("no client %s: %w", addr, status.ErrNotFound)
+	return nil, status.Errorf(status.ErrNotFound, "no client %s", addr)
 }
 
 // Lost is called when wpa_supplicant went away: every group is gone.

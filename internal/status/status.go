@@ -5,6 +5,7 @@ package status
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -24,6 +25,18 @@ var (
 	// wpa_supplicant is not connected, or the daemon has stopped.
 	ErrNotRunning = errors.New("session not running")
 )
+
+// Errorf formats an error as [fmt.Errorf] does that also matches kind
+// (one of the errors above) with [errors.Is], without adding kind's text
+// to the message: "no client 42:00:00:00:01:00", not "…: not found".
+func Errorf(kind error, format string, a ...any) error {
+	return &kindError{err: fmt.Errorf(format, a...), kind: kind}
+}
+
+type kindError struct{ err, kind error }
+
+func (e *kindError) Error() string   { return e.err.Error() }
+func (e *kindError) Unwrap() []error { return []error{e.err, e.kind} }
 
 // Status is an immutable snapshot of the daemon, published after every change.
 type Status struct {

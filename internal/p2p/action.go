@@ -73,10 +73,11 @@ const (
 	timerEnrol                       // the armed WPS run expired
 	timerPINWait                     // the operator did not enter a PIN
 	timerEnrollee                    // grace for a WPS enrollee's provision discovery
+	timerConnect                     // a P2P_CONNECT waits (min_conn_delay, retry after a failure)
 )
 
 var timerNames = [...]string{"", "find", "group-retry", "group-start", "negotiation", "group-empty", "enrol", "pin-wait",
-	"enrollee-seen"}
+	"enrollee-seen", "connect"}
 
 func (t Timer) String() string {
 	if int(t) < len(timerNames) && t != 0 {

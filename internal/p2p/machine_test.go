@@ -498,7 +498,7 @@ func TestNegotiated(t *testing.T) {
 		})
 	})
 	t.Run("refused P2P_CONNECT goes back to listening", func(t *testing.T) {
-		s := negotiatedIdle(t, "pbc_in_use: true")
+		s := negotiatedIdle(t, "pbc_in_use: true\nmax_num_failures: 0")
 		run(t, s, []step{
 			{in: negReq(phoneA, wpaevent.DevPasswdPushButton), want: []Action{connectCmd(phoneA, "pbc"), armNeg}},
 			{in: negReq(phoneA, wpaevent.DevPasswdPushButton), at: time.Second}, // the phone's retry: a duplicate
@@ -506,7 +506,7 @@ func TestNegotiated(t *testing.T) {
 		})
 	})
 	t.Run("negotiation failure and timeout", func(t *testing.T) {
-		s := negotiatedIdle(t, "pbc_in_use: true")
+		s := negotiatedIdle(t, "pbc_in_use: true\nmax_num_failures: 0")
 		run(t, s, []step{
 			{in: negReq(phoneA, wpaevent.DevPasswdPushButton), want: []Action{connectCmd(phoneA, "pbc"), armNeg}},
 			{in: devEvent("P2P-GO-NEG-FAILURE status=-1"), want: []Action{stopNeg, armFind, listen}},
@@ -709,5 +709,93 @@ func TestReloadSameModeAppliesSettings(t *testing.T) {
 	run(t, s, steps)
 	if s.grp == nil || len(s.clients) != 1 {
 		t.Errorf("group %+v clients %d: the group and its client must stay", s.grp, len(s.clients))
+	}
+}
+
+// TestNegotiationRetries: max_num_failures is the number of P2P_CONNECT
+// retries after failed GO negotiations with one phone, and min_conn_delay
+// the least gap between two P2P_CONNECTs to it.
+func TestNegotiationRetries(t *testing.T) {
+	armConn := func(d time.Duration) ArmTimer { return ArmTimer{Name: timerConnect, After: d} }
+	failure := devEvent("P2P-GO-NEG-FAILURE status=-1")
+	t.Run("retried max_num_failures times, min_conn_delay apart", func(t *testing.T) {
+		s := negotiatedIdle(t, "pbc_in_use: true\nmax_num_failures: 2\nmin_conn_delay: 5")
+		run(t, s, []step{
+			{in: negReq(phoneA, wpaevent.DevPasswdPushButton), want: []Action{connectCmd(phoneA, "pbc"), armNeg}},
+			{in: failure, at: time.Second, want: []Action{stopNeg, armConn(4 * time.Second), armFind, listen}},
+			{in: fire(timerConnect), at: 5 * time.Second, want: []Action{connectCmd(phoneA, "pbc"), armNeg}},
+			// A refused P2P_CONNECT counts as well; the retry waits at least 2 s.
+			{in: reply(connectCmd(phoneA, "pbc"), "FAIL"), at: 9 * time.Second, want: []Action{stopNeg, armConn(negRetryDelay), armFind, listen}},
+			{in: fire(timerConnect), at: 11 * time.Second, want: []Action{connectCmd(phoneA, "pbc"), armNeg}},
+			{in: failure, at: 12 * time.Second, want: []Action{stopNeg, armFind, listen}}, // the third failure: given up
+			{in: fire(timerConnect), at: 20 * time.Second},
+			// A new request from the phone starts a new count.
+			{in: negReq(phoneA, wpaevent.DevPasswdPushButton), at: 30 * time.Second, want: []Action{connectCmd(phoneA, "pbc"), armNeg}},
+			{in: failure, at: 31 * time.Second, want: []Action{stopNeg, armConn(4 * time.Second), armFind, listen}},
+		})
+		if got := s.counters["negotiation_retries"]; got != 3 {
+			t.Errorf("negotiation_retries = %d, want 3", got)
+		}
+	})
+	t.Run("a request sooner than min_conn_delay waits", func(t *testing.T) {
+		s := negotiatedIdle(t, "pbc_in_use: true\nmax_num_failures: 0")
+		run(t, s, []step{
+			{in: negReq(phoneA, wpaevent.DevPasswdPushButton), want: []Action{connectCmd(phoneA, "pbc"), armNeg}},
+			{in: failure, at: time.Second, want: []Action{stopNeg, armFind, listen}},
+			{in: negReq(phoneA, wpaevent.DevPasswdPushButton), at: 10 * time.Second, want: []Action{armConn(30 * time.Second)}},
+			{in: fire(timerConnect), at: 40 * time.Second, want: []Action{connectCmd(phoneA, "pbc"), armNeg}},
+			// Another phone is not held back by it.
+			{in: failure, at: 41 * time.Second, want: []Action{stopNeg, armFind, listen}},
+			{in: negReq(phoneB, wpaevent.DevPasswdPushButton), at: 42 * time.Second, want: []Action{connectCmd(phoneB, "pbc"), armNeg}},
+		})
+	})
+	t.Run("a group that starts ends the retries", func(t *testing.T) {
+		s := negotiatedIdle(t, "pbc_in_use: true\nmin_conn_delay: 0")
+		run(t, s, []step{
+			{in: negReq(phoneA, wpaevent.DevPasswdPushButton), want: []Action{connectCmd(phoneA, "pbc"), armNeg}},
+			{in: failure, at: time.Second, want: []Action{stopNeg, armConn(negRetryDelay), armFind, listen}},
+			{in: devEvent("P2P-INVITATION-ACCEPTED sa=" + phoneA + " persistent=0 freq=2437"), at: 2 * time.Second, want: []Action{ArmTimer{Name: timerGroupStart, After: groupStartTimeout}}},
+			{in: fire(timerConnect), at: 3 * time.Second}, // forming: no P2P_CONNECT
+		})
+	})
+}
+
+// TestFindPolling: with idle_discovery: find, discovery polls with
+// P2P_FIND <select_timeout_secs.normal>; after max_scan_polling polls
+// without a request it listens and polls every select_timeout_secs.long;
+// a request brings back the normal rate.
+func TestFindPolling(t *testing.T) {
+	s := New(cfgFor(t, "activate_persistent_group: false\npbc_in_use: true\nidle_discovery: find\nmax_scan_polling: 2\nselect_timeout_secs: {normal: 5, long: 60}"), nil, nil)
+	acts := s.Start(t0)
+	if diff := cmp.Diff([]string{":INTERFACES"}, cmds(acts)); diff != "" {
+		t.Fatalf("start (-want +got):\n%s", diff)
+	}
+	poll := devCmd("P2P_FIND 5", TagFind)
+	listenCmd := devCmd("P2P_LISTEN", TagFind)
+	tick := ArmTimer{Name: timerFind, After: 5 * time.Second} // find_interval_secs follows normal
+	stopped := devEvent("P2P-FIND-STOPPED")
+	restart := ArmTimer{Name: timerFind, After: findRestartDelay}
+	run(t, s, []step{
+		{in: reply(devCmd("INTERFACES", TagInterfaces), "p2p-dev-wlan0\nwlan0"), want: []Action{tick, poll, Ready{}}},
+		{in: fire(timerFind), at: 5 * time.Second, want: []Action{tick}}, // the poll still runs
+		{in: stopped, at: 5 * time.Second, want: []Action{restart}},
+		{in: fire(timerFind), at: 7 * time.Second, want: []Action{tick, poll}}, // second poll
+		{in: stopped, at: 12 * time.Second, want: []Action{restart}},
+		{in: fire(timerFind), at: 14 * time.Second, want: []Action{tick, listenCmd}}, // slow: listen
+		{in: fire(timerFind), at: 19 * time.Second, want: []Action{tick}},
+		{in: fire(timerFind), at: 67 * time.Second, want: []Action{tick, poll}}, // long after the last poll
+		{in: stopped, at: 72 * time.Second, want: []Action{restart}},
+		{in: fire(timerFind), at: 74 * time.Second, want: []Action{tick, listenCmd}},
+		// A request: the group forms; back to idle, polling is at the normal rate again.
+		{in: pbcReq(phoneA, "a"), at: 80 * time.Second, want: []Action{devCmd("P2P_GROUP_ADD", TagGroupAdd), ArmTimer{Name: timerGroupStart, After: groupStartTimeout}}},
+		{in: devEvent(groupStartedLine), at: 81 * time.Second, want: append(append([]Action{}, startedFor...),
+			devCmd("P2P_STOP_FIND", TagNone), wpsPBC(phoneA), armPBC, tick)},
+		{in: devEvent("P2P-GROUP-REMOVED p2p-wlan0-0 GO reason=UNAVAILABLE"), at: 90 * time.Second, want: []Action{groupDown, stopEnrol, stopEmpty, tick, poll}},
+	})
+	s = New(cfgFor(t, "activate_persistent_group: false\npbc_in_use: true\nidle_discovery: find\nmax_scan_polling: 0\nselect_timeout_secs: {normal: 5, long: 60}"), nil, nil)
+	drive(s, s.Start(t0), nil, t0)
+	for i := range 5 {
+		at := time.Duration(i+1) * 10 * time.Second
+		run(t, s, []step{{in: stopped, at: at, want: []Action{restart}}, {in: fire(timerFind), at: at + 2*time.Second, want: []Action{tick, poll}}})
 	}
 }

@@ -102,6 +102,7 @@ const (
 	pbcWalkTime       = 120 * time.Second
 	pinArmTimeout     = 60 * time.Second
 	maxBackoff        = 60 * time.Second
+	negRetryDelay     = 2 * time.Second // after a failed GO negotiation
 	maxPeers          = 256
 	// blockAfterDisconnect keeps a phone the operator disconnected out for
 	// a while: it still knows the group passphrase and would re-associate
@@ -175,6 +176,10 @@ type Session struct {
 	armed       *enrol
 	negotiating map[wpaevent.MAC]time.Time
 	negMethod   map[wpaevent.MAC]method
+	neg         *enrol                     // the phone of the last P2P_CONNECT request (negotiated modes)
+	negFails    int                        // failed negotiations of neg's request (max_num_failures)
+	connWait    bool                       // neg's P2P_CONNECT waits for timerConnect (min_conn_delay, retry)
+	lastConnect map[wpaevent.MAC]time.Time // last P2P_CONNECT, by peer (min_conn_delay)
 	invited     map[wpaevent.MAC]time.Time
 	seen        map[wpaevent.MAC]time.Time    // WPS-ENROLLEE-SEEN rate limit
 	enrolled    map[wpaevent.MAC]method       // method of a completed WPS run, by device address, until AP-STA-CONNECTED
@@ -183,6 +188,9 @@ type Session struct {
 	seenDPID    int                           // device password id of a WPS enrollee waiting for enrolleeGrace, -1 if none
 	finding     bool
 	findSince   time.Time
+	listening   bool      // idle_discovery find: the discovery running is the listen between slow polls
+	polls       int       // idle_discovery find: P2P_FIND polls since the last connection request
+	lastPoll    time.Time // idle_discovery find: when the last poll started
 	groupFails  int
 	wantGroup   bool
 	stopping    bool
@@ -215,11 +223,15 @@ func (s *Session) reset() {
 	s.armed = nil
 	s.negotiating = map[wpaevent.MAC]time.Time{}
 	s.negMethod = map[wpaevent.MAC]method{}
+	s.neg, s.negFails, s.connWait = nil, 0, false
+	if s.lastConnect == nil {
+		s.lastConnect = map[wpaevent.MAC]time.Time{}
+	}
 	s.invited = map[wpaevent.MAC]time.Time{}
 	s.seen = map[wpaevent.MAC]time.Time{}
 	s.enrolled = map[wpaevent.MAC]method{}
 	s.seenDPID = -1
-	s.finding = false
+	s.finding, s.listening, s.polls = false, false, 0
 	s.wantGroup = false
 	s.cands = nil
 }
@@ -412,21 +424,51 @@ func (s *Session) find(now time.Time) []Action {
 	if s.finding && now.Sub(s.findSince) > discoveryRenew {
 		s.finding = false // renew a listen that may have timed out silently
 	}
-	if s.finding || s.stopping || s.st == stateForming || s.st == stateRemoving || s.armed != nil || len(s.negotiating) > 0 {
+	if s.stopping || s.st == stateForming || s.st == stateRemoving || s.armed != nil || len(s.negotiating) > 0 {
 		return a
 	}
 	if s.st != stateIdle && (s.st != stateGroup || !s.cfg.FindWhileGO) {
 		return a
 	}
+	if s.st == stateIdle && s.cfg.IdleDiscovery == "find" {
+		return append(a, s.poll(now)...)
+	}
+	if s.finding {
+		return a
+	}
 	s.finding = true
 	s.findSince = now
-	if s.st == stateIdle && s.cfg.IdleDiscovery != "find" {
+	if s.st == stateIdle {
 		// Stay on the listen channel: a phone's provision discovery or GO
 		// negotiation request reaches us at once (p2p_find only listens in
 		// short windows between scans: 3.5 s per request in the lab).
 		return append(a, s.cmd("", "P2P_LISTEN", TagFind))
 	}
 	return append(a, s.cmd("", "P2P_FIND", TagFind))
+}
+
+// poll runs hostp2pd's discovery for idle_discovery: find. Each poll is a
+// P2P_FIND of select_timeout_secs.normal seconds. After max_scan_polling
+// polls without a connection request the device only listens (it stays
+// discoverable) and polls once every select_timeout_secs.long; a request
+// brings back the normal rate. max_scan_polling 0 polls at the normal rate
+// for ever.
+func (s *Session) poll(now time.Time) []Action {
+	slow := s.cfg.MaxScanPolling > 0 && s.polls >= s.cfg.MaxScanPolling
+	due := !slow || now.Sub(s.lastPoll) >= config.Seconds(s.cfg.SelectTimeoutSecs.Long)
+	if s.finding && (!s.listening || !due) {
+		return nil // a poll runs, or the listen waits for the next slow poll
+	}
+	s.finding = true
+	s.findSince = now
+	if !due {
+		s.listening = true
+		return []Action{s.cmd("", "P2P_LISTEN", TagFind)}
+	}
+	s.listening = false
+	s.polls++
+	s.lastPoll = now
+	return []Action{s.cmd("", "P2P_FIND "+strconv.Itoa(max(s.cfg.SelectTimeoutSecs.Normal, 1)), TagFind)}
 }
 
 // ---------------------------------------------------------------------------
@@ -529,13 +571,9 @@ func (s *Session) HandleReply(c Cmd, reply string, err error, now time.Time) []A
 			return s.groupFailed(now, "P2P_GROUP_ADD: "+err.Error())
 		}
 	case TagConnect:
-		if err != nil {
-			delete(s.negotiating, c.Peer)
+		if err != nil && s.grp == nil && s.st == stateForming {
 			s.count("negotiation_failures")
-			if s.grp == nil {
-				s.st = stateIdle
-			}
-			return append([]Action{StopTimer{Name: timerNeg}}, s.find(now)...)
+			return s.negFailed(now)
 		}
 	case TagGroupRemove:
 		if err != nil && s.st == stateRemoving {
@@ -684,11 +722,10 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 	case wpaevent.GONegFailure, wpaevent.GroupFormationFailure:
 		s.count("negotiation_failures")
 		s.log.Warn("group formation failed", "event", ev.Kind.String(), "status", ev.Status, "reason", ev.Reason)
-		clear(s.negotiating)
 		if s.grp == nil && s.st == stateForming {
-			s.st = stateIdle
-			return append([]Action{StopTimer{Name: timerNeg}}, s.find(now)...)
+			return s.negFailed(now)
 		}
+		clear(s.negotiating)
 	case wpaevent.GroupStarted:
 		return s.groupStarted(ev, now)
 	case wpaevent.GroupRemoved:
@@ -838,6 +875,7 @@ func (s *Session) whiteListed(name string) bool {
 // request handles a phone asking to connect, by provision discovery (join)
 // or GO negotiation.
 func (s *Session) request(dev wpaevent.MAC, m method, viaNeg bool, now time.Time) []Action {
+	s.polls = 0 // idle_discovery find: back to polling at the normal rate
 	name := s.nameOf(dev)
 	if !dev.IsZero() && !s.admittedAt(dev, now) {
 		s.count("refused_mac")
@@ -952,8 +990,21 @@ func (s *Session) proceed(e *enrol, now time.Time) []Action {
 	}
 }
 
-// connect answers a phone with GO negotiation (negotiated modes).
+// connect answers a phone with GO negotiation (negotiated modes). Two
+// P2P_CONNECTs to one phone are at least min_conn_delay apart: a sooner one
+// waits for timerConnect.
 func (s *Session) connect(e *enrol, now time.Time) []Action {
+	if s.neg != e {
+		s.neg, s.negFails = e, 0 // a new request: a new count of failures
+	}
+	s.connWait = false
+	if last, ok := s.lastConnect[e.peer]; ok {
+		if wait := config.Seconds(s.cfg.MinConnDelay) - now.Sub(last); wait > 0 {
+			s.connWait = true
+			s.log.Info("P2P_CONNECT to the phone waits for min_conn_delay", "peer", e.peer, "wait", wait.String())
+			return []Action{ArmTimer{Name: timerConnect, After: wait}}
+		}
+	}
 	args := []string{"P2P_CONNECT", e.peer.String()}
 	switch e.method {
 	case methodPBC:
@@ -979,12 +1030,42 @@ func (s *Session) connect(e *enrol, now time.Time) []Action {
 	}
 	s.negotiating[e.peer] = now
 	s.negMethod[e.peer] = e.method
+	if len(s.lastConnect) >= maxPeers {
+		clear(s.lastConnect)
+	}
+	s.lastConnect[e.peer] = now
 	s.st = stateForming
 	s.finding = false
 	var a []Action
 	a = append(a, s.hook(true, "stop")...)
 	return append(a, s.peerCmd("", strings.Join(args, " "), TagConnect, e.peer),
 		ArmTimer{Name: timerNeg, After: config.Seconds(max(s.cfg.MaxNegotiationTime, 10))})
+}
+
+// negFailed handles a failed GO negotiation: the phone's P2P_CONNECT is
+// sent again, up to max_num_failures times, at least negRetryDelay later
+// and min_conn_delay after the last one.
+func (s *Session) negFailed(now time.Time) []Action {
+	clear(s.negotiating)
+	s.st = stateIdle
+	a := []Action{StopTimer{Name: timerNeg}}
+	if e := s.neg; e != nil {
+		s.negFails++
+		if s.negFails <= s.cfg.MaxNumFailures {
+			wait := negRetryDelay
+			if last, ok := s.lastConnect[e.peer]; ok {
+				wait = max(wait, config.Seconds(s.cfg.MinConnDelay)-now.Sub(last))
+			}
+			s.connWait = true
+			s.count("negotiation_retries")
+			s.log.Warn("GO negotiation failed; retrying", "peer", e.peer, "attempt", s.negFails, "of", s.cfg.MaxNumFailures, "retry_in", wait.String())
+			a = append(a, ArmTimer{Name: timerConnect, After: wait})
+		} else {
+			s.log.Warn("GO negotiation failed; giving up on this request (max_num_failures)", "peer", e.peer, "failures", s.negFails)
+			s.neg = nil
+		}
+	}
+	return append(a, s.find(now)...)
 }
 
 func (s *Session) invite(e *enrol, now time.Time) []Action {
@@ -1140,6 +1221,7 @@ func (s *Session) groupStarted(ev wpaevent.Event, now time.Time) []Action {
 	s.st = stateGroup
 	s.groupFails = 0
 	s.wantGroup = false
+	s.neg, s.connWait = nil, false
 	wasFinding := s.finding
 	s.finding = false
 	s.log.Info("group started", "group", ev.Group, "ssid", ev.SSID, "freq", ev.Freq, "persistent", ev.Persistent)
@@ -1310,8 +1392,13 @@ func (s *Session) HandleTimer(name Timer, now time.Time) []Action {
 			s.log.Warn("GO negotiation timed out")
 			s.count("negotiation_failures")
 			clear(s.negotiating)
+			s.neg = nil
 			s.st = stateIdle
 			return append([]Action{s.cmd("", "P2P_CANCEL", TagNone)}, s.find(now)...)
+		}
+	case timerConnect:
+		if s.connWait && s.neg != nil && s.grp == nil && s.st == stateIdle {
+			return s.connect(s.neg, now)
 		}
 	case timerEmpty:
 		if s.grp != nil && len(s.clients) == 0 && s.negotiated() {

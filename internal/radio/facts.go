@@ -169,6 +169,30 @@ func (f Facts) Station() (Iface, bool) {
 	return Iface{}, false
 }
 
+// WithStation returns f with the station interface Netdev on freq MHz (0:
+// not associated), for callers that know the association from
+// wpa_supplicant's STATUS (wpa_state=COMPLETED, freq=) rather than from
+// `iw dev`, or when iw is missing.
+func (f Facts) WithStation(freq int) Facts {
+	ifs := make([]Iface, 0, len(f.Ifaces)+1)
+	found := false
+	for _, i := range f.Ifaces {
+		if i.Name == f.Netdev {
+			i.Type, i.Freq, found = Managed, freq, true
+		}
+		ifs = append(ifs, i)
+	}
+	if !found {
+		phy := ""
+		if f.Phy != nil {
+			phy = f.Phy.Name
+		}
+		ifs = append(ifs, Iface{Phy: phy, Name: f.Netdev, Type: Managed, Freq: freq})
+	}
+	f.Ifaces = ifs
+	return f
+}
+
 // APs returns the radio's access-point interfaces (hostapd's, such as
 // uap0). P2P groups are "P2P-GO", not "AP".
 func (f Facts) APs() []Iface {

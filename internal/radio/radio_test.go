@@ -295,6 +295,28 @@ func TestChooseFreq(t *testing.T) {
 	}
 }
 
+func TestFacts_WithStation(t *testing.T) {
+	idle := facts(t, "hwsim-phy.txt", "hwsim-dev-p2p.txt")
+	f := idle.WithStation(2462)
+	if st, ok := f.Station(); !ok || st.Name != "wlan0" || st.Freq != 2462 {
+		t.Errorf("Station = %+v, %v", st, ok)
+	}
+	if _, ok := idle.Station(); ok {
+		t.Error("WithStation changed the original Facts")
+	}
+	if freq, _ := ChooseFreq(f, 0); freq != 2462 {
+		t.Errorf("ChooseFreq = %d, want the station's 2462 on a one-channel radio", freq)
+	}
+	if _, ok := f.WithStation(0).Station(); ok {
+		t.Error("WithStation(0) still associated")
+	}
+	// without iw: the station from STATUS is all there is
+	none := Facts{Netdev: "wlan0", PhyErr: ErrNoIw}.WithStation(5180)
+	if freq, why := ChooseFreq(none, 0); freq != 5180 || !strings.Contains(why, "interface combinations are unknown") {
+		t.Errorf("ChooseFreq = %d, %q", freq, why)
+	}
+}
+
 func TestFacts_GORoomAndAPs(t *testing.T) {
 	brcm := facts(t, "brcmfmac-like-phy.txt", "hwsim-dev-p2p.txt")
 	if n, ok := brcm.GORoom(); !ok || n != 2 {

@@ -47,6 +47,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzHandler_RequestDecoding -fuzztime 10m ./internal/ctl/
 	$(GO) test -run '^$$' -fuzz FuzzSession -fuzztime 10m ./internal/p2p/
 	$(GO) test -run '^$$' -fuzz FuzzHandle -fuzztime 10m ./internal/dhcpd/
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 10m ./internal/radio/
 
 # Long-running resilience checks: 10,000 join/leave cycles against the fake
 # supplicant, and the lab soak (50+ real joins).

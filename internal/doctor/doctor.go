@@ -131,12 +131,23 @@ func Check(ctx context.Context, cfg *config.Config, iface string, env Env, dialE
 	if env.Run != nil {
 		facts = radio.Probe(ctx, env.Run, iface)
 	}
-	c.supplicant(dialErr, facts)
-	c.radio(facts)
-	c.networkManager(facts.Netdev)
-	c.otherClients(facts.Netdev)
-	c.files()
+	c.safe("control socket", func() { c.supplicant(dialErr, facts) })
+	c.safe("radio", func() { c.radio(facts) })
+	c.safe("NetworkManager", func() { c.networkManager(facts.Netdev) })
+	c.safe("other P2P drivers", func() { c.otherClients(facts.Netdev) })
+	c.safe("files", c.files)
 	return c.fs
+}
+
+// safe runs one group of checks; a panic in it (a bug, or input no test
+// foresaw) becomes an unknown line and the other checks go on.
+func (c *checker) safe(check string, probe func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.add(Unknown, check, fmt.Sprintf("unknown: internal error in this check: %v", r), "please report it with this output")
+		}
+	}()
+	probe()
 }
 
 // supplicant checks the control socket and wpa_supplicant's settings.

@@ -439,3 +439,16 @@ func listTree(t *testing.T, root string) []string {
 	}
 	return names
 }
+
+func TestCheck_APanickingProbeDoesNotStopTheOthers(t *testing.T) {
+	_, req, dir := fakeSupplicant(t)
+	env := baseEnv(t, req, hwsimIdle(t))
+	env.Writable = func(string) error { panic("boom") }
+	cfg := testConfig(dir)
+	cfg.LogFile = filepath.Join(t.TempDir(), "hostp2pd.log")
+	out, ok := report(t, Check(context.Background(), cfg, "p2p-dev-wlan0", env, nil))
+	if !ok {
+		t.Errorf("a panicking probe failed doctor:\n%s", out)
+	}
+	wantLines(t, out, "?     files                  unknown: internal error in this check: boom", "ok    other P2P drivers", "ok    radio")
+}

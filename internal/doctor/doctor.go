@@ -353,6 +353,15 @@ func (c *checker) radio(f radio.Facts) {
 		return
 	}
 	c.add(OK, "radio", p.Name+": "+why, "")
+	if !strings.HasPrefix(c.iface, "p2p-dev-") && f.IfacesErr == nil {
+		for _, i := range f.Ifaces {
+			if i.Type == radio.P2PDevice {
+				c.add(Warn, "interface", fmt.Sprintf("%s is the station interface, and %s has a P2P-device (%s): wpa_supplicant reports P2P events on p2p-dev-%s", c.iface, p.Name, i.Addr, c.iface),
+					"run hostp2pd with -i p2p-dev-"+c.iface+" (or without -i: it finds the P2P device)")
+				break
+			}
+		}
+	}
 
 	types := []string{radio.Managed, radio.AP, radio.P2PGO}
 	if p.Supports(radio.P2PDevice) {

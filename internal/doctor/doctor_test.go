@@ -298,13 +298,23 @@ func TestRadioChecks(t *testing.T) {
 			"set group_freq: 2437 (or remove it)"}},
 		{"group_freq 5", hwsimIdle(t), 5, true, []string{"ok    channel                a group fits on any 5 GHz channel: group_freq 5: any 5 GHz channel wpa_supplicant picks"}},
 		{"no P2P-GO", nogo, 0, false, []string{"FAIL  radio                  phy0: the driver offers no P2P-GO interface mode"}},
+		{"-i wlan0 next to a P2P-device", hwsimIdle(t), 0, true, []string{
+			"warn  interface              wlan0 is the station interface, and phy0 has a P2P-device (42:00:00:00:00:00): wpa_supplicant reports P2P events on p2p-dev-wlan0",
+			"run hostp2pd with -i p2p-dev-wlan0"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := testConfig("")
 			cfg.GroupFreq = tt.groupFreq
-			c := &checker{ctx: context.Background(), cfg: cfg, iface: "p2p-dev-wlan0", env: Env{Run: tt.o.run}}
-			c.radio(radio.Probe(context.Background(), tt.o.run, "p2p-dev-wlan0"))
+			iface := "p2p-dev-wlan0"
+			if strings.HasPrefix(tt.name, "-i wlan0") {
+				iface = "wlan0"
+			}
+			c := &checker{ctx: context.Background(), cfg: cfg, iface: iface, env: Env{Run: tt.o.run}}
+			c.radio(radio.Probe(context.Background(), tt.o.run, iface))
+			if iface == "p2p-dev-wlan0" && slices.ContainsFunc(c.fs, func(f Finding) bool { return f.Check == "interface" }) {
+				t.Errorf("interface warning for the P2P device itself: %v", c.fs)
+			}
 			out, ok := report(t, c.fs)
 			if ok != tt.ok {
 				t.Errorf("passed = %v, want %v:\n%s", ok, tt.ok, out)

@@ -53,6 +53,7 @@ type DHCP struct {
 	Router    bool     `yaml:"router"`     // advertise the GO as default router; default false
 	DNS       []string `yaml:"dns"`        // DNS servers to advertise; default none
 	LeaseFile string   `yaml:"lease_file"` // "" = /var/lib/hostp2pd/leases-<iface>.json, "off" = none; see LeaseFilePath
+	EAPOLIP   bool     `yaml:"eapol_ip"`   // default true: wpa_supplicant hands out addresses in the 4-way handshake
 }
 
 // Config is the fully resolved configuration: defaults applied, both
@@ -209,6 +210,7 @@ func Default() *Config {
 			RangeFrom: "192.168.49.2",
 			RangeTo:   "192.168.49.254",
 			LeaseSecs: 3600,
+			EAPOLIP:   true,
 		},
 		Mode:      ModePersistent,
 		WPSMethod: WPSAuto,

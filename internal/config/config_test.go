@@ -59,7 +59,7 @@ func TestDefault_HasHostp2pdAndOurDefaults(t *testing.T) {
 		LogBackups:              3,
 		DHCP: DHCP{
 			Enabled: true, Subnet: "192.168.49.1/24", RangeFrom: "192.168.49.2",
-			RangeTo: "192.168.49.254", LeaseSecs: 3600,
+			RangeTo: "192.168.49.254", LeaseSecs: 3600, EAPOLIP: true,
 		},
 		Mode:      ModePersistent,
 		WPSMethod: WPSAuto,

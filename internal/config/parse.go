@@ -319,6 +319,7 @@ var dhcpKeys = []keyDef{
 	{name: "router", set: boolean(func(c *Config) *bool { return &c.DHCP.Router })},
 	{name: "dns", set: list(func(c *Config) *[]string { return &c.DHCP.DNS })},
 	{name: "lease_file", set: str(func(c *Config) *string { return &c.DHCP.LeaseFile })},
+	{name: "eapol_ip", set: boolean(func(c *Config) *bool { return &c.DHCP.EAPOLIP })},
 }
 
 // Section names recognised at the top level only.

@@ -62,7 +62,7 @@ func New(cfg *Config, opts ...Option) (*Daemon, error) {
 		f(&o)
 	}
 	if o.Net == nil {
-		o.Net = daemon.IPService{Log: o.Logger}
+		o.Net = daemon.NewIPService(o.Logger)
 	}
 	d, err := daemon.New(cfg, o)
 	if err != nil {

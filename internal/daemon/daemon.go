@@ -210,6 +210,7 @@ type loop struct {
 	fired  chan timerFire
 	leases map[wpaevent.MAC]string // client interface MAC → IP
 	leaseC chan leaseNote
+	addr   addrWatch // see ipevents.go
 	pinC   chan pinNote
 }
 
@@ -319,6 +320,7 @@ func (l *loop) session(ctx context.Context) (err error) {
 			delete(l.timers, name)
 		}
 	}()
+	l.setupEAPOL(ctx)
 	if err := l.exec(ctx, l.sess.Start(time.Now())); err != nil {
 		return l.lost(ctx, err)
 	}
@@ -332,7 +334,9 @@ func (l *loop) session(ctx context.Context) (err error) {
 		d.tick.Store(time.Now().UnixNano())
 		select {
 		case <-heartbeat.C:
-			continue
+			if !l.checkAddresses(time.Now()) {
+				continue
+			}
 		case <-ctx.Done():
 			sctx, c := context.WithTimeout(context.Background(), 4*time.Second)
 			_ = l.exec(sctx, l.sess.Stop(time.Now()))
@@ -362,7 +366,7 @@ func (l *loop) session(ctx context.Context) (err error) {
 			delete(l.timers, tf.name)
 			err = l.exec(ctx, l.sess.HandleTimer(tf.name, time.Now()))
 		case ln := <-l.leaseC:
-			l.leases[ln.mac] = ln.ip
+			l.leased(ctx, ln)
 		case pn := <-l.pinC:
 			acts, perr := l.sess.EnterPIN(pn.peer, pn.pin, time.Now())
 			if perr != nil {
@@ -408,7 +412,12 @@ func (l *loop) event(ctx context.Context, src string, m wpactrl.Message) error {
 		src == l.dev && l.gmon != nil {
 		return nil
 	}
-	return l.exec(ctx, l.sess.HandleEvent(src, ev, m.Time))
+	eapolIP := ev.Kind == wpaevent.APStaConnected && ev.IPAddr != "" && l.handshakeAddr(ev)
+	err := l.exec(ctx, l.sess.HandleEvent(src, ev, m.Time))
+	if eapolIP && err == nil {
+		l.ipHook(ctx, ev.Addr, ev.IPAddr)
+	}
+	return err
 }
 
 // exec performs actions in order; a command's reply is fed back at once
@@ -495,6 +504,11 @@ func (l *loop) hook(ctx context.Context, wait bool, args ...string) {
 	if l.gname != "" {
 		env = append(env, "HOSTP2PD_GROUP="+l.gname)
 	}
+	if len(args) > 1 && args[0] == "connect" {
+		if ip := l.ipOfDev(args[1]); ip != "" {
+			env = append(env, "HOSTP2PD_CLIENT_IP="+ip)
+		}
+	}
 	l.d.log.Info("run_program", "args", args)
 	l.hooks.Queue(ctx, cfg.RunProgram, args, env, wait)
 }
@@ -526,6 +540,10 @@ func (l *loop) openGroup(ctx context.Context, iface string) {
 		})
 	}
 	if l.d.o.Net != nil && cfg.DHCP.Enabled {
+		if cfg.DHCP.EAPOLIP && !l.addr.eapol {
+			cfg = cfg.Clone()
+			cfg.DHCP.EAPOLIP = false // wpa_supplicant refused: DHCP serves the whole range
+		}
 		leaseC := l.leaseC
 		stop, err := l.d.o.Net.Up(ctx, l.dev, iface, cfg, func(mac wpaevent.MAC, ip string) {
 			select {
@@ -617,6 +635,7 @@ func (d *Daemon) publish(l *loop, supplicant string) {
 		st.Interface = cfg.Interface
 	}
 	l.sess.Snapshot(st, func(mac wpaevent.MAC) string { return l.leases[mac] })
+	l.addCounters(st)
 	if st.Group != nil && cfg.DHCP.Enabled && d.o.Net != nil {
 		st.Group.Address, _, _ = strings.Cut(cfg.DHCP.Subnet, "/")
 	}

@@ -24,7 +24,8 @@ const localPrefix = "hostp2pd_"
 //
 // It binds a pathname client socket (never an abstract one, which fails
 // across network namespaces) in the local directory and connects it to
-// path. Stale client sockets of this package's naming left by dead
+// path. A socket owned by a user other than root and us is refused
+// (fs.ErrPermission). Stale client sockets of this package's naming left by dead
 // processes are removed first. If path does not exist, the error wraps
 // ErrGone and fs.ErrNotExist; if nothing listens on it, ErrGone.
 func Dial(ctx context.Context, path string, opts ...Option) (*Conn, error) {
@@ -62,6 +63,9 @@ func dial(ctx context.Context, path string, o options) (*Conn, error) {
 		}
 		return nil, fmt.Errorf("wpactrl: dial %s: local directory %s: %w", path, o.localDir, err)
 	}
+	if err := checkOwner(path); err != nil {
+		return nil, err
+	}
 	removeStale(o.localDir, o.log)
 
 	pid := os.Getpid()
@@ -91,6 +95,23 @@ func dial(ctx context.Context, path string, o options) (*Conn, error) {
 			return nil, ioError(path, "dial", false, err)
 		}
 	}
+}
+
+// checkOwner refuses a control socket owned by a user other than root and
+// us: whoever owns it could impersonate wpa_supplicant and steer the
+// daemon. It applies to every socket this package dials (the P2P device's,
+// the group interfaces', the global one). A missing path is left to
+// connect, which reports it.
+func checkOwner(path string) error {
+	var st unix.Stat_t
+	if err := unix.Stat(path, &st); err != nil {
+		return nil
+	}
+	if st.Uid != 0 && st.Uid != uint32(os.Geteuid()) {
+		return fmt.Errorf("wpactrl: dial %s: control socket owned by uid %d, not root or us: refusing to use it: %w",
+			path, st.Uid, fs.ErrPermission)
+	}
+	return nil
 }
 
 // errBind marks errors of the bind step, so they are not taken for the

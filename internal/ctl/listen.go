@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -30,7 +31,8 @@ var ErrInUse = errors.New("ctl: socket in use by a running server")
 // Listen creates the control socket at path. Without group the socket is
 // mode 0600 (its owner, normally root, only); with group (a name or a
 // numeric gid) it is 0660 and owned by that group. An existing socket is
-// replaced only when nothing answers on it ([ErrInUse] otherwise); a path
+// replaced only when a connection to it is refused ([ErrInUse] otherwise,
+// also when it cannot be opened, e.g. root's socket for a non-root run); a path
 // that is not a socket, or that belongs to another non-root user, is never
 // touched. The returned listener removes the socket when closed.
 func Listen(path, group string) (net.Listener, error) {
@@ -112,6 +114,12 @@ func removeStale(path string) error {
 	if err == nil {
 		_ = c.Close()
 		return fmt.Errorf("%w: %s (is another hostp2pd running?)", ErrInUse, path)
+	}
+	// Only a refused connection means nobody listens. EACCES is a live
+	// socket we may not use (root's, for a non-root run); a timeout is a
+	// busy one: neither is ours to remove.
+	if !errors.Is(err, syscall.ECONNREFUSED) && !errors.Is(err, syscall.ENOENT) {
+		return fmt.Errorf("%w: %s answers with %v; not replacing it", ErrInUse, path, err)
 	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("ctl: remove stale socket: %w", err)

@@ -2,6 +2,7 @@ package ctl_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -22,32 +23,37 @@ import (
 // nobody is the second user of the real-credentials test.
 const nobody = 65534
 
-// dialAs connects to the unix socket at path with effective uid and gid
-// set to id on one OS thread only (raw setresuid/setresgid, which affect
-// the calling thread alone), so that the server's SO_PEERCRED reports
-// that user. The thread is never unlocked: it ends with its goroutine.
-func dialAs(path string, id int) (net.Conn, error) {
-	type result struct {
-		c   net.Conn
-		err error
-	}
-	ch := make(chan result, 1)
+// runAs runs f with effective uid and gid set to id on one OS thread only
+// (raw setresuid/setresgid, which affect the calling thread alone), so
+// that f's system calls (connect: SO_PEERCRED; file access) act as that
+// user. The thread is never unlocked: it ends with its goroutine.
+func runAs(id int, f func()) error {
+	errc := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
 		keep := ^uintptr(0) // -1: leave unchanged
 		if _, _, e := syscall.RawSyscall(syscall.SYS_SETRESGID, keep, uintptr(id), keep); e != 0 {
-			ch <- result{err: fmt.Errorf("setresgid: %w", e)}
+			errc <- fmt.Errorf("setresgid: %w", e)
 			return
 		}
 		if _, _, e := syscall.RawSyscall(syscall.SYS_SETRESUID, keep, uintptr(id), keep); e != 0 {
-			ch <- result{err: fmt.Errorf("setresuid: %w", e)}
+			errc <- fmt.Errorf("setresuid: %w", e)
 			return
 		}
-		c, err := net.Dial("unix", path)
-		ch <- result{c, err}
+		f()
+		errc <- nil
 	}()
-	r := <-ch
-	return r.c, r.err
+	return <-errc
+}
+
+// dialAs connects to the unix socket at path as user id (see runAs).
+func dialAs(path string, id int) (net.Conn, error) {
+	var c net.Conn
+	var err error
+	if rerr := runAs(id, func() { c, err = net.Dial("unix", path) }); rerr != nil {
+		return nil, rerr
+	}
+	return c, err
 }
 
 // requestAs sends one request over a connection made by dial.
@@ -134,5 +140,46 @@ func TestServe_RealSecondUserIsRefusedPrivilegedRequests(t *testing.T) {
 	want := []string{"pin  1234", "wpa p2p_find", "reload " + good, "reload reset"}
 	if diff := cmp.Diff(want, f.Calls()); diff != "" {
 		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+}
+
+// TestListen_NonRootNeverUnlinksRootsLiveSocket: a non-root run that finds
+// root's live socket (connect: EACCES) in a directory it may write must
+// refuse, not take the socket for stale and unlink it.
+func TestListen_NonRootNeverUnlinksRootsLiveSocket(t *testing.T) {
+	t.Parallel()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to own the live socket and to act as a second user")
+	}
+	dir, err := os.MkdirTemp("", "ctlstale")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "hostp2pd-p2p-dev-wlan0.sock")
+	live, err := ctl.Listen(path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = live.Close() }()
+	var lerr error
+	if err := runAs(nobody, func() {
+		var l net.Listener
+		if l, lerr = ctl.Listen(path, ""); l != nil {
+			_ = l.Close()
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(lerr, ctl.ErrInUse) || !strings.Contains(lerr.Error(), "permission denied") {
+		t.Errorf("non-root Listen over root's live socket = %v; want ErrInUse (permission denied)", lerr)
+	}
+	if c, err := net.Dial("unix", path); err != nil {
+		t.Errorf("root's socket is gone: %v", err)
+	} else {
+		_ = c.Close()
 	}
 }

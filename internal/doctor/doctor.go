@@ -117,9 +117,19 @@ func (c *checker) unknown(check string, err error) {
 	c.add(Unknown, check, "unknown: "+err.Error(), "")
 }
 
+// probeTimeout bounds each program doctor runs.
+const probeTimeout = 5 * time.Second
+
 // Check runs every check; dialErr is the error of connecting to the P2P
 // device's control socket (nil if env.Request works).
 func Check(ctx context.Context, cfg *config.Config, iface string, env Env, dialErr error) []Finding {
+	if run := env.Run; run != nil { // one hung program (nmcli waiting on D-Bus) must not eat the others' time
+		env.Run = func(ctx context.Context, name string, args ...string) (string, error) {
+			ctx, cancel := context.WithTimeout(ctx, probeTimeout)
+			defer cancel()
+			return run(ctx, name, args...)
+		}
+	}
 	c := &checker{ctx: ctx, cfg: cfg, iface: iface, env: env}
 	if env.Euid == 0 {
 		c.add(OK, "privileges", "running as root", "")

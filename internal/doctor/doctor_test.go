@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/hostp2pd/hostp2pd/internal/config"
 	"github.com/hostp2pd/hostp2pd/internal/radio"
@@ -461,4 +462,33 @@ func TestCheck_APanickingProbeDoesNotStopTheOthers(t *testing.T) {
 		t.Errorf("a panicking probe failed doctor:\n%s", out)
 	}
 	wantLines(t, out, "?     files                  unknown: internal error in this check: boom", "ok    other P2P drivers", "ok    radio")
+}
+
+// TestCheck_AHungProgramIsCutShort: nmcli stuck on D-Bus is stopped after
+// probeTimeout and reported as unknown; the other checks still run.
+func TestCheck_AHungProgramIsCutShort(t *testing.T) {
+	_, req, dir := fakeSupplicant(t)
+	o := hwsimIdle(t)
+	env := baseEnv(t, req, o)
+	var deadline time.Duration
+	env.Run = func(ctx context.Context, name string, args ...string) (string, error) {
+		if name != "nmcli" {
+			return o.run(ctx, name, args...)
+		}
+		d, ok := ctx.Deadline()
+		if !ok {
+			t.Error("nmcli runs without a deadline")
+			return "", errors.New("no deadline")
+		}
+		deadline = time.Until(d)
+		return "", fmt.Errorf("nmcli: %w", context.DeadlineExceeded) // what exec gives when the deadline kills it
+	}
+	out, ok := report(t, Check(context.Background(), testConfig(dir), "p2p-dev-wlan0", env, nil))
+	if !ok {
+		t.Errorf("failed:\n%s", out)
+	}
+	if deadline <= 0 || deadline > probeTimeout {
+		t.Errorf("nmcli deadline in %v, want within %v", deadline, probeTimeout)
+	}
+	wantLines(t, out, "?     NetworkManager         unknown: nmcli: nmcli: context deadline exceeded", "ok    other P2P drivers")
 }

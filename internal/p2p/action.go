@@ -74,10 +74,11 @@ const (
 	timerPINWait                     // the operator did not enter a PIN
 	timerEnrollee                    // grace for a WPS enrollee's provision discovery
 	timerConnect                     // a P2P_CONNECT waits (min_conn_delay, retry after a failure)
+	timerNoShow                      // the armed push-button phone sent no WPS probe
 )
 
 var timerNames = [...]string{"", "find", "group-retry", "group-start", "negotiation", "group-empty", "enrol", "pin-wait",
-	"enrollee-seen", "connect"}
+	"enrollee-seen", "connect", "no-show"}
 
 func (t Timer) String() string {
 	if int(t) < len(timerNames) && t != 0 {

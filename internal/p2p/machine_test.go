@@ -117,6 +117,11 @@ const (
 	staB   = "46:00:00:00:02:00"
 )
 
+// pbcProbe is the WPS probe a push-button phone sends in its walk.
+func pbcProbe(sta string) input {
+	return grpEvent("WPS-ENROLLEE-SEEN " + sta + " 572cf82f-c957-5653-9b16-b5cfb298abf1 0-00000000-0 0x3148 4 1 [ ]")
+}
+
 func pbcReq(dev, name string) input {
 	return devEvent(fmt.Sprintf("P2P-PROV-DISC-PBC-REQ %s p2p_dev_addr=%s pri_dev_type=1-0050F204-1 name='%s' config_methods=0x188 dev_capab=0x25 group_capab=0x0 group=p2p-wlan0-0", dev, dev, name))
 }
@@ -155,6 +160,7 @@ func TestWPSArmFailureReleasesQueue(t *testing.T) {
 		s := upAutonomous(t, "pbc_in_use: true")
 		run(t, s, []step{
 			{in: pbcReq(phoneA, "a"), want: []Action{wpsPBC(phoneA), armPBC}},
+			{in: pbcProbe(staA)},
 			{in: pbcReq(phoneB, "b")},
 			{in: reply(wpsPBC(phoneA), "FAIL"), want: []Action{stopEnrol, wpsPBC(phoneB), armPBC}},
 			// A late FAIL for a phone no longer armed changes nothing.
@@ -181,11 +187,12 @@ func TestInviteFailureReleasesQueue(t *testing.T) {
 	s := upAutonomous(t, "pbc_in_use: true")
 	run(t, s, []step{
 		{in: negReq(phoneA, wpaevent.DevPasswdPushButton), want: []Action{wpsPBC(phoneA), armPBC, invite(phoneA)}},
+		{in: pbcProbe(staA)},
 		{in: pbcReq(phoneB, "b")},
 		{in: reply(invite(phoneA), "FAIL"), want: []Action{grpCmd("WPS_CANCEL", TagNone), stopEnrol, wpsPBC(phoneB), armPBC}},
 		// The phone asks again: it is queued behind B, and invited when armed.
-		{in: negReq(phoneA, wpaevent.DevPasswdPushButton), at: time.Second},
-		{in: staConn(staB, phoneB), at: 2 * time.Second, want: []Action{stopEnrol, wpsPBC(phoneA), armPBC, invite(phoneA), StopTimer{Name: timerEmpty}}},
+		{in: negReq(phoneA, wpaevent.DevPasswdPushButton), at: time.Second, want: []Action{ArmTimer{Name: timerNoShow, After: pbcNoShow - time.Second}}},
+		{in: staConn(staB, phoneB), at: 2 * time.Second, want: []Action{stopEnrol, StopTimer{Name: timerNoShow}, wpsPBC(phoneA), ArmTimer{Name: timerEnrol, After: pbcWalkTime - time.Second}, invite(phoneA), StopTimer{Name: timerEmpty}}},
 		// An OK invite reply is routed and changes nothing.
 		{in: reply(invite(phoneA), "OK"), at: 2 * time.Second},
 	})
@@ -354,13 +361,19 @@ func TestHandleTimer(t *testing.T) {
 		s := upAutonomous(t, "pbc_in_use: true")
 		run(t, s, []step{
 			{in: pbcReq(phoneA, "a"), want: []Action{wpsPBC(phoneA), armPBC}},
-			{in: pbcReq(phoneB, "b")},
-			{in: fire(timerEnrol), at: pbcWalkTime, want: []Action{grpCmd("WPS_CANCEL", TagNone), stopEnrol, wpsPBC(phoneB), armPBC}},
-			{in: fire(timerEnrol), at: 2 * pbcWalkTime, want: []Action{grpCmd("WPS_CANCEL", TagNone), stopEnrol}},
+			{in: pbcProbe(staA)},
+			{in: pbcReq(phoneB, "b"), at: time.Minute},
+			{in: pbcReq(phoneC, "c"), at: time.Minute},
+			// B is armed for what is left of its walk.
+			{in: fire(timerEnrol), at: pbcWalkTime, want: []Action{grpCmd("WPS_CANCEL", TagNone), stopEnrol, wpsPBC(phoneB), ArmTimer{Name: timerEnrol, After: time.Minute}, ArmTimer{Name: timerNoShow, After: pbcNoShow}}},
+			{in: pbcProbe(staB), at: pbcWalkTime + time.Second},
+			{in: fire(timerNoShow), at: pbcWalkTime + pbcNoShow}, // B probed: it stays
+			// C's walk is over by then: dropped, not armed.
+			{in: fire(timerEnrol), at: pbcWalkTime + time.Minute, want: []Action{grpCmd("WPS_CANCEL", TagNone), stopEnrol}},
 			{in: fire(timerEnrol), at: 3 * pbcWalkTime},
 		})
-		if got := s.counters["enrol_timeouts"]; got != 2 {
-			t.Errorf("enrol_timeouts = %d", got)
+		if got, exp := s.counters["enrol_timeouts"], s.counters["enrol_expired"]; got != 2 || exp != 1 {
+			t.Errorf("enrol_timeouts = %d, enrol_expired = %d, want 2 and 1", got, exp)
 		}
 	})
 	t.Run("group start timeout retries with backoff", func(t *testing.T) {
@@ -446,6 +459,7 @@ func TestWPSResults(t *testing.T) {
 	s = upAutonomous(t, "pbc_in_use: true")
 	run(t, s, []step{
 		{in: pbcReq(phoneA, "a"), want: []Action{wpsPBC(phoneA), armPBC}},
+		{in: pbcProbe(staA)},
 		{in: pbcReq(phoneB, "b")},
 		{in: grpEvent("WPS-OVERLAP-DETECTED")},
 		{in: grpEvent("WPS-FAIL msg=4 config_error=12")}, // overlap: the push-button window goes on
@@ -568,6 +582,7 @@ func TestSnapshot(t *testing.T) {
 		{in: pbcReq(phoneA, "a"), at: time.Second, want: []Action{wpsPBC(phoneA), armPBC}},
 		{in: staConn(staA, phoneA), at: 2 * time.Second, want: []Action{stopEnrol, stopEmpty}},
 		{in: pbcReq(phoneB, "b"), at: 3 * time.Second, want: []Action{wpsPBC(phoneB), armPBC}},
+		{in: pbcProbe(staB), at: 3 * time.Second},
 		{in: pbcReq(phoneC, "c"), at: 4 * time.Second},
 		{in: devEvent("P2P-DEVICE-LOST p2p_dev_addr=" + phoneA), at: 5 * time.Second},
 	})
@@ -623,11 +638,11 @@ func TestAddressLists(t *testing.T) {
 	run(t, s, []step{
 		{in: pbcReq(phoneB, "b")}, // not allowed
 		{in: pbcReq(phoneC, "c")},
-		{in: negReq(phoneC, wpaevent.DevPasswdPushButton)},
-		{in: staConn(staB, phoneB), want: deauth(staB, phoneB)}, // a persistent client of a denied device
-		{in: pbcReq(phoneA, "a"), want: []Action{wpsPBC(phoneA), armPBC}},
-		{in: staConn(staA, phoneA), want: []Action{stopEnrol, stopEmpty}},
-		{in: staConn(staA, phoneA)}, // the copy from the other socket
+		{in: negReq(phoneC, wpaevent.DevPasswdPushButton), at: 2 * time.Second},
+		{in: staConn(staB, phoneB), at: 2 * time.Second, want: deauth(staB, phoneB)}, // a persistent client of a denied device
+		{in: pbcReq(phoneA, "a"), at: 2 * time.Second, want: []Action{wpsPBC(phoneA), armPBC}},
+		{in: staConn(staA, phoneA), at: 2 * time.Second, want: []Action{stopEnrol, stopEmpty}},
+		{in: staConn(staA, phoneA), at: 2 * time.Second}, // the copy from the other socket
 	})
 	if got := s.counters["refused_mac"]; got != 4 {
 		t.Errorf("refused_mac = %d, want 4", got)
@@ -683,7 +698,7 @@ func TestWhiteListFallsBackToPIN(t *testing.T) {
 		{in: pbcReq(phoneA, "phone"), at: time.Second}, // the phone repeats its request: the same enrolment
 		{in: showPINReq(phoneB, "b")},                  // keypad itself is still not accepted
 		{in: pbcReq(phoneC, "tablet"), at: time.Second},
-		{in: staConn(staA, phoneA), at: 2 * time.Second, want: []Action{stopEnrol, wpsPBC(phoneC), armPBC, stopEmpty}},
+		{in: staConn(staA, phoneA), at: 2 * time.Second, want: []Action{stopEnrol, wpsPBC(phoneC), ArmTimer{Name: timerEnrol, After: pbcWalkTime - time.Second}, stopEmpty}},
 	})
 	if c := s.clients[mac(staA)]; c == nil || c.method != "keypad" {
 		t.Errorf("client %+v, want joined by keypad", c)
@@ -789,7 +804,7 @@ func TestFindPolling(t *testing.T) {
 		// A request: the group forms; back to idle, polling is at the normal rate again.
 		{in: pbcReq(phoneA, "a"), at: 80 * time.Second, want: []Action{devCmd("P2P_GROUP_ADD", TagGroupAdd), ArmTimer{Name: timerGroupStart, After: groupStartTimeout}}},
 		{in: devEvent(groupStartedLine), at: 81 * time.Second, want: append(append([]Action{}, startedFor...),
-			devCmd("P2P_STOP_FIND", TagNone), wpsPBC(phoneA), armPBC, tick)},
+			devCmd("P2P_STOP_FIND", TagNone), wpsPBC(phoneA), ArmTimer{Name: timerEnrol, After: pbcWalkTime - time.Second}, tick)},
 		{in: devEvent("P2P-GROUP-REMOVED p2p-wlan0-0 GO reason=UNAVAILABLE"), at: 90 * time.Second, want: []Action{groupDown, stopEnrol, stopEmpty, tick, poll}},
 	})
 	s = New(cfgFor(t, "activate_persistent_group: false\npbc_in_use: true\nidle_discovery: find\nmax_scan_polling: 0\nselect_timeout_secs: {normal: 5, long: 60}"), nil, nil)
@@ -797,5 +812,105 @@ func TestFindPolling(t *testing.T) {
 	for i := range 5 {
 		at := time.Duration(i+1) * 10 * time.Second
 		run(t, s, []step{{in: stopped, at: at, want: []Action{restart}}, {in: fire(timerFind), at: at + 2*time.Second, want: []Action{tick, poll}}})
+	}
+}
+
+// TestFloodDoesNotStarveRealPhone: 5,000 push-button requests from made-up
+// addresses leave at most maxQueue waiting, and a real phone that asks
+// after them is armed at the first no-show, not behind them.
+func TestFloodDoesNotStarveRealPhone(t *testing.T) {
+	s := upAutonomous(t, "pbc_in_use: true")
+	fake := func(i int) string { return fmt.Sprintf("02:00:00:%02x:%02x:00", i>>8, i&0xff) }
+	first := s.HandleEvent("p2p-dev-wlan0", pbcReqEv(fake(0)), t0)
+	if diff := cmp.Diff([]Action{wpsPBC(fake(0)), armPBC}, first); diff != "" {
+		t.Fatalf("first request (-want +got):\n%s", diff)
+	}
+	for i := 1; i < 5000; i++ {
+		now := t0.Add(time.Duration(i) * 200 * time.Microsecond)
+		a := s.HandleEvent("p2p-dev-wlan0", pbcReqEv(fake(i)), now)
+		if i == 1 {
+			if diff := cmp.Diff([]Action{ArmTimer{Name: timerNoShow, After: pbcNoShow - 200*time.Microsecond}}, a); diff != "" {
+				t.Fatalf("second request (-want +got):\n%s", diff)
+			}
+		} else if len(a) != 0 {
+			t.Fatalf("request %d: %v", i, a)
+		}
+		if len(s.queue) > maxQueue {
+			t.Fatalf("queue grew to %d", len(s.queue))
+		}
+	}
+	run(t, s, []step{
+		{in: pbcReq(phoneA, "real"), at: 2 * time.Second},
+		// The made-up first address never probes: released at the no-show,
+		// and the newest request, the real phone, is armed for its walk.
+		{in: fire(timerNoShow), at: pbcNoShow, want: []Action{grpCmd("WPS_CANCEL", TagNone), stopEnrol,
+			wpsPBC(phoneA), ArmTimer{Name: timerEnrol, After: pbcWalkTime - (pbcNoShow - 2*time.Second)}, ArmTimer{Name: timerNoShow, After: pbcNoShow}}},
+		{in: pbcProbe(staA), at: pbcNoShow + time.Second},
+		{in: staConn(staA, phoneA), at: pbcNoShow + 2*time.Second, want: []Action{stopEnrol, StopTimer{Name: timerNoShow},
+			wpsPBC(fake(4999)), ArmTimer{Name: timerEnrol, After: pbcWalkTime - pbcNoShow - 2*time.Second + 4999*200*time.Microsecond}, ArmTimer{Name: timerNoShow, After: pbcNoShow}, stopEmpty}},
+	})
+	if c := s.clients[mac(staA)]; c == nil || c.name != "real" {
+		t.Fatalf("real phone not joined: %+v", c)
+	}
+	// 4,999 waited for one armed; the real phone's request made room too.
+	if got := s.counters["enrol_dropped"]; got != 5000-maxQueue {
+		t.Errorf("enrol_dropped = %d, want %d", got, 5000-maxQueue)
+	}
+	// The rest of the flood expires with its walk.
+	now := t0.Add(pbcNoShow + 2*time.Second)
+	for i := 0; i < 10 && s.armed != nil; i++ {
+		now = now.Add(pbcNoShow)
+		s.HandleTimer(timerNoShow, now)
+	}
+	if s.armed != nil || len(s.queue) != 0 || s.counters["enrol_expired"] == 0 {
+		t.Errorf("after the walk: armed %v, %d queued, %d expired", s.armed, len(s.queue), s.counters["enrol_expired"])
+	}
+}
+
+func pbcReqEv(dev string) wpaevent.Event {
+	return ev(fmt.Sprintf("P2P-PROV-DISC-PBC-REQ %s p2p_dev_addr=%s pri_dev_type=1-0050F204-1 name='x' config_methods=0x188 dev_capab=0x25 group_capab=0x0 group=p2p-wlan0-0", dev, dev))
+}
+
+// TestRequestRateLimitPerPeer: one peer's requests count once per
+// requestGap.
+func TestRequestRateLimitPerPeer(t *testing.T) {
+	s := upAutonomous(t, "pbc_in_use: false\npin: \"12345670\"")
+	var got []Action
+	for i := range 100 {
+		got = append(got, s.HandleEvent("p2p-dev-wlan0", ev("P2P-PROV-DISC-SHOW-PIN "+phoneA+" 87654321 p2p_dev_addr="+phoneA+" pri_dev_type=1-0050F204-1 name='a' config_methods=0x188 dev_capab=0x25 group_capab=0x0"), t0.Add(time.Duration(i)*time.Millisecond))...)
+		got = append(got, s.HandleEvent("p2p-dev-wlan0", ev(fmt.Sprintf("P2P-GO-NEG-REQUEST %s dev_passwd_id=1 go_intent=6", phoneA)), t0.Add(time.Duration(i)*time.Millisecond))...)
+	}
+	if diff := cmp.Diff([]Action{wpsPIN("12345670", phoneA), armPIN}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if n := s.counters["requests_rate_limited"]; n != 199 {
+		t.Errorf("requests_rate_limited = %d, want 199", n)
+	}
+}
+
+// TestInvalidAddressesNeverPeers: zero, broadcast, multicast and malformed
+// addresses are never enrolled, also with a white list (no P2P_PEER).
+func TestInvalidAddressesNeverPeers(t *testing.T) {
+	for _, yml := range []string{"pbc_in_use: true", "pbc_in_use: true\nwhite_list: [phone]", "pbc_in_use: false\npin: \"12345670\""} {
+		s := upAutonomous(t, yml)
+		var steps []step
+		for _, addr := range []string{"ff:ff:ff:ff:ff:ff", "01:00:5e:00:00:01", "33:33:00:00:00:01", "00:00:00:00:00:00", "zz:zz:zz:zz:zz:zz", "42:00:00:00:01"} {
+			steps = append(steps,
+				step{in: devEvent("P2P-DEVICE-FOUND " + addr + " p2p_dev_addr=" + addr + " pri_dev_type=1-0050F204-1 name='phone' config_methods=0x188 dev_capab=0x25 group_capab=0x0 new=1")},
+				step{in: pbcReq(addr, "phone")},
+				step{in: showPINReq(addr, "phone")},
+				step{in: negReq(addr, wpaevent.DevPasswdPushButton)},
+				step{in: grpEvent("WPS-ENROLLEE-SEEN " + addr + " 572cf82f-c957-5653-9b16-b5cfb298abf1 0-00000000-0 0x3148 4 1 [ ]")},
+			)
+		}
+		steps = append(steps, step{in: devEvent("P2P-PROV-DISC-PBC-REQ ff:ff:ff:ff:ff:ff p2p_dev_addr=00:00:00:00:00:00 pri_dev_type=1-0050F204-1 name='phone' config_methods=0x188 dev_capab=0x25 group_capab=0x0")},
+			step{in: staConn("ff:ff:ff:ff:ff:ff", "ff:ff:ff:ff:ff:ff")})
+		run(t, s, steps)
+		if len(s.peers) != 0 || len(s.queue) != 0 || s.armed != nil || len(s.clients) != 0 {
+			t.Errorf("%q: peers %d, queue %d, armed %v", yml, len(s.peers), len(s.queue), s.armed)
+		}
+		if s.counters["refused_address"] < 12 {
+			t.Errorf("%q: refused_address = %d", yml, s.counters["refused_address"])
+		}
 	}
 }

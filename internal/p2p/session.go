@@ -103,7 +103,14 @@ const (
 	pinArmTimeout     = 60 * time.Second
 	maxBackoff        = 60 * time.Second
 	negRetryDelay     = 2 * time.Second // after a failed GO negotiation
-	maxPeers          = 256
+	// Bounds of the enrolment queue: a flood of requests from made-up
+	// addresses must not keep a real phone waiting past its WPS walk.
+	maxQueue   = 32               // waiting enrolments; the oldest is dropped for a new one
+	congested  = 4                // more waiting than this: the newest request is armed first
+	minArmHold = 10 * time.Second // least time WPS stays armed for a phone
+	pbcNoShow  = 15 * time.Second // a push-button phone sends WPS probes at once; without one it is released if others wait
+	requestGap = time.Second      // per peer: one provision discovery / negotiation request per gap
+	maxPeers   = 256
 	// blockAfterDisconnect keeps a phone the operator disconnected out for
 	// a while: it still knows the group passphrase and would re-associate
 	// at once (per_sta_psk revokes it for good).
@@ -146,11 +153,14 @@ type enrol struct {
 	peer   wpaevent.MAC
 	name   string
 	method method // how it enrols
-	asked  method // what the phone asked for (method differs after a white-list fallback)
+	askedM method // what the phone asked for (method differs after a white-list fallback)
 	pin    string
 	viaNeg bool // the phone asked for GO negotiation: it must be invited
 	state  enrolState
-	since  time.Time
+	since  time.Time // of the request, the PIN entry or the arming (shown in the status)
+	asked  time.Time // of the request, or of the PIN entry: the start of the phone's WPS walk
+	live   bool      // armed for push button and a push-button enrollee probed since
+	noShow bool      // the no-show timer runs for it
 }
 
 // policy is what enrolment the session accepts.
@@ -180,6 +190,7 @@ type Session struct {
 	negFails    int                        // failed negotiations of neg's request (max_num_failures)
 	connWait    bool                       // neg's P2P_CONNECT waits for timerConnect (min_conn_delay, retry)
 	lastConnect map[wpaevent.MAC]time.Time // last P2P_CONNECT, by peer (min_conn_delay)
+	lastReq     map[wpaevent.MAC]time.Time // last provision discovery / negotiation request, by peer (requestGap)
 	invited     map[wpaevent.MAC]time.Time
 	seen        map[wpaevent.MAC]time.Time    // WPS-ENROLLEE-SEEN rate limit
 	enrolled    map[wpaevent.MAC]method       // method of a completed WPS run, by device address, until AP-STA-CONNECTED
@@ -226,6 +237,7 @@ func (s *Session) reset() {
 	s.neg, s.negFails, s.connWait = nil, 0, false
 	if s.lastConnect == nil {
 		s.lastConnect = map[wpaevent.MAC]time.Time{}
+		s.lastReq = map[wpaevent.MAC]time.Time{}
 	}
 	s.invited = map[wpaevent.MAC]time.Time{}
 	s.seen = map[wpaevent.MAC]time.Time{}
@@ -689,6 +701,9 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 			s.log.Warn("provision discovery from an invalid address ignored", "peer", dev)
 			return nil
 		}
+		if s.rateLimited(dev, now) {
+			return nil
+		}
 		s.register(dev, ev.Name, ev.PriDevType, now)
 		m := methodPBC
 		switch ev.Kind {
@@ -702,6 +717,9 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 		if !usablePeer(ev.Addr) {
 			s.count("refused_address")
 			s.log.Warn("GO negotiation from an invalid address ignored", "peer", ev.Addr)
+			return nil
+		}
+		if s.rateLimited(ev.Addr, now) {
 			return nil
 		}
 		var m method
@@ -782,6 +800,12 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 	case wpaevent.WPSOverlapDetected:
 		s.log.Warn("WPS push-button overlap detected")
 	case wpaevent.WPSEnrolleeSeen:
+		if !usablePeer(ev.Addr) {
+			return nil
+		}
+		if s.armed != nil && s.armed.method == methodPBC && ev.DevPasswdID == wpaevent.DevPasswdPushButton {
+			s.armed.live = true
+		}
 		return s.enrolleeSeen(ev, now)
 	case wpaevent.WPSPINNeeded:
 		if s.armed == nil && len(s.queue) == 0 && s.grp != nil && (s.pol.keypad || s.pol.random) && s.anonymousOK() {
@@ -800,7 +824,7 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 }
 
 func (s *Session) register(dev wpaevent.MAC, name, devType string, now time.Time) {
-	if dev.IsZero() {
+	if !usablePeer(dev) {
 		return
 	}
 	p := s.peers[dev]
@@ -889,7 +913,7 @@ func (s *Session) request(dev wpaevent.MAC, m method, viaNeg bool, now time.Time
 	if t, ok := s.negotiating[dev]; ok && now.Sub(t) < dupWindow*3 {
 		return nil
 	}
-	if e := s.enrolFor(dev); e != nil && e.asked == m {
+	if e := s.enrolFor(dev); e != nil && e.askedM == m {
 		if viaNeg && s.grp != nil {
 			return s.invite(e, now)
 		}
@@ -899,7 +923,7 @@ func (s *Session) request(dev wpaevent.MAC, m method, viaNeg bool, now time.Time
 		s.armed.peer, s.armed.name = dev, name // adopt an enrolment armed from WPS-ENROLLEE-SEEN
 		return nil
 	}
-	e := &enrol{peer: dev, name: name, method: m, asked: m, viaNeg: viaNeg, state: enrolQueued, since: now}
+	e := &enrol{peer: dev, name: name, method: m, askedM: m, viaNeg: viaNeg, state: enrolQueued, since: now, asked: now}
 	switch m {
 	case methodPBC:
 		if p := s.peers[dev]; s.pol.pbc && len(s.cfg.WhiteList) > 0 && name == "" && !dev.IsZero() && (p == nil || !p.lookedUp) {
@@ -960,7 +984,7 @@ func (s *Session) request(dev wpaevent.MAC, m method, viaNeg bool, now time.Time
 		a = append(a, ShowPIN{Peer: dev, Name: name, PIN: e.pin})
 	}
 	if e.state == enrolWaitingPIN {
-		s.queue = append(s.queue, e)
+		s.enqueue(e, now)
 		return append(a, AskPIN{Peer: dev, Name: name},
 			ArmTimer{Name: timerPINWait, After: config.Seconds(max(s.cfg.PINTimeoutSecs, 1))})
 	}
@@ -972,7 +996,10 @@ func (s *Session) proceed(e *enrol, now time.Time) []Action {
 	switch {
 	case s.grp != nil:
 		if !slices.Contains(s.queue, e) {
-			s.queue = append(s.queue, e)
+			s.enqueue(e, now)
+		}
+		if s.armed != nil {
+			return s.noShowCheck(now)
 		}
 		return s.armNext(now)
 	case s.negotiated() && s.st == stateIdle:
@@ -980,7 +1007,7 @@ func (s *Session) proceed(e *enrol, now time.Time) []Action {
 		return s.connect(e, now)
 	default:
 		if !slices.Contains(s.queue, e) {
-			s.queue = append(s.queue, e)
+			s.enqueue(e, now)
 		}
 		if s.st == stateIdle && !s.alwaysOn() {
 			s.wantGroup = true
@@ -1115,7 +1142,18 @@ func (s *Session) armNext(now time.Time) []Action {
 	if s.grp == nil || s.armed != nil {
 		return nil
 	}
+	s.expire(now)
 	i := slices.IndexFunc(s.queue, func(e *enrol) bool { return e.state == enrolQueued })
+	if len(s.queue) > congested {
+		// A flood: serve the newest request first. The old ones are
+		// likely made up; a real phone that asks now still walks.
+		for j, e := range slices.Backward(s.queue) {
+			if e.state == enrolQueued {
+				i = j
+				break
+			}
+		}
+	}
 	if i < 0 {
 		return nil
 	}
@@ -1125,9 +1163,10 @@ func (s *Session) armNext(now time.Time) []Action {
 	e.since = now
 	s.armed = e
 	var a []Action
-	timeout := pinArmTimeout
+	// WPS stays armed for what is left of the phone's walk.
+	timeout := min(pinArmTimeout, max(minArmHold, s.window(e)-now.Sub(e.asked)))
 	if e.method == methodPBC {
-		timeout = pbcWalkTime
+		timeout = min(pbcWalkTime, max(minArmHold, s.window(e)-now.Sub(e.asked)))
 		if e.peer.IsZero() {
 			a = append(a, s.cmd(s.grp.iface, "WPS_PBC", TagWPS))
 		} else {
@@ -1140,12 +1179,89 @@ func (s *Session) armNext(now time.Time) []Action {
 	if e.viaNeg {
 		a = append(a, s.invite(e, now)...)
 	}
-	return a
+	return append(a, s.noShowCheck(now)...)
+}
+
+// window is how long a phone's request stays valid: its push-button walk,
+// or for a PIN pin_timeout_secs (at least the 60 s a PIN stays armed).
+func (s *Session) window(e *enrol) time.Duration {
+	if e.method == methodPBC {
+		return pbcWalkTime
+	}
+	return max(pinArmTimeout, config.Seconds(s.cfg.PINTimeoutSecs))
+}
+
+// expire drops queued requests whose phone stopped waiting.
+func (s *Session) expire(now time.Time) {
+	s.queue = slices.DeleteFunc(s.queue, func(e *enrol) bool {
+		if e.state != enrolQueued || now.Sub(e.asked) < s.window(e) {
+			return false
+		}
+		s.drop("enrol_expired", e, "the phone's WPS walk is over")
+		return true
+	})
+}
+
+// enqueue adds a request to the bounded queue: when it is full, the
+// oldest request waiting makes room.
+func (s *Session) enqueue(e *enrol, now time.Time) {
+	s.expire(now)
+	if len(s.queue) >= maxQueue {
+		s.drop("enrol_dropped", s.queue[0], "too many requests waiting")
+		s.queue = slices.Delete(s.queue, 0, 1)
+	}
+	s.queue = append(s.queue, e)
+}
+
+// drop counts and logs a request the session gives up; a flood logs
+// only the 1st, 2nd, 4th, 8th… of each kind.
+func (s *Session) drop(counter string, e *enrol, why string) {
+	s.count(counter)
+	if n := s.counters[counter]; n&(n-1) == 0 {
+		s.log.Warn("enrolment request dropped", "reason", why, "peer", e.peer, "dev_name", e.name, "method", e.method.String(), "dropped", n)
+	}
+}
+
+// rateLimited reports whether dev sent a request less than requestGap ago.
+func (s *Session) rateLimited(dev wpaevent.MAC, now time.Time) bool {
+	if t, ok := s.lastReq[dev]; ok && now.Sub(t) < requestGap && !now.Before(t) {
+		s.count("requests_rate_limited")
+		return true
+	}
+	if len(s.lastReq) >= maxPeers {
+		clear(s.lastReq)
+	}
+	s.lastReq[dev] = now
+	return false
+}
+
+// noShowCheck: while other phones wait, a push-button enrolment whose phone
+// sent no WPS probe within pbcNoShow of the arming is given up (a real
+// phone in its walk probes at once; a made-up address never does).
+func (s *Session) noShowCheck(now time.Time) []Action {
+	e := s.armed
+	if e == nil || e.method != methodPBC || e.live || e.noShow || !slices.ContainsFunc(s.queue, func(q *enrol) bool { return q.state == enrolQueued }) {
+		return nil
+	}
+	if d := pbcNoShow - now.Sub(e.since); d > 0 {
+		e.noShow = true
+		return []Action{ArmTimer{Name: timerNoShow, After: d}}
+	}
+	return s.giveUpNoShow(now)
+}
+
+func (s *Session) giveUpNoShow(now time.Time) []Action {
+	s.drop("enrol_no_show", s.armed, "no push-button probe from the phone since WPS was armed")
+	a := []Action{s.cmd(s.grp.iface, "WPS_CANCEL", TagNone)}
+	return append(a, s.release(now)...)
 }
 
 func (s *Session) release(now time.Time) []Action {
-	s.armed = nil
 	a := []Action{StopTimer{Name: timerEnrol}}
+	if s.armed != nil && s.armed.noShow {
+		a = append(a, StopTimer{Name: timerNoShow})
+	}
+	s.armed = nil
 	return append(a, s.armNext(now)...)
 }
 
@@ -1306,7 +1422,15 @@ func (s *Session) staConnected(ev wpaevent.Event, now time.Time) []Action {
 	if s.grp == nil || s.clients[ev.Addr] != nil {
 		return nil // duplicate copy from the other socket
 	}
+	if !usablePeer(ev.Addr) {
+		s.count("refused_address")
+		s.log.Warn("station with an invalid address ignored", "iface_addr", ev.Addr)
+		return nil
+	}
 	dev := ev.PeerDev
+	if !usablePeer(dev) {
+		dev = wpaevent.MAC{}
+	}
 	if until, ok := s.blocked[ev.Addr]; ok && now.Before(until) {
 		dev = s.blockedBy[ev.Addr]
 		s.count("refused_mac")
@@ -1341,6 +1465,7 @@ func (s *Session) staConnected(ev wpaevent.Event, now time.Time) []Action {
 		delete(s.negMethod, dev)
 	}
 	delete(s.negotiating, dev)
+	delete(s.lastReq, dev) // it joined: its next request is not a repeat
 	s.seen[ev.Addr] = now
 	c := &client{dev: dev, iface: ev.Addr, name: s.nameOf(dev), method: method, joined: now}
 	s.clients[ev.Addr] = c
@@ -1404,6 +1529,11 @@ func (s *Session) HandleTimer(name Timer, now time.Time) []Action {
 		if s.grp != nil && len(s.clients) == 0 && s.negotiated() {
 			return s.removeGroup(now, "no client joined")
 		}
+	case timerNoShow:
+		if e := s.armed; e != nil {
+			e.noShow = false
+			return s.noShowCheck(now)
+		}
 	case timerEnrol:
 		if s.armed != nil {
 			e := s.armed
@@ -1447,6 +1577,7 @@ func (s *Session) EnterPIN(dev wpaevent.MAC, pin string, now time.Time) ([]Actio
 	}
 	e.pin = pin
 	e.state = enrolQueued
+	e.since, e.asked = now, now
 	s.log.Info("PIN entered for phone", "peer", e.peer, "dev_name", e.name)
 	return s.proceed(e, now), nil
 }

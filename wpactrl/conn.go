@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/hostp2pd/hostp2pd/internal/redact"
 )
 
 // Conn is a request/reply connection to one wpa_supplicant control socket,
@@ -97,7 +99,7 @@ func (c *Conn) Request(ctx context.Context, cmd string) (string, error) {
 		}
 		b := c.buf[:n]
 		if isEvent(b) {
-			c.log.Debug("event on request socket skipped", "event", string(b))
+			c.log.Debug("event on request socket skipped", "event", redact.Line(string(b)))
 			continue
 		}
 		reply := string(b)
@@ -141,7 +143,7 @@ func (c *Conn) drain() {
 		if err != nil {
 			return
 		}
-		c.log.Debug("stale datagram discarded", "data", string(c.buf[:n]))
+		c.log.Debug("stale datagram discarded", "data", redact.Line(string(c.buf[:n])))
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/hostp2pd/hostp2pd/internal/redact"
 )
 
 // Monitor is an ATTACHed connection that delivers wpa_supplicant's events,
@@ -137,18 +139,18 @@ func (m *Monitor) run() {
 		switch {
 		case isEvent(b):
 			msg := parseMessage(b, time.Now())
-			log.Debug("event", "iface", msg.Iface, "level", msg.Level, "event", msg.Text)
+			log.Debug("event", "iface", msg.Iface, "level", msg.Level, "event", redact.Line(msg.Text))
 			select {
 			case m.events <- msg:
 			default:
 				m.dropped.Add(1)
-				log.Debug("event dropped: queue full", "event", msg.Text)
+				log.Debug("event dropped: queue full", "event", redact.Line(msg.Text))
 			}
 		case string(b) == "PONG\n":
 			pingSent = time.Time{}
 		default:
 			// Replies to ATTACH and DETACH ("OK\n", "FAIL\n").
-			log.Debug("reply on monitor socket", "data", string(b))
+			log.Debug("reply on monitor socket", "data", redact.Line(string(b)))
 		}
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/hostp2pd/hostp2pd/internal/config"
 	"github.com/hostp2pd/hostp2pd/internal/hooks"
 	"github.com/hostp2pd/hostp2pd/internal/p2p"
+	"github.com/hostp2pd/hostp2pd/internal/redact"
 	"github.com/hostp2pd/hostp2pd/internal/status"
 	"github.com/hostp2pd/hostp2pd/wpactrl"
 	"github.com/hostp2pd/hostp2pd/wpaevent"
@@ -397,7 +398,7 @@ func (l *loop) event(ctx context.Context, src string, m wpactrl.Message) error {
 	if m.Iface != "" && !strings.HasPrefix(m.Iface, "p2p-dev-") {
 		src = m.Iface
 	}
-	l.d.log.Debug("event", "iface", src, "event", m.Text)
+	l.d.log.Debug("event", "iface", src, "event", redact.Line(m.Text))
 	if ev.Kind == wpaevent.Terminating && (src == l.dev || l.global) {
 		return fmt.Errorf("%w: CTRL-EVENT-TERMINATING", errLost)
 	}
@@ -429,7 +430,7 @@ func (l *loop) exec(ctx context.Context, acts []p2p.Action) error {
 			if err != nil && (errors.Is(err, wpactrl.ErrGone) || errors.Is(err, wpactrl.ErrClosed)) && a.Iface == "" {
 				return err
 			}
-			l.d.log.Debug("command", "iface", a.Iface, "cmd", a.Text, "reply", strings.TrimSpace(reply), "err", err)
+			l.d.log.Debug("command", "iface", a.Iface, "cmd", redact.Line(a.Text), "reply", strings.TrimSpace(redact.Reply(a.Text, reply)), "err", err)
 			if more := l.sess.HandleReply(a, reply, err, time.Now()); len(more) > 0 {
 				acts = append(acts[:i+1], append(more, acts[i+1:]...)...)
 			}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hostp2pd/hostp2pd/internal/config"
+	"github.com/hostp2pd/hostp2pd/internal/redact"
 	"github.com/hostp2pd/hostp2pd/internal/status"
 	"github.com/hostp2pd/hostp2pd/wpaevent"
 )
@@ -491,7 +492,7 @@ func (s *Session) poll(now time.Time) []Action {
 func (s *Session) HandleReply(c Cmd, reply string, err error, now time.Time) []Action {
 	if err != nil {
 		s.count("cmd_errors")
-		s.log.Warn("command failed", "cmd", c.Text, "iface", c.Iface, "err", err)
+		s.log.Warn("command failed", "cmd", redact.Line(c.Text), "iface", c.Iface, "err", err)
 	}
 	switch c.Tag {
 	case TagConfigMethods:

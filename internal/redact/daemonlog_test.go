@@ -1,0 +1,109 @@
+package redact_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hostp2pd/hostp2pd/internal/config"
+	"github.com/hostp2pd/hostp2pd/internal/daemon"
+	"github.com/hostp2pd/hostp2pd/wpactrl/wpatest"
+)
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestProbeLog_DebugLogHasNoSecrets runs the daemon at -vv (Debug) against
+// the fake wpa_supplicant through a group start (the event carries the
+// group passphrase), a keypad enrolment (WPS_PIN with the configured PIN)
+// and a phone that shows its PIN, and checks that the log, which holds
+// every command, reply and event, contains none of the secrets.
+func TestProbeLog_DebugLogHasNoSecrets(t *testing.T) {
+	t.Parallel()
+	const (
+		pin      = "12345670"
+		shownPIN = "11442752"
+		group    = "p2p-wlan0-0"
+	)
+	dir, err := os.MkdirTemp("", "redact")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	srv, err := wpatest.NewServer(dir, "wlan0", "p2p-dev-wlan0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = srv.Close() }()
+	srv.SetVar("config_methods", "virtual_push_button keypad display")
+	cfg, _, err := config.Parse("test.yaml", []byte("interface: p2p-dev-wlan0\nctrl_interface: "+dir+
+		"\nactivate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: false\npassword: \""+pin+"\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf syncBuffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	d, err := daemon.New(cfg, daemon.Options{Logger: log, LocalDir: dir, PingInterval: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+
+	wait := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s; log:\n%s", what, buf.String())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	wait("group up", func() bool { return d.Status().Group != nil && srv.Monitors(group) > 0 })
+	srv.Emit("p2p-dev-wlan0", "P2P-DEVICE-FOUND 42:00:00:00:01:00 p2p_dev_addr=42:00:00:00:01:00 pri_dev_type=1-0050F204-1 name='phone' config_methods=0x188 dev_capab=0x25 group_capab=0x0 new=1")
+	srv.Emit("p2p-dev-wlan0", "P2P-PROV-DISC-SHOW-PIN 42:00:00:00:01:00 "+shownPIN+" p2p_dev_addr=42:00:00:00:01:00 pri_dev_type=1-0050F204-1 name='phone' config_methods=0x188 dev_capab=0x25 group_capab=0x0 group="+group)
+	wctx, wcancel := context.WithTimeout(ctx, 5*time.Second)
+	defer wcancel()
+	if _, err := srv.WaitCommand(wctx, group, "WPS_PIN any "+pin); err != nil {
+		t.Fatalf("the PIN was not armed: %v", err)
+	}
+	wait("the WPS_PIN command in the log", func() bool { return strings.Contains(buf.String(), "WPS_PIN any [redacted]") })
+
+	out := buf.String()
+	for _, want := range []string{"P2P-GROUP-STARTED", "passphrase=[redacted]", "P2P-PROV-DISC-SHOW-PIN"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the log lacks %q: the test does not see what it should", want)
+		}
+	}
+	for _, secret := range []string{wpatest.Passphrase, pin, shownPIN} {
+		if strings.Contains(out, secret) {
+			for _, line := range strings.Split(out, "\n") {
+				if strings.Contains(line, secret) {
+					t.Errorf("secret %q in the log: %s", secret, line)
+				}
+			}
+		}
+	}
+}

@@ -1,6 +1,6 @@
 // Command hostp2pd is the Wi-Fi Direct group-owner daemon: a drop-in
 // successor of the Python hostp2pd with the same command line, YAML and
-// systemd usage. It is wiring only: flags → config → hostp2pd.New → Run,
+// systemd usage. It is wiring only: flags → config → daemon.New → Run,
 // plus the pidfile, signals, sd_notify, logging, the console and the
 // control socket. See docs/cli.md.
 package main

@@ -226,6 +226,7 @@ func TestBatch_SIGHUPReloadsAndSIGTERMStopsWithin5s(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitLog(t, logPath, `msg="configuration reloaded"`)
+	waitLog(t, logPath, `msg="configuration read" config=`+cfg+` changed=[pin]`) // config.Diff names what changed
 
 	start := time.Now()
 	if err := cmd.Process.Signal(sigTERM); err != nil {

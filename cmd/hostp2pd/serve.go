@@ -18,10 +18,10 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/hostp2pd/hostp2pd"
 	"github.com/hostp2pd/hostp2pd/internal/config"
 	"github.com/hostp2pd/hostp2pd/internal/console"
 	"github.com/hostp2pd/hostp2pd/internal/ctl"
+	"github.com/hostp2pd/hostp2pd/internal/daemon"
 	"github.com/hostp2pd/hostp2pd/internal/logging"
 	"github.com/hostp2pd/hostp2pd/internal/pidfile"
 	"github.com/hostp2pd/hostp2pd/internal/sdnotify"
@@ -30,6 +30,10 @@ import (
 
 // stopTimeout is how long the daemon gets to stop in order after SIGTERM.
 const stopTimeout = 5 * time.Second
+
+// aliveWithin is how long the event loop may go without a turn before the
+// systemd watchdog stops being petted.
+const aliveWithin = 10 * time.Second
 
 // app holds what the running process shares between its goroutines.
 type app struct {
@@ -193,15 +197,16 @@ func (a *app) setLevel(level *slog.LevelVar, cfg *config.Config) {
 func (a *app) run(ctx context.Context, hup <-chan os.Signal, s sys, con *console.Console, level *slog.LevelVar) int {
 	notify := sdnotify.New()
 	cfg := a.current()
-	d, err := hostp2pd.New(cfg,
-		hostp2pd.WithLogger(a.log),
-		hostp2pd.WithVersion(versionString()),
-		hostp2pd.WithLoader(a.load),
-		hostp2pd.WithReady(func() {
+	d, err := daemon.New(cfg, daemon.Options{
+		Logger:  a.log,
+		Version: versionString(),
+		Load:    a.load,
+		OnReady: func() {
 			_ = notify.Ready()
 			_ = notify.Status("running on " + a.iface)
-		}),
-	)
+		},
+		Net: daemon.NewIPService(a.log),
+	})
 	if err != nil {
 		printConfigError(s.stderr, err)
 		a.log.Error("cannot start", "err", err)
@@ -228,7 +233,7 @@ func (a *app) run(ctx context.Context, hup <-chan os.Signal, s sys, con *console
 		cl := ctl.LimitListener(l, ctl.MaxConns)
 		dropped["ctl"] = cl.Dropped
 		wg.Go(func() {
-			if err := ctl.Serve(ctx, cl, d.Controller(), a.log); err != nil {
+			if err := ctl.Serve(ctx, cl, d, a.log); err != nil {
 				a.log.Warn("control socket stopped", "err", err)
 			}
 		})
@@ -248,7 +253,7 @@ func (a *app) run(ctx context.Context, hup <-chan os.Signal, s sys, con *console
 	})
 
 	// systemd watchdog and status.
-	wg.Go(func() { notify.RunWatchdog(ctx, d.Alive) })
+	wg.Go(func() { notify.RunWatchdog(ctx, func() bool { return d.Alive(aliveWithin) }) })
 
 	// Optional Prometheus endpoint.
 	if cfg.MetricsListen != "" {
@@ -258,7 +263,7 @@ func (a *app) run(ctx context.Context, hup <-chan os.Signal, s sys, con *console
 			lim := ctl.LimitListener(ml, metrics.MaxConns)
 			dropped["metrics"] = lim.Dropped
 			mux := http.NewServeMux()
-			mux.Handle("GET /metrics", metrics.Handler(d.Stats, dropped))
+			mux.Handle("GET /metrics", metrics.Handler(d.Status, dropped))
 			mlog := a.log.With("component", "metrics")
 			wg.Go(func() {
 				if err := ctl.ServeHTTP(ctx, lim, mux, mlog); err != nil {
@@ -275,7 +280,7 @@ func (a *app) run(ctx context.Context, hup <-chan os.Signal, s sys, con *console
 	// Interactive console.
 	if con != nil {
 		wg.Go(func() {
-			if err := con.Run(ctx, d.Controller()); err == nil {
+			if err := con.Run(ctx, d); err == nil {
 				a.log.Info("console: quit")
 				cancel()
 			}
@@ -373,7 +378,7 @@ func (a *app) load(path string) (*config.Config, error) {
 
 // reload handles SIGHUP: reopen the log file, re-read the configuration
 // file, keep the old configuration when the new one is broken.
-func (a *app) reload(d *hostp2pd.Daemon, notify *sdnotify.Notifier, level *slog.LevelVar) {
+func (a *app) reload(d *daemon.Daemon, notify *sdnotify.Notifier, level *slog.LevelVar) {
 	_ = notify.Reloading()
 	defer func() { _ = notify.Ready() }()
 	if err := a.logs.Reopen(); err != nil {
@@ -386,7 +391,7 @@ func (a *app) reload(d *hostp2pd.Daemon, notify *sdnotify.Notifier, level *slog.
 		return
 	}
 	a.setLevel(level, cfg)
-	if err := d.Reload(cfg); err != nil {
+	if err := d.ReloadConfig(cfg); err != nil {
 		a.log.Error("reload failed; keeping the current configuration", "err", err)
 		return
 	}
@@ -394,7 +399,7 @@ func (a *app) reload(d *hostp2pd.Daemon, notify *sdnotify.Notifier, level *slog.
 }
 
 // systemdStatus keeps systemctl status's STATUS= line current.
-func (a *app) systemdStatus(ctx context.Context, d *hostp2pd.Daemon, notify *sdnotify.Notifier) {
+func (a *app) systemdStatus(ctx context.Context, d *daemon.Daemon, notify *sdnotify.Notifier) {
 	t := time.NewTicker(5 * time.Second)
 	defer t.Stop()
 	last := ""
@@ -403,7 +408,7 @@ func (a *app) systemdStatus(ctx context.Context, d *hostp2pd.Daemon, notify *sdn
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if s := statusLine(d.Stats()); s != last {
+			if s := statusLine(d.Status()); s != last {
 				_ = notify.Status(s)
 				last = s
 			}

@@ -345,6 +345,7 @@ func TestParse_Hostp2pdPythonFile(t *testing.T) {
 		t.Fatalf("config (-want +got):\n%s", diff)
 	}
 	wantWarn := []string{
+		name + ":8: select_timeout_secs.connect: accepted, has no effect: no discovery runs while a group forms here, and a negotiation is bounded by max_negotiation_time",
 		name + ":10: select_timeout_secs.enroller: accepted, has no effect: there is no separate enroller process; the group is served by the main loop, which reacts to events at once",
 		name + ":11: p2p_client: accepted, has no effect: this hostp2pd talks to the wpa_supplicant control socket itself, no wpa_cli is run (see ctrl_interface)",
 		name + ":14: max_num_wpa_cli_failures: accepted, has no effect: a lost wpa_supplicant never stops this daemon; it reconnects with backoff and keeps serving",

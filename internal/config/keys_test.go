@@ -244,6 +244,7 @@ func TestParse_KeysWithoutEffectWarnOnce(t *testing.T) {
 		{"p2p_client: wpa_cli", "p2p_client"},
 		{"pin_module: pin.py", "pin_module"},
 		{"select_timeout_secs:\n  enroller: 600", "select_timeout_secs.enroller"},
+		{"select_timeout_secs:\n  connect: 90", "select_timeout_secs.connect"},
 	} {
 		_, w := mustParse(t, "# x\n"+tt.src+"\n")
 		var got []string
@@ -261,7 +262,7 @@ func TestParse_KeysWithoutEffectWarnOnce(t *testing.T) {
 		}
 	}
 	// The keys that do something give no such warning.
-	_, w := mustParse(t, "min_conn_delay: 40\nmax_num_failures: 3\nmax_scan_polling: 2\nselect_timeout_secs: {normal: 10, connect: 90, long: 600}\n")
+	_, w := mustParse(t, "min_conn_delay: 40\nmax_num_failures: 3\nmax_scan_polling: 2\nselect_timeout_secs: {normal: 10, long: 600}\n")
 	if len(w) != 0 {
 		t.Errorf("effective keys warned: %v", warningStrings(w))
 	}
@@ -373,5 +374,20 @@ func TestParse_SubnetPrefixRuleMatchesTheServer(t *testing.T) {
 		if (err == nil) != tt.ok {
 			t.Errorf("subnet %s: err = %v, want ok=%v", tt.subnet, err, tt.ok)
 		}
+	}
+}
+
+// TestParse_MaxNegotiationTimeFloorIsValidation: the session used to raise
+// any max_negotiation_time below 10 s silently; the floor is now a
+// validation error, and the session uses the value as it is.
+func TestParse_MaxNegotiationTimeFloorIsValidation(t *testing.T) {
+	t.Parallel()
+	_, _, err := Parse("t.yaml", []byte("max_negotiation_time: 5\n"))
+	if err == nil || err.Error() != "t.yaml:1: max_negotiation_time: must be at least 10" {
+		t.Errorf("err = %v", err)
+	}
+	c, _ := mustParse(t, "max_negotiation_time: 10\n")
+	if c.MaxNegotiationTime != 10 {
+		t.Errorf("MaxNegotiationTime = %d", c.MaxNegotiationTime)
 	}
 }

@@ -304,7 +304,8 @@ var keyTable = []keyDef{
 
 var timeoutKeys = []keyDef{
 	{name: "normal", set: integer(func(c *Config) *int { return &c.SelectTimeoutSecs.Normal })},
-	{name: "connect", set: integer(func(c *Config) *int { return &c.SelectTimeoutSecs.Connect })},
+	{name: "connect", set: integer(func(c *Config) *int { return &c.SelectTimeoutSecs.Connect }),
+		noEffect: "no discovery runs while a group forms here, and a negotiation is bounded by max_negotiation_time"},
 	{name: "long", set: integer(func(c *Config) *int { return &c.SelectTimeoutSecs.Long })},
 	{name: "enroller", set: integer(func(c *Config) *int { return &c.SelectTimeoutSecs.Enroller }),
 		noEffect: "there is no separate enroller process; the group is served by the main loop, which reacts to events at once"},

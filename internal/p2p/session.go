@@ -1067,7 +1067,7 @@ func (s *Session) connect(e *enrol, now time.Time) []Action {
 	var a []Action
 	a = append(a, s.hook(true, "stop")...)
 	return append(a, s.peerCmd("", strings.Join(args, " "), TagConnect, e.peer),
-		ArmTimer{Name: timerNeg, After: config.Seconds(max(s.cfg.MaxNegotiationTime, 10))})
+		ArmTimer{Name: timerNeg, After: config.Seconds(s.cfg.MaxNegotiationTime)})
 }
 
 // negFailed handles a failed GO negotiation: the phone's P2P_CONNECT is
@@ -1356,7 +1356,7 @@ func (s *Session) groupStarted(ev wpaevent.Event, now time.Time) []Action {
 	}
 	a = append(a, s.hook(false, "start_group", ev.Group)...)
 	if s.negotiated() {
-		a = append(a, ArmTimer{Name: timerEmpty, After: config.Seconds(max(s.cfg.MaxNegotiationTime, 10))})
+		a = append(a, ArmTimer{Name: timerEmpty, After: config.Seconds(s.cfg.MaxNegotiationTime)})
 	}
 	a = append(a, s.armNext(now)...)
 	return append(a, s.find(now)...)

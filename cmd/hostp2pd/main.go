@@ -17,8 +17,9 @@ import (
 	"github.com/hostp2pd/hostp2pd/internal/pidfile"
 )
 
-// version is set at build time: -ldflags "-X main.version=v1.2.3".
-var version string
+// version and commit are set at build time (make build, make deb):
+// -ldflags "-X main.version=v1.2.3 -X main.commit=<hash>[-dirty]".
+var version, commit string
 
 // Exit codes.
 const (
@@ -61,7 +62,7 @@ func run(args []string, s sys) int {
 		fmt.Fprint(s.stdout, helpText)
 		return exitOK
 	case o.version:
-		fmt.Fprintf(s.stdout, "hostp2pd version %s\n", versionString())
+		fmt.Fprintf(s.stdout, "hostp2pd version %s (commit %s)\n", versionString(), commitString())
 		return exitOK
 	case o.sub != "":
 		return runSubcommand(o, s)
@@ -79,6 +80,29 @@ func versionString() string {
 		return bi.Main.Version
 	}
 	return "devel"
+}
+
+// commitString is the commit set at build time, else the VCS revision the
+// Go tool stamped into the binary, with "-dirty" when the tree had
+// uncommitted changes, else "unknown".
+func commitString() string {
+	if commit != "" {
+		return commit
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	rev, dirty := "unknown", ""
+	for _, st := range bi.Settings {
+		switch {
+		case st.Key == "vcs.revision":
+			rev = st.Value
+		case st.Key == "vcs.modified" && st.Value == "true":
+			dirty = "-dirty"
+		}
+	}
+	return rev + dirty
 }
 
 // loadConfig reads the configuration named by -c or $HOSTP2PD_CFG (path

@@ -6,8 +6,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -37,8 +39,23 @@ func TestMain(m *testing.M) {
 	testscript.Main(leakCheckM{m}, map[string]func(){"hostp2pd": main})
 }
 
+// skipUnlessSelfExec skips a test that runs this test binary as a child
+// when the kernel cannot execute it: an arm binary run by `go test -exec
+// qemu-arm-static` (make arm-test) without binfmt_misc gets ENOEXEC.
+func skipUnlessSelfExec(t *testing.T) {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := exec.Command(exe, "-test.run=^$").Run(); errors.Is(err, syscall.ENOEXEC) {
+		t.Skipf("cannot run this %s test binary as a child process (emulated without binfmt_misc): %v", runtime.GOARCH, err)
+	}
+}
+
 func TestScripts(t *testing.T) {
 	t.Parallel()
+	skipUnlessSelfExec(t)
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata",
 		RequireExplicitExec: true,
@@ -170,6 +187,7 @@ func TestRewriteConfigArg(t *testing.T) {
 // hostp2pdCmd runs this test binary as the hostp2pd command.
 func hostp2pdCmd(t *testing.T, dir string, args ...string) *exec.Cmd {
 	t.Helper()
+	skipUnlessSelfExec(t)
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)

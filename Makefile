@@ -2,11 +2,13 @@ SHELL := /bin/bash
 # hostp2pd — see README.md. `make demo` and `make test` are the two commands
 # a newcomer runs.
 GO      ?= go
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -s -w -X main.version=$(VERSION)
+# Version from git tags, "-dirty" for a tree with changes (packaging/version.sh).
+VERSION ?= $(shell packaging/version.sh)
+COMMIT  ?= $(shell packaging/version.sh -c)
+LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 BIN     := bin/hostp2pd
 
-.PHONY: build test unit lab lab-image lint demo bench fuzz soak cross clean
+.PHONY: build test unit lab lab-image lint demo bench fuzz soak cross deb pkg-check arm-test clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/hostp2pd
@@ -57,6 +59,30 @@ soak:
 
 cross:
 	for a in amd64 arm64 arm; do CGO_ENABLED=0 GOOS=linux GOARCH=$$a GOARM=6 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/hostp2pd-linux-$$a ./cmd/hostp2pd || exit 1; done
+
+# Debian packages bin/deb/hostp2pd_<version>_{amd64,arm64,armhf}.deb
+# (packaging/build-deb.sh; docs/release.md).
+deb:
+	bash packaging/build-deb.sh
+
+# Builds the packages and checks them: lintian, dpkg -i/-r/--purge of the
+# amd64 one on this machine (root), systemd-analyze verify, man, the
+# architecture of each file (packaging/check.sh).
+pkg-check:
+	bash packaging/check.sh
+
+# The unit tests (everything but the lab) for arm64 and 32-bit arm (GOARM=6,
+# every Raspberry Pi) under Debian's qemu-user-static, without -race (not
+# available there). Tests that run the test binary as a child process skip
+# (the kernel cannot exec it without binfmt_misc). ARM_SKIP: see
+# docs/release.md, "arm tests".
+ARM_SKIP ?= ^TestReplay_NegotiatedOnDemandExactCommands$$
+arm-test:
+	@command -v qemu-aarch64-static >/dev/null && command -v qemu-arm-static >/dev/null || \
+		{ echo "arm-test: needs qemu-user-static (apt-get install qemu-user-static)" >&2; exit 1; }
+	pkgs=$$($(GO) list ./... | grep -v '/lab'); \
+	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -count=1 -skip '$(ARM_SKIP)' -exec qemu-aarch64-static $$pkgs && \
+	CGO_ENABLED=0 GOARCH=arm GOARM=6 $(GO) test -count=1 -skip '$(ARM_SKIP)' -exec qemu-arm-static $$pkgs
 
 clean:
 	rm -rf bin lab/.build

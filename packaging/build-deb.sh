@@ -25,7 +25,7 @@ DEBVERSION=$(packaging/version.sh -d) # the package's Version
 SOURCE_DATE_EPOCH=$(git log -1 --format=%ct 2>/dev/null || date +%s)
 export SOURCE_DATE_EPOCH
 DATE=$(date -u -d "@$SOURCE_DATE_EPOCH" +%F)
-first=$(git log --reverse --format=%cd --date=format:%Y 2>/dev/null | head -1)
+first=$(git log --max-parents=0 --format=%cd --date=format:%Y 2>/dev/null | sort | sed -n 1p)
 last=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y)
 YEARS=${first:-$last}
 [ "$YEARS" = "$last" ] || YEARS="$YEARS-$last"

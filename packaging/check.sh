@@ -27,7 +27,8 @@ fail() { echo "FAIL $*" >&2; echo "pkg-check: $passed passed, 1 failed" >&2; exi
 if [ -n "${PKG_CHECK_DEBS:-}" ]; then
 	read -r -a debs <<<"$PKG_CHECK_DEBS"
 else
-	mapfile -t debs < <(packaging/build-deb.sh)
+	packaging/build-deb.sh >"$tmp/debs" || fail "packaging/build-deb.sh failed"
+	mapfile -t debs <"$tmp/debs"
 fi
 [ ${#debs[@]} -eq 3 ] || fail "want 3 packages, got ${#debs[@]}: ${debs[*]}"
 version=$(packaging/version.sh)

@@ -290,6 +290,7 @@ func TestNegotiatedOnDemand_ConnectThenRemoveWhenEmpty(t *testing.T) {
 	h.srv.Emit(dev, "P2P-GO-NEG-SUCCESS role=GO freq=2462 ht40=0 peer_dev=42:00:00:00:01:00 peer_iface=42:00:00:00:01:00 wps_method=PBC")
 	h.srv.Emit(dev, "P2P-GROUP-FORMATION-SUCCESS ")
 	h.srv.Emit(dev, `P2P-GROUP-STARTED p2p-wlan0-0 GO ssid="DIRECT-Yn" freq=2462 passphrase="5mfK14YT" go_dev_addr=42:00:00:00:00:00`)
+	h.groupUp() // the group socket is attached before the phone associates (see TestReplay_NegotiatedOnDemandExactCommands)
 	h.srv.Emit("p2p-wlan0-0", evStaConn)
 	h.srv.Emit(dev, evStaConn)
 	h.eventually("client", func(s status.Status) bool { return len(s.Clients) == 1 })

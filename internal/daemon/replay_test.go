@@ -85,11 +85,20 @@ func TestReplay_NegotiatedOnDemandExactCommands(t *testing.T) {
 	if err := h.srv.AddIface("p2p-wlan0-0"); err != nil {
 		t.Fatal(err)
 	}
-	on := false
+	on, started := false, false
 	h.srv.ReplayEvents(tr, func(l wpatest.TraceLine) bool {
 		on = on || strings.HasPrefix(l.Text, "P2P-GO-NEG-SUCCESS")
-		return on && !strings.HasPrefix(l.Text, "P2P-GROUP-REMOVED")
+		if started {
+			return false
+		}
+		started = strings.HasPrefix(l.Text, "P2P-GROUP-STARTED")
+		return on
 	})
+	// The phone associates ~120 ms after P2P-GROUP-STARTED (trace); let the
+	// daemon attach to the group socket first, as it does in that time,
+	// rather than race it (it loses under qemu-user: make arm-test).
+	h.groupUp()
+	h.srv.ReplayEvents(tr, after("P2P-GROUP-STARTED"))
 	h.want(dev, "P2P_GROUP_REMOVE p2p-wlan0-0")
 	h.eventually("idle", func(s status.Status) bool { return s.State == "idle" })
 	var got []string

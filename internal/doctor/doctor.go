@@ -188,7 +188,11 @@ func (c *checker) supplicant(dialErr error, facts radio.Facts) {
 	if r, err := req("STATUS"); err != nil {
 		c.unknown("p2p device", fmt.Errorf("STATUS: %w", err))
 	} else if st := wpaevent.ParseStatus(r); st.P2PDeviceAddress.IsZero() {
-		c.add(Fail, "p2p device", iface+" has no p2p_device_address", "P2P is not enabled on this interface (driver without P2P, or p2p_disabled=1)")
+		why := "P2P is not enabled on this interface (driver without P2P, or p2p_disabled=1)"
+		if d, err := req("GET p2p_disabled"); err == nil && d == "1" {
+			why = "wpa_supplicant runs with p2p_disabled=1: remove it from wpa_supplicant.conf and restart wpa_supplicant"
+		}
+		c.add(Fail, "p2p device", iface+" has no p2p_device_address", why)
 	} else {
 		c.add(OK, "p2p device", "device address "+st.P2PDeviceAddress.String(), "")
 	}

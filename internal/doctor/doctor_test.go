@@ -492,3 +492,37 @@ func TestCheck_AHungProgramIsCutShort(t *testing.T) {
 	}
 	wantLines(t, out, "?     NetworkManager         unknown: nmcli: nmcli: context deadline exceeded", "ok    other P2P drivers")
 }
+
+// TestCheck_NoP2P: wpa_supplicant with p2p_disabled=1 on wlan0, replies as
+// recorded in the lab (25-daemon-doctor): STATUS without
+// p2p_device_address.
+func TestCheck_NoP2P(t *testing.T) {
+	for _, disabled := range []bool{true, false} {
+		t.Run(fmt.Sprint("p2p_disabled=", disabled), func(t *testing.T) {
+			dir := t.TempDir()
+			srv, err := wpatest.NewServer(dir, "wlan0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			srv.Reply("wlan0", "STATUS", "wpa_state=DISCONNECTED\naddress=02:00:00:00:00:00\nuuid=362db47b-a53a-5191-88fb-5458b986b2e4\n")
+			if disabled {
+				srv.SetVar("p2p_disabled", "1")
+			}
+			conn, err := wpactrl.Dial(context.Background(), filepath.Join(dir, "wlan0"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			out, ok := report(t, Check(context.Background(), testConfig(dir), "wlan0", baseEnv(t, conn.Request, hwsimIdle(t)), nil))
+			if ok {
+				t.Errorf("passed on an interface without P2P:\n%s", out)
+			}
+			want := "→ P2P is not enabled on this interface (driver without P2P, or p2p_disabled=1)"
+			if disabled {
+				want = "→ wpa_supplicant runs with p2p_disabled=1: remove it from wpa_supplicant.conf"
+			}
+			wantLines(t, out, "FAIL  p2p device             wlan0 has no p2p_device_address", want)
+		})
+	}
+}

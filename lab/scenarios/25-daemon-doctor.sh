@@ -1,11 +1,12 @@
 #!/bin/sh
 # lab-radios: 2
 # lab-timeout: 90
-# `hostp2pd doctor` (no daemon running) on the lab GO radio, in four
+# `hostp2pd doctor` (no daemon running) on the lab GO radio, in five
 # situations: idle; a wpa_cli attached to the P2P device; wlan0 associated as
 # a station to an AP on channel 6 (radio 1, wpa_supplicant in AP mode); an
-# AP interface uap0 added on the GO radio.  It must pass, say what it saw,
-# and create nothing.
+# AP interface uap0 added on the GO radio: it must pass, say what it saw,
+# and create nothing.  Then wpa_supplicant with p2p_disabled=1: it must
+# fail and say why.
 . /lab/lib.sh
 
 go_start
@@ -66,4 +67,19 @@ iw phy phy0 interface add uap0 type __ap
 doc uap0
 check doctor-sees-uap0 saw '^ok +AP \+ P2P-GO +AP interface uap0 is up on phy0; the combinations allow a P2P-GO next to it'
 iw dev uap0 del
+
+# 5. an interface without P2P (p2p_disabled=1): doctor fails and says so
+kill "$(cat /tmp/go.pid)"
+i=0; while [ -S $CTRL/wlan0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+printf 'ctrl_interface=DIR=%s\np2p_disabled=1\n' $CTRL >/tmp/nop2p.conf
+wpa_supplicant -B -Dnl80211 -i wlan0 -c /tmp/nop2p.conf -f /tmp/nop2p.log -P /tmp/nop2p.pid
+i=0; while [ ! -S $CTRL/wlan0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+hostp2pd doctor -i wlan0 -c /etc/hostp2pd.yaml >/tmp/doctor.out 2>&1
+DOC_RC=$?
+sed "s/^/  doctor(no-p2p)| /" /tmp/doctor.out
+check doctor-no-p2p-fails [ $DOC_RC = 1 ]
+check doctor-no-p2p-says-why saw '^FAIL +p2p device +wlan0 has no p2p_device_address'
+# the replies a start check sees on such an interface
+wcli wlan0 status | sed 's/^/  no-p2p status| /'
+echo "  no-p2p p2p_group_add| $(wcli wlan0 p2p_group_add)"
 lab_exit

@@ -16,10 +16,10 @@ import (
 	"github.com/hostp2pd/hostp2pd/wpactrl/wpatest"
 )
 
-// TestDial_RefusesSocketsOfAnotherUser: the owner check applies to every
+// TestProbeDial_RefusesSocketsOfAnotherUser: the owner check applies to every
 // socket the package dials, the P2P device's and a group interface's
 // alike (issue 21 S6: group sockets skipped it), for Dial and Attach.
-func TestDial_RefusesSocketsOfAnotherUser(t *testing.T) {
+func TestProbeDial_RefusesSocketsOfAnotherUser(t *testing.T) {
 	t.Parallel()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to chown a socket to another user")
@@ -49,10 +49,10 @@ func TestDial_RefusesSocketsOfAnotherUser(t *testing.T) {
 	dial(t, s.Path(group), local) // our own uid again: accepted
 }
 
-// TestDial_NonRootNeverRemovesALiveClientSocket: a client socket of our
+// TestProbeDial_NonRootNeverRemovesALiveClientSocket: a client socket of our
 // naming whose pid is dead but that is still bound (here: root's, which a
 // non-root dialer cannot connect to, EACCES) is not stale and stays.
-func TestDial_NonRootNeverRemovesALiveClientSocket(t *testing.T) {
+func TestProbeDial_NonRootNeverRemovesALiveClientSocket(t *testing.T) {
 	t.Parallel()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to own the live socket and to act as a second user")

@@ -49,11 +49,11 @@ func safeConfig(t *testing.T, dir, name, text string, mode os.FileMode) string {
 	return p
 }
 
-// TestHandler_MemberIsRefusedEveryPrivilegedRequest: a ctl_group member (a
+// TestProbeCtl_MemberIsRefusedEveryPrivilegedRequest: a ctl_group member (a
 // peer that is neither root nor the daemon's user) gets 403 for raw
 // wpa_supplicant commands and for reloading another file or the defaults,
 // and none of them reaches the controller; the member routes work.
-func TestHandler_MemberIsRefusedEveryPrivilegedRequest(t *testing.T) {
+func TestProbeCtl_MemberIsRefusedEveryPrivilegedRequest(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	good := safeConfig(t, dir, "good.yaml", "interface: p2p-dev-wlan1\nrun_program: /tmp/x\n", 0o600)
@@ -110,10 +110,10 @@ func TestHandler_MemberIsRefusedEveryPrivilegedRequest(t *testing.T) {
 	}
 }
 
-// TestHandler_MemberReloadOfAWritableConfiguredFileIsRefused: a member may
+// TestProbeCtl_MemberReloadOfAWritableConfiguredFileIsRefused: a member may
 // reload the configured file only while nobody but root can have changed
 // it (otherwise a writable file would hand them run_program as root).
-func TestHandler_MemberReloadOfAWritableConfiguredFileIsRefused(t *testing.T) {
+func TestProbeCtl_MemberReloadOfAWritableConfiguredFileIsRefused(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	cfg := safeConfig(t, dir, "hostp2pd.yaml", "run_program: /bin/true\n", 0o664)

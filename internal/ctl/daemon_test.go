@@ -15,11 +15,13 @@ import (
 	"github.com/hostp2pd/hostp2pd/wpactrl/wpatest"
 )
 
-// TestProbeAPI_DaemonErrorsAreNot500 replays the R10 probe against a real
-// daemon and the fake wpa_supplicant: a bad MAC is 400, an unknown phone
-// 404, a request that needs a group while none runs 409, and any command
-// while wpa_supplicant is away 503 (all of them were 500).
-func TestProbeAPI_DaemonErrorsAreNot500(t *testing.T) {
+// TestProbeAPI_DaemonErrorsAndHostileRequests replays the R10 probe
+// against a real daemon and the fake wpa_supplicant: a bad MAC is 400, an
+// unknown phone 404, a request that needs a group while none runs 409, and
+// any command while wpa_supplicant is away 503 (all of them were 500). It
+// also replays hostile requests (NUL, shell text, invalid UTF-8, paths,
+// /etc/shadow, deep JSON): each is a 4xx that changes nothing.
+func TestProbeAPI_DaemonErrorsAndHostileRequests(t *testing.T) {
 	t.Parallel()
 	dir, err := os.MkdirTemp("", "ctld")
 	if err != nil {
@@ -75,6 +77,49 @@ func TestProbeAPI_DaemonErrorsAreNot500(t *testing.T) {
 		code, body := raw(t, sock, http.MethodPost, tt.route, tt.body)
 		if code != tt.code || !strings.Contains(body, tt.msg) {
 			t.Errorf("%s: %d %s; want %d with %q", tt.name, code, body, tt.code, tt.msg)
+		}
+	}
+
+	// Hostile inputs (issue 21 probe): none is a 5xx, none changes the
+	// configuration, none reaches wpa_supplicant.
+	before, cmds := d.Config(), len(srv.Commands())
+	hostile := []struct {
+		name, method, route, body string
+		code                      int
+	}{
+		{"peer with NUL", "POST", "/v1/disconnect", "{\"peer\":\"42:00:00:00:01:00\\u0000\"}", 400},
+		{"peer with a shell command", "POST", "/v1/disconnect", `{"peer":"$(reboot)"}`, 400},
+		{"peer with invalid UTF-8", "POST", "/v1/pin", "{\"peer\":\"\xff\xfe\",\"pin\":\"1234\"}", 400},
+		{"full-width digits as PIN", "POST", "/v1/pin", `{"peer":"","pin":"１２３４"}`, 400},
+		{"PIN with a newline", "POST", "/v1/pin", `{"peer":"","pin":"1234\n"}`, 400},
+		{"interface with a path", "POST", "/v1/wpa", `{"cmd":"IFNAME=../../etc/x PING"}`, 400},
+		{"empty interface", "POST", "/v1/wpa", `{"cmd":"IFNAME= PING"}`, 400},
+		{"two commands", "POST", "/v1/wpa", `{"cmd":"PING\rTERMINATE"}`, 400},
+		{"/etc/shadow", "POST", "/v1/reload", `{"path":"/etc/shadow"}`, 400},
+		{"a directory", "POST", "/v1/reload", `{"path":"/etc"}`, 400},
+		{"/dev/zero", "POST", "/v1/reload", `{"path":"/dev/zero"}`, 400},
+		{"deeply nested JSON", "POST", "/v1/pin", strings.Repeat("[", 20000) + strings.Repeat("]", 20000), 400},
+		{"TRACE", "TRACE", "/v1/status", "", 405},
+	}
+	for _, tt := range hostile {
+		code, body := raw(t, sock, tt.method, tt.route, tt.body)
+		if code != tt.code {
+			t.Errorf("%s: %d %s; want %d", tt.name, code, body, tt.code)
+		}
+	}
+	if _, err := os.Stat("/etc/shadow"); err == nil {
+		if code, body := raw(t, sock, "POST", "/v1/reload", `{"path":"/etc/shadow"}`); strings.Contains(body, "root:") {
+			t.Errorf("the answer quotes /etc/shadow: %d %s", code, body)
+		}
+	}
+	if after := d.Config(); after != before {
+		t.Errorf("hostile requests changed the configuration:\n%s\nto\n%s", before, after)
+	}
+	if got := srv.Commands()[cmds:]; len(got) != 0 {
+		for _, c := range got {
+			if !strings.HasPrefix(c.Cmd, "PING") && !strings.HasPrefix(c.Cmd, "P2P_") {
+				t.Errorf("a hostile request reached wpa_supplicant: %q", c.Cmd)
+			}
 		}
 	}
 

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -165,5 +166,55 @@ func TestLimitListener_BusyConnectionsAreKept(t *testing.T) {
 		_ = c.Close()
 		t.Error("Accept returned a connection past the cap")
 	case <-time.After(50 * time.Millisecond):
+	}
+}
+
+// TestProbeServe_StalledHeaderIsClosed: a client that sends half a request
+// header and stops is closed by the header timeout (5 s), not kept for
+// ever; one that sends an oversized header gets 431.
+func TestProbeServe_StalledHeaderIsClosed(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "ctl.sock")
+	l, err := ctl.Listen(path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- ctl.Serve(ctx, l, &statustest.Controller{}, nil) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+
+	c, err := net.Dial("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = c.Close() }()
+	if _, err := c.Write([]byte("GET /v1/status HTTP/1.1\r\nHost: x\r\nX-Slow: ")); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, err = io.ReadAll(c)
+	if err != nil || time.Since(start) > 7*time.Second {
+		t.Errorf("stalled header: read ended after %v with %v; want EOF within the 5 s header timeout", time.Since(start), err)
+	}
+
+	big, err := net.Dial("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = big.Close() }()
+	req := "GET /v1/status HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", 64<<10) + "\r\n\r\n"
+	go func() { _, _ = big.Write([]byte(req)) }()
+	_ = big.SetReadDeadline(time.Now().Add(5 * time.Second))
+	b := make([]byte, 64)
+	n, _ := io.ReadAtLeast(big, b, 12)
+	if !strings.HasPrefix(string(b[:n]), "HTTP/1.1 431") {
+		t.Errorf("oversized header: answer %q, want 431", b[:n])
 	}
 }

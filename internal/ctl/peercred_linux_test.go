@@ -75,11 +75,11 @@ func requestAs(t *testing.T, dial func() (net.Conn, error), method, route, body 
 	return resp.StatusCode, string(b)
 }
 
-// TestServe_RealSecondUserIsRefusedPrivilegedRequests runs the privilege
+// TestProbeCtl_RealSecondUserIsRefusedPrivilegedRequests runs the privilege
 // model end to end: the server reads the peer's uid with SO_PEERCRED from
 // a real connection made as another user (a ctl_group member), and refuses
 // each privileged request with 403, while root's succeed.
-func TestServe_RealSecondUserIsRefusedPrivilegedRequests(t *testing.T) {
+func TestProbeCtl_RealSecondUserIsRefusedPrivilegedRequests(t *testing.T) {
 	t.Parallel()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to connect as a second user")
@@ -143,10 +143,10 @@ func TestServe_RealSecondUserIsRefusedPrivilegedRequests(t *testing.T) {
 	}
 }
 
-// TestListen_NonRootNeverUnlinksRootsLiveSocket: a non-root run that finds
+// TestProbeListen_NonRootNeverUnlinksRootsLiveSocket: a non-root run that finds
 // root's live socket (connect: EACCES) in a directory it may write must
 // refuse, not take the socket for stale and unlink it.
-func TestListen_NonRootNeverUnlinksRootsLiveSocket(t *testing.T) {
+func TestProbeListen_NonRootNeverUnlinksRootsLiveSocket(t *testing.T) {
 	t.Parallel()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to own the live socket and to act as a second user")

@@ -15,6 +15,11 @@ var allowedModules = []string{
 	"github.com/coreos/go-systemd/v22",   // sd_notify
 	"github.com/hostp2pd/hostp2pd",
 	"github.com/insomniacslk/dhcp", // DHCPv4 wire format
+	// QR join code (internal/joincode): no dependencies of its own, a port
+	// of Nayuki's reference encoder, released 2026; rsc.io/qr and
+	// skip2/go-qrcode are frozen since 2018/2020, yeqown/go-qrcode/v2
+	// pulls reedsolomon (2018) and x/text.
+	"github.com/piglig/go-qr",
 	"github.com/josharian/native",  // ← insomniacslk/dhcp
 	"github.com/pierrec/lz4/v4",    // ← u-root/uio
 	"github.com/spf13/pflag",       // command line

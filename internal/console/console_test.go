@@ -50,7 +50,7 @@ func sample() status.Status {
 		Version: "1.2.3", Interface: "p2p-dev-wlan0", Mode: "persistent", WPSMethod: "keypad",
 		State: "group-up", Supplicant: "connected", Started: t0,
 		Group: &status.Group{Iface: "p2p-wlan0-0", SSID: "DIRECT-ab-Group", Freq: 2412, Persistent: true,
-			NetworkID: 0, Address: "192.168.49.1", Since: t0},
+			NetworkID: 0, GOIP: "192.168.49.1", Passphrase: `pa "ss" wd`, BSSID: "46:00:00:00:00:00", Since: t0},
 		Clients: []status.Client{{DevAddr: "42:00:00:00:01:00", IfaceAddr: "42:00:00:00:01:01",
 			Name: "Bob's \"Ph\" $(reboot)", IP: "192.168.49.2", Method: "pbc", Joined: t0.Add(time.Minute)}},
 		Peers: []status.Peer{
@@ -88,14 +88,15 @@ func TestConsole_Commands(t *testing.T) {
 		{name: "empty and comment lines", in: "\n   \n# note\n", want: ""},
 		{name: "echo", in: "echo hello  world", want: "hello  world\n"},
 		{name: "stations", in: "stations", want: "" +
-			"  DEV ADDR           NAME                  IP            METHOD  JOINED\n" +
-			"  42:00:00:00:01:00  Bob's \"Ph\" $(reboot)  192.168.49.2  pbc     10:01:00 (4m0s ago)\n"},
+			"  DEV ADDR           IFACE ADDR         NAME                  IP            METHOD  JOINED\n" +
+			"  42:00:00:00:01:00  42:00:00:00:01:01  Bob's \"Ph\" $(reboot)  192.168.49.2  pbc     10:01:00 (4m0s ago)\n"},
 		{name: "peers quote hostile names", in: "peers", want: "" +
 			"  DEV ADDR           NAME                 TYPE   LAST SEEN\n" +
 			"  42:00:00:00:01:00  Bob                  Phone  5m0s ago\n" +
 			"  42:00:00:00:02:00  \"Téléphone 📱 ñ\\tz\"   Phone  5m0s ago\n" +
 			"  42:00:00:00:03:00  \"evil\\x1b[2J\\rname\"  ?      5m0s ago\n"},
-		{name: "group", in: "group", want: "group:     p2p-wlan0-0 ssid DIRECT-ab-Group freq 2412 MHz, persistent (network 0), ip 192.168.49.1, up 5m0s\n"},
+		{name: "group", in: "group", want: "group:     p2p-wlan0-0 ssid DIRECT-ab-Group freq 2412 MHz, persistent (network 0), ip 192.168.49.1, up 5m0s\n" +
+			"join:      passphrase \"pa \\\"ss\\\" wd\", bssid 46:00:00:00:00:00\n"},
 		{name: "stats", in: "stats", want: "AP-STA-CONNECTED  1\nP2P-DEVICE-FOUND  3\nstations: 1, peers seen: 3\n"},
 		{name: "reset", in: "reset", want: "statistics reset\n", calls: []string{"reset"}},
 		{name: "reload", in: "reload", want: "configuration reloaded\n", calls: []string{"reload "}},
@@ -164,6 +165,8 @@ func TestConsole_StatusSummary(t *testing.T) {
 	t.Parallel()
 	st := sample()
 	st.Peers = st.Peers[:1]
+	st.Clients = append(st.Clients, status.Client{IfaceAddr: "02:11:22:33:44:55", Name: "legacy", IP: "192.168.49.7",
+		Method: "legacy", Joined: t0.Add(2 * time.Minute)})
 	st.Pending = []status.Pending{{DevAddr: "42:00:00:00:04:00", Name: "Win", Method: "display", State: "waiting-pin", Since: t0}}
 	got := run(t, &statustest.Controller{Snapshot: st}, console.Options{}, "status")
 	want := "" +
@@ -172,9 +175,11 @@ func TestConsole_StatusSummary(t *testing.T) {
 		"state:     group-up\n" +
 		"started:   2026-11-26 10:00:00 (up 5m0s)\n" +
 		"group:     p2p-wlan0-0 ssid DIRECT-ab-Group freq 2412 MHz, persistent (network 0), ip 192.168.49.1, up 5m0s\n" +
-		"clients:   1\n" +
-		"  DEV ADDR           NAME                  IP            METHOD  JOINED\n" +
-		"  42:00:00:00:01:00  Bob's \"Ph\" $(reboot)  192.168.49.2  pbc     10:01:00 (4m0s ago)\n" +
+		"join:      passphrase \"pa \\\"ss\\\" wd\", bssid 46:00:00:00:00:00\n" +
+		"clients:   2\n" +
+		"  DEV ADDR           IFACE ADDR         NAME                  IP            METHOD  JOINED\n" +
+		"  42:00:00:00:01:00  42:00:00:00:01:01  Bob's \"Ph\" $(reboot)  192.168.49.2  pbc     10:01:00 (4m0s ago)\n" +
+		"  -                  02:11:22:33:44:55  legacy                192.168.49.7  legacy  10:02:00 (3m0s ago)\n" +
 		"pending:   1\n" +
 		"  DEV ADDR           NAME  METHOD   STATE        SINCE\n" +
 		"  42:00:00:00:04:00  Win   display  waiting-pin  5m0s ago\n" +

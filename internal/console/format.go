@@ -76,21 +76,26 @@ func WriteGroup(w io.Writer, g *status.Group, now time.Time) {
 		kind = fmt.Sprintf("persistent (network %d)", g.NetworkID)
 	}
 	fmt.Fprintf(w, "group:     %s ssid %s freq %d MHz, %s", g.Iface, Quote(g.SSID), g.Freq, kind)
-	if g.Address != "" {
-		fmt.Fprintf(w, ", ip %s", g.Address)
+	if g.GOIP != "" {
+		fmt.Fprintf(w, ", ip %s", g.GOIP)
 	}
 	if !g.Since.IsZero() {
 		fmt.Fprintf(w, ", up %s", age(now, g.Since))
 	}
 	fmt.Fprintln(w)
+	if g.Passphrase != "" || g.BSSID != "" {
+		// What a station without WPS (iPhone, laptop) types in; hostp2pd qr
+		// draws it as a QR code.
+		fmt.Fprintf(w, "join:      passphrase %s, bssid %s\n", strconv.Quote(g.Passphrase), orDash(g.BSSID))
+	}
 }
 
 // WriteClients prints a table of connected clients.
 func WriteClients(w io.Writer, cl []status.Client, now time.Time) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  DEV ADDR\tNAME\tIP\tMETHOD\tJOINED")
+	fmt.Fprintln(tw, "  DEV ADDR\tIFACE ADDR\tNAME\tIP\tMETHOD\tJOINED")
 	for _, c := range cl {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s (%s ago)\n", c.DevAddr, Quote(c.Name), orDash(c.IP),
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s (%s ago)\n", orDash(c.DevAddr), orDash(c.IfaceAddr), Quote(c.Name), orDash(c.IP),
 			orDash(c.Method), c.Joined.Local().Format(time.TimeOnly), age(now, c.Joined))
 	}
 	_ = tw.Flush()

@@ -213,12 +213,14 @@ type loop struct {
 	leaseC chan leaseNote
 	addr   addrWatch // see ipevents.go
 	pinC   chan pinNote
+	join   joinFacts // see join.go
 }
 
 type groupAttach struct {
 	iface string
 	mon   *wpactrl.Monitor
 	err   error
+	join  joinFacts
 }
 
 type leaseNote struct {
@@ -525,19 +527,22 @@ func (l *loop) openGroup(ctx context.Context, iface string) {
 			l.d.log.Warn("cannot open group control socket", "group", iface, "err", err)
 		}
 		// ATTACH on a new group socket can take seconds: do it aside.
-		attach, opts := l.attach, l.d.wpaOpts()
+		attach, opts, needPass := l.attach, l.d.wpaOpts(), l.needPassphrase()
 		actx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		l.attachStop = cancel
 		l.attachWG.Go(func() {
 			m, err := wpactrl.Attach(actx, path, append(opts, wpactrl.WithQueueLen(1024), wpactrl.WithPingInterval(5*time.Second))...)
+			join := askJoin(actx, dialRequest(path, opts), iface, needPass)
 			select {
-			case attach <- groupAttach{iface: iface, mon: m, err: err}:
+			case attach <- groupAttach{iface: iface, mon: m, err: err, join: join}:
 			case <-actx.Done():
 				if m != nil {
 					m.Close()
 				}
 			}
 		})
+	} else {
+		l.join = askJoin(ctx, l.request, iface, l.needPassphrase())
 	}
 	if l.d.o.Net != nil && cfg.DHCP.Enabled {
 		if cfg.DHCP.EAPOLIP && !l.addr.eapol {
@@ -560,6 +565,9 @@ func (l *loop) openGroup(ctx context.Context, iface string) {
 }
 
 func (l *loop) groupAttached(ga groupAttach) {
+	if ga.iface == l.gname {
+		l.join = ga.join
+	}
 	if ga.err != nil {
 		l.d.log.Warn("cannot attach to group interface", "group", ga.iface, "err", ga.err)
 		return
@@ -591,6 +599,7 @@ func (l *loop) closeGroup() {
 		l.netStop = nil
 	}
 	l.gname = ""
+	l.join = joinFacts{}
 	clear(l.leases)
 }
 
@@ -637,8 +646,9 @@ func (d *Daemon) publish(l *loop, supplicant string) {
 	l.sess.Snapshot(st, func(mac wpaevent.MAC) string { return l.leases[mac] })
 	l.addCounters(st)
 	if st.Group != nil && cfg.DHCP.Enabled && d.o.Net != nil {
-		st.Group.Address, _, _ = strings.Cut(cfg.DHCP.Subnet, "/")
+		st.Group.GOIP, _, _ = strings.Cut(cfg.DHCP.Subnet, "/")
 	}
+	l.fillJoin(st.Group)
 	d.snap.Store(st)
 }
 

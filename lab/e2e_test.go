@@ -65,6 +65,7 @@ var (
 		"23-daemon-supplicant-restart",
 		"24-daemon-per-sta-psk",
 		"25-daemon-doctor",
+		"30-dhcp-addresses",
 	}
 	// soak scenarios: long, not part of TestLabDaemon (TestLabSoak)
 	soakGroup = []string{"soak-join-leave"}

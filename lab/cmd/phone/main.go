@@ -17,7 +17,7 @@
 //	phone [--phone phN] join --method pbc|keypad|display [--pin N] [--join|--negotiate] [--persistent] [--go ADDR]
 //	phone [--phone phN] reinvoke [--via invite|group-add] [--go ADDR]
 //	phone [--phone phN] leave
-//	phone [--phone phN] dhcp
+//	phone [--phone phN] dhcp [--renew N]
 //	phone [--phone phN] ping <ip> [-c N] [--min M]
 //
 // Methods: pbc = push button; keypad = the phone types --pin (the GO's PIN);
@@ -72,7 +72,8 @@ func usage() int {
   join --method pbc|keypad|display [--pin N] [--join|--negotiate] [--persistent]
   reinvoke [--via invite|group-add]   re-invoke the stored persistent group
   leave                         p2p_group_remove of the phone's group
-  dhcp                          udhcpc on the group interface (in the phone's netns)
+  dhcp [--renew N]              udhcpc on the group interface (in the phone's netns);
+                                --renew: then N renewals (SIGUSR1), each timed
   ping <ip> [-c N] [--min M]    ping from the phone's netns
 common flags: --phone phN (default $PHONE or ph1), --ctrl-dir DIR, --timeout D, -v`)
 	return 2
@@ -132,6 +133,7 @@ func run(args []string) int {
 	via := fs.String("via", "invite", "reinvoke: invite (p2p_find + p2p_invite) or group-add (p2p_group_add persistent=ID)")
 	count := fs.Int("c", 3, "ping: count")
 	minOK := fs.Int("min", -1, "ping: replies needed for ok=1 (default: all)")
+	renew := fs.Int("renew", 0, "dhcp: keep udhcpc running and make it renew N times (SIGUSR1: one unicast REQUEST each)")
 	pos, err := parseAll(fs, rest)
 	if err != nil {
 		return 2
@@ -169,6 +171,9 @@ func run(args []string) int {
 	case "leave":
 		return p.leave()
 	case "dhcp":
+		if *renew > 0 {
+			return p.dhcpRenew(*renew)
+		}
 		return p.dhcp()
 	case "ping":
 		if len(pos) != 1 {
@@ -185,7 +190,7 @@ func run(args []string) int {
 
 func needsValue(flagArg string) bool {
 	switch strings.TrimLeft(flagArg, "-") {
-	case "phone", "ctrl-dir", "netns", "iface", "timeout", "method", "pin", "go", "via", "c", "min":
+	case "phone", "ctrl-dir", "netns", "iface", "timeout", "method", "pin", "go", "via", "c", "min", "renew":
 		return !strings.Contains(flagArg, "=")
 	}
 	return false
@@ -662,7 +667,7 @@ deconfig) /sbin/ip -4 addr flush dev "$interface" ;;
 bound|renew)
 	/sbin/ip -4 addr flush dev "$interface"
 	/sbin/ip addr add "$ip/${mask:-24}" dev "$interface"
-	echo "PHONE-DHCP ip=$ip mask=${mask:-24} router=$router serverid=$serverid lease=$lease" ;;
+	echo "PHONE-DHCP event=$1 ip=$ip mask=${mask:-24} router=$router serverid=$serverid lease=$lease" ;;
 esac
 exit 0
 `

@@ -52,14 +52,19 @@ func (l *loop) setupEAPOL(ctx context.Context) {
 	} {
 		cmd := "SET " + kv[0] + " " + kv[1]
 		reply, err := l.request(ctx, "", cmd)
-		if err != nil || strings.TrimSpace(reply) != "OK" {
-			if !l.addr.eapolWarned {
-				l.d.log.Warn("wpa_supplicant does not take the IP address allocation settings: clients get their address by DHCP only",
-					"cmd", cmd, "reply", strings.TrimSpace(reply), "err", err)
-				l.addr.eapolWarned = true
-			}
-			return
+		r := strings.TrimSpace(reply)
+		if err == nil && r == "OK" {
+			continue
 		}
+		if refused := err == nil && (r == "FAIL" || strings.HasPrefix(r, "UNKNOWN")); refused && !l.addr.eapolWarned {
+			l.d.log.Warn("wpa_supplicant does not take the IP address allocation settings: clients get their address by DHCP only",
+				"cmd", cmd, "reply", r)
+			l.addr.eapolWarned = true
+		} else if !refused {
+			// A timeout or a stray reply: try again at the next session.
+			l.d.log.Debug("IP address allocation not set up this time", "cmd", cmd, "reply", r, "err", err)
+		}
+		return
 	}
 	l.addr.eapol = true
 	l.d.log.Info("IP address allocation in the 4-way handshake set up", "go_ip", pfx.Addr(),

@@ -277,3 +277,36 @@ func TestProbeConfig_FIFOAndSilentStdinDoNotBlockSignals(t *testing.T) {
 		t.Fatal("SIGTERM ignored while reading -c -")
 	}
 }
+
+// TestProbeInterfaceFlag_StaysInTheRunDir: -i is checked like interface:,
+// so "-i ../../x" cannot put the pidfile or the socket outside the run
+// directory (issue 21 S7).
+func TestProbeInterfaceFlag_StaysInTheRunDir(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	dir := filepath.Join(root, "a", "b")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"-b", "-", "-i", "../../x"},
+		{"-t", "-i", "../../x"},
+		{"-r", "-i", "a/b"},
+		{"status", "-i", "x\x1b[2J"},
+		{"-b", "-", "-i", "p2p-dev-wlan0123456"},
+	} {
+		code, _, errOut := runClient(t, dir, args...)
+		if code != exitUsage || !strings.Contains(errOut, "hostp2pd: -i: ") {
+			t.Errorf("%q: exit %d, stderr %q", args, code, errOut)
+		}
+		if strings.ContainsAny(errOut, "\x1b") {
+			t.Errorf("%q: raw ESC in %q", args, errOut)
+		}
+	}
+	entries, _ := os.ReadDir(root)
+	for _, e := range entries {
+		if e.Name() != "a" {
+			t.Errorf("created %s outside the run directory", e.Name())
+		}
+	}
+}

@@ -326,7 +326,7 @@ type Group struct {
 	SSID       string    `json:"ssid"`
 	Freq       int       `json:"freq"`
 	Persistent bool      `json:"persistent"`
-	NetworkID  int       `json:"network_id"` // -1 when not persistent
+	NetworkID  int       `json:"network_id"`           // -1 when not persistent
 	Passphrase string    `json:"passphrase,omitempty"` // WPA2 passphrase (legacy stations join with it)
 	BSSID      string    `json:"bssid,omitempty"`      // group interface address, what stations see as the BSSID
 	GOIP       string    `json:"go_ip,omitempty"`      // GO IP address when DHCP is on

@@ -15,7 +15,7 @@ import (
 const defaultInterface = config.AutoInterface
 
 // subcommands are clients of a running daemon's control socket.
-var subcommands = map[string]bool{"status": true, "clients": true, "pin": true, "disconnect": true, "reload": true, "doctor": true}
+var subcommands = map[string]bool{"status": true, "clients": true, "pin": true, "disconnect": true, "reload": true, "doctor": true, "qr": true}
 
 // options are the parsed command line.
 type options struct {
@@ -36,6 +36,8 @@ type options struct {
 	sub               string   // subcommand name, "" for the daemon
 	args              []string // subcommand arguments
 	jsonUsed          bool
+	png               string // qr --png FILE
+	pngSet            bool
 	stdinYAML         []byte // the configuration read from "-c -"
 }
 
@@ -64,6 +66,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.StringVarP(&o.runProgram, "run_program", "p", "", "")
 	fs.BoolVar(&o.json, "json", false, "")
 	fs.StringVar(&o.socket, "socket", "", "")
+	fs.StringVar(&o.png, "png", "", "")
 	return fs
 }
 
@@ -84,6 +87,7 @@ func parseArgs(args []string) (*options, error) {
 	o.ifaceSet = fs.Changed("interface")
 	o.runProgramSet = fs.Changed("run_program")
 	o.jsonUsed = fs.Changed("json") || fs.Changed("socket")
+	o.pngSet = fs.Changed("png")
 	if o.help || o.version {
 		return o, nil
 	}
@@ -97,8 +101,8 @@ func parseArgs(args []string) (*options, error) {
 		if len(rest) > 0 {
 			return nil, fmt.Errorf("unexpected argument %q (subcommands: status, clients, pin, disconnect, reload)", rest[0])
 		}
-		if o.jsonUsed {
-			return nil, fmt.Errorf("--json and --socket are options of the subcommands")
+		if o.jsonUsed || o.pngSet {
+			return nil, fmt.Errorf("--json, --png and --socket are options of the subcommands")
 		}
 		n := 0
 		for _, b := range []bool{o.terminate, o.reload, o.daemon || o.batchSet} {
@@ -121,12 +125,15 @@ func parseArgs(args []string) (*options, error) {
 	if o.terminate || o.reload || o.daemon || o.batchSet || o.runProgramSet {
 		return nil, fmt.Errorf("%s: only -i, -c, --socket and --json apply to subcommands", o.sub)
 	}
-	want := map[string][2]int{"status": {0, 0}, "clients": {0, 0}, "pin": {1, 2}, "disconnect": {1, 1}, "reload": {0, 1}, "doctor": {0, 0}}[o.sub]
+	want := map[string][2]int{"status": {0, 0}, "clients": {0, 0}, "pin": {1, 2}, "disconnect": {1, 1}, "reload": {0, 1}, "doctor": {0, 0}, "qr": {0, 0}}[o.sub]
 	if len(o.args) < want[0] || len(o.args) > want[1] {
 		return nil, fmt.Errorf("usage: hostp2pd %s", subUsage[o.sub])
 	}
 	if o.json && o.sub != "status" && o.sub != "clients" {
 		return nil, fmt.Errorf("--json applies to status and clients")
+	}
+	if o.pngSet && (o.sub != "qr" || o.png == "") {
+		return nil, fmt.Errorf("--png FILE applies to qr")
 	}
 	return o, nil
 }
@@ -138,12 +145,14 @@ var subUsage = map[string]string{
 	"disconnect": "disconnect PEER",
 	"reload":     "reload [FILE|reset]",
 	"doctor":     "doctor [-i INTERFACE] [-c CONFIG_FILE]",
+	"qr":         "qr [--png FILE]",
 }
 
 const usageLine = `usage: hostp2pd [-h] [-V] [-v] [-vv] [-t] [-r] [-c CONFIG_FILE] [-d]
                 [-b FILE] [-i INTERFACE] [-p RUN_PROGRAM]
        hostp2pd {status [--json] | clients [--json] | pin [PEER] PIN |
-                 disconnect PEER | reload [FILE|reset] | doctor}
+                 disconnect PEER | reload [FILE|reset] | doctor |
+                 qr [--png FILE]}
                 [-i INTERFACE] [-c CONFIG_FILE] [--socket PATH]
 `
 
@@ -190,6 +199,9 @@ subcommands (clients of the control socket of a running hostp2pd):
                         or the defaults)
   doctor                preflight check of wpa_supplicant, the radio and the
                         paths hostp2pd uses (needs no running hostp2pd)
+  qr [--png FILE]       the running group's Wi-Fi join code (SSID and
+                        passphrase) as a QR code on the terminal, or as a
+                        PNG file (mode 0600: it holds the passphrase)
   --socket PATH         control socket (default: ctl_socket of the
                         configuration, else /run/hostp2pd-INTERFACE.sock)
 

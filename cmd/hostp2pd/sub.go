@@ -172,6 +172,8 @@ func runSubcommand(o *options, s sys) int {
 			return c.EnterPIN(ctx, peer, pin)
 		case "disconnect":
 			return c.Disconnect(ctx, o.args[0])
+		case "qr":
+			return runQR(ctx, c, o.png, s)
 		case "reload":
 			file := ""
 			if len(o.args) == 1 {

@@ -94,6 +94,13 @@ func (c *Client) Reload(ctx context.Context, path string) error {
 	return c.do(ctx, http.MethodPost, "/v1/reload", ReloadRequest{Path: path}, nil)
 }
 
+// QRPNG returns the running group's Wi-Fi join code as a PNG.
+func (c *Client) QRPNG(ctx context.Context) ([]byte, error) {
+	var b []byte
+	err := c.do(ctx, http.MethodGet, "/v1/qr.png", nil, &b)
+	return b, err
+}
+
 // WPA sends a raw wpa_supplicant command and returns its reply.
 func (c *Client) WPA(ctx context.Context, cmd string) (string, error) {
 	var r WPAResponse
@@ -138,6 +145,10 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		return &APIError{Code: resp.StatusCode, Message: e.Error}
 	}
 	if out == nil {
+		return nil
+	}
+	if raw, ok := out.(*[]byte); ok {
+		*raw = b
 		return nil
 	}
 	if err := json.Unmarshal(b, out); err != nil {

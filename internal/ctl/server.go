@@ -1,6 +1,7 @@
 package ctl
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/hostp2pd/hostp2pd/internal/config"
+	"github.com/hostp2pd/hostp2pd/internal/joincode"
 	"github.com/hostp2pd/hostp2pd/internal/status"
 )
 
@@ -123,6 +125,7 @@ var routes = []route{
 	{"POST /v1/disconnect", member, (*server).disconnect},
 	{"POST /v1/reload", member, (*server).reload}, // another path: privileged, see reload
 	{"POST /v1/wpa", privileged, (*server).wpa},
+	{"GET /v1/qr.png", member, (*server).qrPNG}, // the passphrase, as status shows it
 }
 
 type server struct {
@@ -276,6 +279,13 @@ func (s *server) handle(rt route) http.Handler {
 				s.log.Debug("request failed", "method", r.Method, "path", r.URL.Path, "code", code, "err", err)
 			}
 			writeJSON(w, code, ErrorResponse{Error: err.Error()})
+			return
+		}
+		if rb, ok := v.(rawBody); ok {
+			w.Header().Set("Content-Type", rb.contentType)
+			w.Header().Set("X-Content-Type-Options", "nosniff")
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write(rb.data)
 			return
 		}
 		writeJSON(w, http.StatusOK, v)
@@ -444,4 +454,40 @@ func (s *server) wpa(r *http.Request, _ caller) (any, error) {
 		return nil, err
 	}
 	return WPAResponse{Reply: reply}, nil
+}
+
+// rawBody is a route result sent as it is instead of as JSON.
+type rawBody struct {
+	contentType string
+	data        []byte
+}
+
+// QRScale is the size of a module in the PNG the API serves, in pixels.
+const QRScale = 8
+
+// qrPNG serves the running group's Wi-Fi join code as a PNG
+// (internal/joincode): 409 when no group runs or its passphrase is unknown.
+func (s *server) qrPNG(*http.Request, caller) (any, error) {
+	code, err := JoinCode(s.c.Status().Group)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := code.WritePNG(&b, QRScale); err != nil {
+		return nil, err
+	}
+	return rawBody{contentType: "image/png", data: b.Bytes()}, nil
+}
+
+// JoinCode is the QR code of the Wi-Fi join URI of g. The error wraps
+// status.ErrConflict when there is no group ("no group running") or its
+// passphrase is unknown.
+func JoinCode(g *status.Group) (*joincode.Code, error) {
+	if g == nil {
+		return nil, status.Errorf(status.ErrConflict, "no group running")
+	}
+	if g.Passphrase == "" {
+		return nil, status.Errorf(status.ErrConflict, "the passphrase of group %s is unknown", g.Iface)
+	}
+	return joincode.Encode(joincode.URI(g.SSID, g.Passphrase))
 }

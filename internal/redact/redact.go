@@ -26,6 +26,10 @@ var (
 	// SET_NETWORK <id> <secret field> <value> (network_parms, persistent
 	// groups): the value runs to the end of the line.
 	setNetwork = regexp.MustCompile(`(?i)(SET_NETWORK\s+\d+\s+(?:psk|password|sae_password|wep_key[0-3]|private_key_passwd|pin)\s+).*`)
+	// SET <name> <value> (config_parms) for a name that holds a secret
+	// (…psk, …password, …passphrase, wep_key…), as the config's YAML
+	// masks them.
+	setSecret = regexp.MustCompile(`(?i)((?:^|\s)SET\s+[a-z0-9_]*(?:psk|password|passphrase|passwd|wep_key[0-3])[a-z0-9_]*\s+).*`)
 	// WPS_PIN <any|uuid|addr> <pin>…, WPS_REG <bssid> <pin>,
 	// WPS_AP_PIN set <pin>, P2P_CONNECT <addr> <pin> <method>…,
 	// P2P-PROV-DISC-SHOW-PIN <addr> <pin> …
@@ -36,6 +40,7 @@ var (
 // masked.
 func Line(text string) string {
 	text = setNetwork.ReplaceAllString(text, "${1}"+Mask)
+	text = setSecret.ReplaceAllString(text, "${1}"+Mask)
 	text = pinArg.ReplaceAllString(text, "${1}"+Mask)
 	return keyValue.ReplaceAllString(text, "${1}="+Mask)
 }

@@ -302,3 +302,50 @@ func TestProbeSignal_LockHolderThatIsNotHostp2pd(t *testing.T) {
 		t.Errorf("flock(1) was signalled: %v", err)
 	}
 }
+
+// TestProbeWriteFile_ReplacesALinkInsteadOfFollowingIt: the run-dir record
+// is written to a new file and renamed, so a symlink planted at its path
+// is replaced, and the file it pointed to is untouched.
+func TestProbeWriteFile_ReplacesALinkInsteadOfFollowingIt(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim")
+	if err := os.WriteFile(victim, []byte("precious\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "hostp2pd-x.config")
+	if err := os.Symlink(victim, path); err != nil {
+		t.Fatal(err)
+	}
+	// Through the link, ReadFile refuses.
+	var unsafe *pidfile.UnsafeError
+	if _, err := pidfile.ReadFile(path); !errors.As(err, &unsafe) {
+		t.Errorf("ReadFile(symlink) = %v, want UnsafeError", err)
+	}
+	if err := pidfile.WriteFile(path, []byte("/etc/hostp2pd.yaml\n")); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "precious\n" {
+		t.Errorf("victim changed to %q", b)
+	}
+	fi, err := os.Lstat(path)
+	if err != nil || !fi.Mode().IsRegular() {
+		t.Fatalf("path is %v, %v; want a regular file", fi.Mode(), err)
+	}
+	b, err := pidfile.ReadFile(path)
+	if err != nil || string(b) != "/etc/hostp2pd.yaml\n" {
+		t.Errorf("ReadFile = %q, %v", b, err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("temporary files left: %v", entries)
+	}
+	if os.Geteuid() == 0 {
+		if err := os.Chown(path, 65534, 65534); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pidfile.ReadFile(path); !errors.As(err, &unsafe) {
+			t.Errorf("ReadFile(another user's file) = %v, want UnsafeError", err)
+		}
+	}
+}

@@ -269,8 +269,10 @@ func New(cfg *Config, opts ...Option) (*Daemon, error) {
 }
 
 // Run runs the session until ctx is cancelled, then stops in order (groups
-// this daemon created are removed, run_program "start" is called) and
-// returns. It reconnects to wpa_supplicant whenever it goes away.
+// this daemon created are removed, the final run_program calls run to
+// completion) and returns nil. It reconnects to wpa_supplicant whenever it
+// goes away. It returns an error when it cannot go on (a control socket
+// owned by another user, an internal fault).
 func (d *Daemon) Run(ctx context.Context) error { return d.d.Run(ctx) }
 
 // Reload validates a copy of cfg and applies it, without dropping connected

@@ -16,12 +16,15 @@ import (
 //
 // One goroutine reads the socket. It never blocks on the consumer: when
 // the Events channel is full, the event is dropped and counted. The same
-// goroutine sends PING at the configured interval and stops the Monitor
-// with ErrGone when wpa_supplicant does not answer.
+// goroutine sends PING at the configured interval. A send that finds the
+// socket gone (ECONNREFUSED, ENOENT) stops the Monitor at once with
+// ErrGone; a wpa_supplicant that is merely slow is given the ping timeout
+// (see WithPingTimeout) to answer before the Monitor stops with ErrGone.
 type Monitor struct {
 	c        *Conn
 	events   chan Message
 	interval time.Duration
+	timeout  time.Duration
 	dropped  atomic.Uint64
 
 	closing   atomic.Bool
@@ -38,6 +41,7 @@ func newMonitor(c *Conn, o options) *Monitor {
 		c:        c,
 		events:   make(chan Message, o.queueLen),
 		interval: o.pingInterval,
+		timeout:  o.pingTimeoutOrDefault(),
 		done:     make(chan struct{}),
 	}
 	go m.run()
@@ -98,7 +102,7 @@ func (m *Monitor) run() {
 	buf := make([]byte, readBufferLen)
 	oob := make([]byte, 0)
 	next := time.Now().Add(m.interval)
-	var pingSent time.Time // zero: no PING outstanding
+	var unanswered time.Time // when the oldest unanswered PING was sent; zero: none
 
 	for {
 		if err := uc.SetReadDeadline(next); err != nil {
@@ -116,8 +120,8 @@ func (m *Monitor) run() {
 				return
 			}
 			now := time.Now()
-			if !pingSent.IsZero() {
-				m.stop(fmt.Errorf("wpactrl: monitor: %s: %w: no PONG within %v", m.c.path, ErrGone, m.interval))
+			if !unanswered.IsZero() && now.Sub(unanswered) >= m.timeout {
+				m.stop(fmt.Errorf("wpactrl: monitor: %s: %w: no PONG for %v", m.c.path, ErrGone, now.Sub(unanswered).Round(time.Millisecond)))
 				return
 			}
 			_ = uc.SetWriteDeadline(now.Add(m.interval))
@@ -128,7 +132,13 @@ func (m *Monitor) run() {
 				m.fail(err)
 				return
 			}
-			pingSent, next = now, now.Add(m.interval)
+			if unanswered.IsZero() {
+				unanswered = now
+			}
+			next = now.Add(m.interval)
+			if giveUp := unanswered.Add(m.timeout); giveUp.Before(next) {
+				next = giveUp
+			}
 			continue
 		}
 
@@ -147,7 +157,7 @@ func (m *Monitor) run() {
 				log.Debug("event dropped: queue full", "event", redact.Line(msg.Text))
 			}
 		case string(b) == "PONG\n":
-			pingSent = time.Time{}
+			unanswered = time.Time{}
 		default:
 			// Replies to ATTACH and DETACH ("OK\n", "FAIL\n").
 			log.Debug("reply on monitor socket", "data", redact.Line(string(b)))

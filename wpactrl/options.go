@@ -32,6 +32,18 @@ type options struct {
 	queueLen     int
 	log          *slog.Logger
 	pingInterval time.Duration
+	pingTimeout  time.Duration // 0: defaultPingMisses × pingInterval
+}
+
+// defaultPingMisses is how many ping intervals without a PONG a Monitor
+// waits by default before it takes wpa_supplicant for gone.
+const defaultPingMisses = 3
+
+func (o options) pingTimeoutOrDefault() time.Duration {
+	if o.pingTimeout > 0 {
+		return o.pingTimeout
+	}
+	return defaultPingMisses * o.pingInterval
 }
 
 func newOptions(opts []Option) options {
@@ -80,13 +92,25 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // WithPingInterval sets how often a Monitor sends PING on its socket
-// (default 1 s). If no PONG arrives within the interval, or the send fails,
-// the Monitor stops with ErrGone, so a dead wpa_supplicant is noticed within
-// two intervals.
+// (default 1 s). A send that fails because the socket is gone stops the
+// Monitor with ErrGone at once, so a killed wpa_supplicant is noticed within
+// one interval.
 func WithPingInterval(d time.Duration) Option {
 	return func(o *options) {
 		if d > 0 {
 			o.pingInterval = d
+		}
+	}
+}
+
+// WithPingTimeout sets how long a Monitor waits for a PONG before it stops
+// with ErrGone (default: 3 ping intervals). PINGs keep going out every
+// interval meanwhile, so a wpa_supplicant that stalls for less than the
+// timeout (a slow command, a loaded host) is not taken for dead.
+func WithPingTimeout(d time.Duration) Option {
+	return func(o *options) {
+		if d > 0 {
+			o.pingTimeout = d
 		}
 	}
 }

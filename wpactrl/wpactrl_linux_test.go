@@ -531,3 +531,56 @@ func TestConn_GoneAfterKill(t *testing.T) {
 		t.Error("later sends should fail with ENOTCONN, as with the real one")
 	}
 }
+
+// A stall shorter than the ping timeout is not taken for death: the PONGs
+// come late, and the events held during the stall arrive in order.
+func TestMonitor_StallShorterThanPingTimeoutSurvives(t *testing.T) {
+	t.Parallel()
+	s, local := fakePair(t)
+	m := attach(t, s.Path(dev), local, wpactrl.WithPingInterval(100*time.Millisecond), wpactrl.WithPingTimeout(time.Second))
+	s.Stall(600 * time.Millisecond)
+	go s.Emit(dev, "DURING")
+	time.Sleep(900 * time.Millisecond) // several PINGs unanswered, then answered
+	if msg := next(t, m, 2*time.Second); msg.Text != "DURING" {
+		t.Fatalf("event = %q", msg.Text)
+	}
+	if err := m.Err(); err != nil {
+		t.Fatalf("monitor stopped after a 0.6 s stall with a 1 s ping timeout: %v", err)
+	}
+}
+
+// A stall longer than the ping timeout is: ErrGone, within the timeout
+// plus one interval.
+func TestMonitor_StallLongerThanPingTimeoutIsGone(t *testing.T) {
+	t.Parallel()
+	s, local := fakePair(t)
+	m := attach(t, s.Path(dev), local, wpactrl.WithPingInterval(100*time.Millisecond), wpactrl.WithPingTimeout(400*time.Millisecond))
+	t0 := time.Now()
+	s.Stall(5 * time.Second)
+	for range m.Events() {
+	}
+	if d := time.Since(t0); d > 800*time.Millisecond {
+		t.Errorf("stall noticed after %v; want within ~0.5 s", d)
+	}
+	if err := m.Err(); !errors.Is(err, wpactrl.ErrGone) {
+		t.Fatalf("Err = %v, want ErrGone", err)
+	}
+}
+
+// A killed wpa_supplicant (socket refused) is gone at the next PING, however
+// long the ping timeout.
+func TestMonitor_KillIsGoneAtOnce(t *testing.T) {
+	t.Parallel()
+	s, local := fakePair(t)
+	m := attach(t, s.Path(dev), local, wpactrl.WithPingInterval(200*time.Millisecond), wpactrl.WithPingTimeout(time.Minute))
+	t0 := time.Now()
+	s.Kill()
+	for range m.Events() {
+	}
+	if d := time.Since(t0); d > 500*time.Millisecond {
+		t.Errorf("kill noticed after %v; want within one interval", d)
+	}
+	if err := m.Err(); !errors.Is(err, wpactrl.ErrGone) || !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Fatalf("Err = %v, want ErrGone (ECONNREFUSED)", err)
+	}
+}

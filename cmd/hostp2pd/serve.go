@@ -29,7 +29,10 @@ import (
 )
 
 // stopTimeout is how long the daemon gets to stop in order after SIGTERM.
-const stopTimeout = 5 * time.Second
+// It covers the daemon's own stop: at most 3 s of commands, then up to
+// 10 s for the final hooks (daemon.Options.StopTimeout), under the unit's
+// TimeoutStopSec=15.
+const stopTimeout = 14 * time.Second
 
 // aliveWithin is how long the event loop may go without a turn before the
 // systemd watchdog stops being petted.

@@ -74,7 +74,10 @@ func (d *Daemon) Reload(ctx context.Context, path string) error {
 	return d.ReloadConfig(cfg)
 }
 
-// ReloadConfig applies cfg.
+// ReloadConfig applies cfg. A reload that arrives while the session is
+// in transition (a group being created or removed, a hook it waits for)
+// is held and applied once the session has settled; a later reload
+// replaces a held one, so the last configuration always wins.
 func (d *Daemon) ReloadConfig(cfg *config.Config) error {
 	if cfg == nil {
 		return errors.New("daemon: nil config")
@@ -91,16 +94,54 @@ func (d *Daemon) ReloadConfig(cfg *config.Config) error {
 			d.log.Warn("ctrl_interface cannot change on reload; keeping it", "ctrl_interface", old.CtrlInterface)
 			cfg.CtrlInterface = old.CtrlInterface
 		}
-		d.cfgMu.Lock()
-		d.cfg = cfg
-		d.cfgMu.Unlock()
-		now := time.Now()
-		acts := l.sess.Reload(cfg, now)
-		if l.conn == nil {
+		if l.conn != nil && l.busy() {
+			if l.held != nil {
+				d.log.Info("a newer reload replaces the held one")
+			}
+			l.held = cfg
+			d.log.Info("reload held until the session settles", "state", l.sess.State())
 			return nil
 		}
-		return l.exec(ctx, acts)
+		l.held = nil
+		return l.reload(ctx, cfg)
 	})
+}
+
+// busy reports a session in transition: a reload now would race with
+// what is under way (a P2P_GROUP_ADD whose group has not started yet would
+// be adopted by the new mode).
+func (l *loop) busy() bool {
+	if l.waiting || len(l.pending) > 0 {
+		return true
+	}
+	switch l.sess.State() {
+	case "starting", "forming", "removing":
+		return true
+	}
+	return false
+}
+
+// applyHeld applies a held reload once the session has settled.
+func (l *loop) applyHeld(ctx context.Context) error {
+	if l.held == nil || (l.conn != nil && l.busy()) {
+		return nil
+	}
+	cfg := l.held
+	l.held = nil
+	l.d.log.Info("applying the held reload", "mode", cfg.Mode.String())
+	return l.reload(ctx, cfg)
+}
+
+func (l *loop) reload(ctx context.Context, cfg *config.Config) error {
+	d := l.d
+	d.cfgMu.Lock()
+	d.cfg = cfg
+	d.cfgMu.Unlock()
+	acts := l.sess.Reload(cfg, time.Now())
+	if l.conn == nil {
+		return nil
+	}
+	return l.exec(ctx, acts)
 }
 
 // WPA sends a raw command to wpa_supplicant ("IFNAME=<if> CMD" for another
@@ -126,16 +167,32 @@ func (d *Daemon) WPA(ctx context.Context, cmd string) (string, error) {
 	return conn.Request(ctx, cmd)
 }
 
-// ResetStats clears the counters.
+// ResetStats clears the counters. It gives up after 5 s, and at once when
+// Run has returned.
 func (d *Daemon) ResetStats() {
-	_ = d.do(context.Background(), func(l *loop) error { l.sess.ResetStats(); d.publish(l, d.snap.Load().Supplicant); return nil })
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := d.do(ctx, func(l *loop) error { l.sess.ResetStats(); d.publish(l, d.snap.Load().Supplicant); return nil }); err != nil {
+		d.log.Warn("counters not reset", "err", err)
+	}
 }
 
-// Pause stops reacting to events (hostp2pd's pause).
-func (d *Daemon) Pause() { d.paused.Store(true) }
+// Pause stops acting (hostp2pd's pause, so that wpa_cli can be used): no
+// command is sent, no enrolment starts, no hook runs. The session still
+// follows the state events (GROUP-STARTED, GROUP-REMOVED, AP-STA-*), so
+// status and the group's address and DHCP stay true; what it asks for
+// meanwhile is done, in order, on Resume.
+func (d *Daemon) Pause() { d.paused.Store(true); d.nudge() }
 
-// Resume reacts to events again.
-func (d *Daemon) Resume() { d.paused.Store(false) }
+// Resume acts again, starting with what was held while paused.
+func (d *Daemon) Resume() { d.paused.Store(false); d.nudge() }
+
+func (d *Daemon) nudge() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
 
 // Config returns the configuration in force as YAML.
 func (d *Daemon) Config() string { return d.config().YAML() }

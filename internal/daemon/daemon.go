@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -41,10 +42,21 @@ type Options struct {
 	// Net configures addresses and DHCP on group interfaces; nil disables
 	// it (tests). The daemon command passes the Linux implementation.
 	Net GroupNet
-	// CommandTimeout bounds each wpa_supplicant request (default 5 s).
+	// CommandTimeout bounds each wpa_supplicant request (default 4 s,
+	// under half of the 10 s the systemd watchdog allows the loop).
 	CommandTimeout time.Duration
-	// PingInterval is the monitor liveness period (default 1 s).
+	// PingInterval is how often the monitor PINGs wpa_supplicant (default
+	// 1 s). A PING that finds the socket gone ends the session at once.
 	PingInterval time.Duration
+	// StallTimeout is how long wpa_supplicant may leave PINGs unanswered
+	// before it is taken for dead (default 6 s): a stall shorter than this
+	// (a slow driver call, a loaded host) tears nothing down.
+	StallTimeout time.Duration
+	// StopTimeout bounds the final hooks after ctx is cancelled
+	// ("disconnect", "stop_group", "start"): they run to completion, each
+	// with the hook timeout, within StopTimeout in all (default 10 s). The
+	// supplicant commands of the stop take at most 3 s before them.
+	StopTimeout time.Duration
 	// LocalDir is where our client sockets are bound; wpa_supplicant sends
 	// its replies there, so it must be visible in wpa_supplicant's mount
 	// namespace (systemd's PrivateTmp hides /tmp). Default /run/hostp2pd
@@ -68,6 +80,9 @@ type Daemon struct {
 	cfg   *config.Config // replaced only by the loop; read under cfgMu
 
 	reqs    chan func(*loop)
+	wake    chan struct{} // Pause/Resume: the loop looks at paused again
+	done    chan struct{} // closed when Run has returned
+	ran     atomic.Bool
 	snap    atomic.Pointer[status.Status]
 	conn    atomic.Pointer[wpactrl.Conn]
 	started time.Time
@@ -95,10 +110,16 @@ func New(cfg *config.Config, o Options) (*Daemon, error) {
 		}
 	}
 	if o.CommandTimeout <= 0 {
-		o.CommandTimeout = 5 * time.Second
+		o.CommandTimeout = 4 * time.Second
 	}
 	if o.PingInterval <= 0 {
 		o.PingInterval = time.Second
+	}
+	if o.StallTimeout <= 0 {
+		o.StallTimeout = 6 * time.Second
+	}
+	if o.StopTimeout <= 0 {
+		o.StopTimeout = 10 * time.Second
 	}
 	if o.LocalDir == "" {
 		o.LocalDir = os.TempDir()
@@ -106,7 +127,8 @@ func New(cfg *config.Config, o Options) (*Daemon, error) {
 			o.LocalDir = "/run/hostp2pd"
 		}
 	}
-	d := &Daemon{o: o, log: o.Logger, cfg: cfg, reqs: make(chan func(*loop)), started: time.Now()}
+	d := &Daemon{o: o, log: o.Logger, cfg: cfg, reqs: make(chan func(*loop)), wake: make(chan struct{}, 1),
+		done: make(chan struct{}), started: time.Now()}
 	d.snap.Store(&status.Status{Version: o.Version, Interface: cfg.Interface, ConfigFile: cfg.File, Mode: cfg.Mode.String(),
 		State: "offline", Supplicant: "lost", Started: d.started})
 	d.tick.Store(time.Now().UnixNano())
@@ -136,32 +158,75 @@ func (d *Daemon) Alive(within time.Duration) bool {
 // errLost means wpa_supplicant went away; the loop reconnects.
 var errLost = errors.New("wpa_supplicant connection lost")
 
+// errResync ends a session so that the next one re-reads wpa_supplicant's
+// state (the actions held while paused overflowed).
+var errResync = errors.New("session resynchronisation")
+
+// ErrStopped is returned by the controller's calls once Run has returned;
+// it matches status.ErrNotRunning.
+var ErrStopped = status.Errorf(status.ErrNotRunning, "daemon: not running")
+
+// fatalError marks an error that reconnecting cannot cure: Run returns it.
+type fatalError struct{ err error }
+
+func (e fatalError) Error() string { return e.err.Error() }
+func (e fatalError) Unwrap() error { return e.err }
+
 // Run runs until ctx is done: it connects to wpa_supplicant, runs the
-// session, and reconnects with backoff whenever wpa_supplicant goes away.
-func (d *Daemon) Run(ctx context.Context) error {
+// session, and reconnects with backoff whenever wpa_supplicant goes away
+// or does not answer.
+//
+// When ctx is cancelled Run stops in order (the group this daemon created
+// is removed, the final run_program hooks run to completion within
+// Options.StopTimeout) and returns nil. It returns an error when it cannot
+// go on: a control socket owned by another user, a client socket directory
+// it cannot create, an internal fault (logged with its stack), or a second
+// call. Controller calls made after Run has returned fail with ErrStopped.
+func (d *Daemon) Run(ctx context.Context) (err error) {
+	if !d.ran.CompareAndSwap(false, true) {
+		return errors.New("daemon: Run called twice")
+	}
+	defer close(d.done)
 	hookCtx, stopHooks := context.WithCancel(context.Background())
 	runner := hooks.New(d.log.With("component", "hooks"), config.Seconds(d.config().HookTimeoutSecs))
 	var wg sync.WaitGroup
-	wg.Go(func() { runner.Run(hookCtx) })
+	wg.Go(func() { runner.Run(hookCtx, d.o.StopTimeout) })
 	defer func() { stopHooks(); wg.Wait() }()
+	defer func() {
+		if r := recover(); r != nil {
+			d.log.Error("internal error in the event loop; stopping", "panic", r, "stack", string(debug.Stack()))
+			err = fmt.Errorf("daemon: internal error: %v", r)
+		}
+	}()
 
 	l := &loop{d: d, hooks: runner, sess: p2p.New(d.config(), d.log.With("component", "session"), cryptoRand),
-		timers: map[p2p.Timer]*time.Timer{}, fired: make(chan timerFire, 16), leases: map[wpaevent.MAC]string{}}
-	l.hook(ctx, false, "started")
+		timers: map[p2p.Timer]*time.Timer{}, fired: make(chan timerFire, 16), leases: map[wpaevent.MAC]string{},
+		hookDone: make(chan uint64, 8), warn: newRepeatLog(time.Now, 2*time.Second, 5*time.Minute)}
+	l.hook(nil, "started")
 	delay := 100 * time.Millisecond
-	announced := false
 	for {
 		err := l.session(ctx)
 		l.conn, l.mon = nil, nil // closed: operator commands answer errOffline
 		if ctx.Err() != nil {
 			return nil
 		}
+		_ = l.applyHeld(ctx) // offline: only the configuration changes
+		if fe := (fatalError{}); errors.As(err, &fe) {
+			d.log.Error("cannot go on", "err", fe.err)
+			return fe.err
+		}
+		if errors.Is(err, errResync) {
+			continue
+		}
 		if errors.Is(err, errLost) {
 			delay = 100 * time.Millisecond
 		}
-		if !announced || !errors.Is(err, fs.ErrNotExist) {
-			d.log.Warn("waiting for wpa_supplicant", "err", err, "retry_in", delay.String())
-			announced = true
+		if ok, repeats := l.warn.allow(err.Error()); ok {
+			args := []any{"err", err, "retry_in", delay.String()}
+			if repeats > 0 {
+				args = append(args, "repeated", repeats)
+			}
+			d.log.Warn("waiting for wpa_supplicant", args...)
 		}
 		// Serve control requests while waiting, so status works.
 		t := time.NewTimer(delay)
@@ -174,6 +239,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 				return nil
 			case f := <-d.reqs:
 				f(l)
+			case <-l.hookDone:
+			case <-d.wake:
+				d.publish(l, "lost")
 			case <-t.C:
 				break wait
 			}
@@ -214,13 +282,29 @@ type loop struct {
 	addr   addrWatch // see ipevents.go
 	pinC   chan pinNote
 	join   joinFacts // see join.go
+
+	// pending are actions not yet executed, in order: those behind a
+	// waiting hook, and those the session asked for while paused.
+	pending  []p2p.Action
+	waiting  bool           // a waiting hook (Wait) runs; pending waits for it
+	waitSeq  uint64         // number of the waiting hook
+	hookDone chan uint64    // a waiting hook ended (its number)
+	resync   bool           // pending overflowed while paused
+	stopping bool           // the final stop runs: pause no longer holds
+	held     *config.Config // a reload that waits for the session to settle
+	warn     *repeatLog     // "waiting for wpa_supplicant"
 }
 
+// maxPending bounds the actions held while paused; beyond it they are
+// dropped and the session is re-read from wpa_supplicant on resume.
+const maxPending = 4096
+
 type groupAttach struct {
-	iface string
-	mon   *wpactrl.Monitor
-	err   error
-	join  joinFacts
+	iface   string
+	conn    *wpactrl.Conn
+	mon     *wpactrl.Monitor
+	join    *joinFacts // with mon
+	netStop func()
 }
 
 type leaseNote struct {
@@ -277,14 +361,18 @@ func (l *loop) session(ctx context.Context) (err error) {
 		l.global = false
 	}
 	// wpactrl refuses a socket owned by another non-root user (every
-	// Dial/Attach, group interfaces included).
+	// Dial/Attach, group interfaces included): that, like any permission
+	// error, does not heal by retrying.
 	dctx, cancel := context.WithTimeout(ctx, d.o.CommandTimeout)
 	defer cancel()
 	if err := os.MkdirAll(d.o.LocalDir, 0o700); err != nil {
-		return fmt.Errorf("client socket directory: %w", err)
+		return fatalError{fmt.Errorf("client socket directory: %w", err)}
 	}
 	opts := d.wpaOpts()
 	conn, err := wpactrl.Dial(dctx, path, opts...)
+	if errors.Is(err, fs.ErrPermission) {
+		return fatalError{err}
+	}
 	if err != nil {
 		return err
 	}
@@ -292,7 +380,8 @@ func (l *loop) session(ctx context.Context) (err error) {
 	if _, err := conn.Request(dctx, "PING"); err != nil {
 		return err
 	}
-	mon, err := wpactrl.Attach(dctx, path, append(opts, wpactrl.WithPingInterval(d.o.PingInterval), wpactrl.WithQueueLen(1024))...)
+	mon, err := wpactrl.Attach(dctx, path, append(opts, wpactrl.WithPingInterval(d.o.PingInterval),
+		wpactrl.WithPingTimeout(d.o.StallTimeout), wpactrl.WithQueueLen(1024))...)
 	if err != nil {
 		return err
 	}
@@ -300,27 +389,32 @@ func (l *loop) session(ctx context.Context) (err error) {
 	l.conn, l.mon = conn, mon
 	d.conn.Store(conn)
 	defer d.conn.Store(nil)
-	l.attach = make(chan groupAttach, 1)
+	l.attach = make(chan groupAttach, 4)
 	l.leaseC = make(chan leaseNote, 64)
 	l.pinC = make(chan pinNote, 4)
 	l.gens = map[p2p.Timer]uint64{}
 	d.log.Info("connected to wpa_supplicant", "iface", dev, "socket", path)
+	l.warn.reset()
 	d.publish(l, "connected")
 
 	defer func() {
+		l.dropPending()
 		l.closeGroup()
 		l.attachWG.Wait()
-		select {
-		case ga := <-l.attach:
-			if ga.mon != nil {
-				ga.mon.Close()
+		for {
+			select {
+			case ga := <-l.attach:
+				ga.close()
+				continue
+			default:
 			}
-		default:
+			break
 		}
 		for name, t := range l.timers {
 			t.Stop()
 			delete(l.timers, name)
 		}
+		l.conn, l.mon = nil, nil
 	}()
 	l.setupEAPOL(ctx)
 	if err := l.exec(ctx, l.sess.Start(time.Now())); err != nil {
@@ -340,9 +434,7 @@ func (l *loop) session(ctx context.Context) (err error) {
 				continue
 			}
 		case <-ctx.Done():
-			sctx, c := context.WithTimeout(context.Background(), 4*time.Second)
-			_ = l.exec(sctx, l.sess.Stop(time.Now()))
-			c()
+			l.stop()
 			return ctx.Err()
 		case m, ok := <-events:
 			if !ok {
@@ -375,8 +467,23 @@ func (l *loop) session(ctx context.Context) (err error) {
 				d.log.Warn("pin_program answer not used", "err", perr)
 			}
 			err = l.exec(ctx, acts)
+		case seq := <-l.hookDone:
+			if l.waiting && seq == l.waitSeq {
+				l.waiting = false
+				err = l.run(ctx)
+			}
+		case <-d.wake:
+			if !d.paused.Load() && l.resync {
+				l.resync = false
+				d.log.Info("resumed: re-reading wpa_supplicant's state")
+				return errResync
+			}
+			err = l.run(ctx)
 		case f := <-d.reqs:
 			f(l)
+		}
+		if err == nil {
+			err = l.applyHeld(ctx)
 		}
 		if err != nil {
 			return l.lost(ctx, err)
@@ -385,14 +492,55 @@ func (l *loop) session(ctx context.Context) (err error) {
 	}
 }
 
+// stopCommandsFor bounds the supplicant commands of the final stop.
+const stopCommandsFor = 3 * time.Second
+
+// stop runs the session's stop sequence after ctx was cancelled, with its
+// own deadline. A group creation waiting for its "stop" hook is abandoned;
+// hooks held while paused still run.
+func (l *loop) stop() {
+	l.stopping = true
+	l.dropPending()
+	sctx, cancel := context.WithTimeout(context.Background(), stopCommandsFor)
+	defer cancel()
+	_ = l.exec(sctx, l.sess.Stop(time.Now()))
+}
+
+// dropPending forgets the actions not yet executed, except the hooks that
+// report what happened (they are queued now, so none is lost).
+func (l *loop) dropPending() {
+	for _, a := range l.pending {
+		if h, ok := a.(p2p.RunHook); ok && !h.Wait {
+			l.hook(nil, h.Args...)
+		}
+	}
+	l.pending, l.waiting = nil, false
+}
+
 func (l *loop) lost(ctx context.Context, err error) error {
 	l.d.log.Warn("wpa_supplicant lost", "err", err)
+	l.dropPending()
+	l.stopping = true // Lost's actions run even while paused
 	_ = l.exec(ctx, l.sess.Lost(time.Now()))
+	l.stopping = false
 	l.d.publish(l, "lost")
+	if errors.Is(err, errResync) {
+		return err
+	}
 	if errors.Is(err, wpactrl.ErrGone) || errors.Is(err, errLost) {
 		return fmt.Errorf("%w: %v", errLost, err)
 	}
 	return err
+}
+
+// stateEvent reports the events that change what exists (groups, clients):
+// the session follows them even while paused.
+func stateEvent(k wpaevent.Kind) bool {
+	switch k {
+	case wpaevent.GroupStarted, wpaevent.GroupRemoved, wpaevent.APStaConnected, wpaevent.APStaDisconnected:
+		return true
+	}
+	return false
 }
 
 func (l *loop) event(ctx context.Context, src string, m wpactrl.Message) error {
@@ -404,7 +552,7 @@ func (l *loop) event(ctx context.Context, src string, m wpactrl.Message) error {
 	if ev.Kind == wpaevent.Terminating && (src == l.dev || l.global) {
 		return fmt.Errorf("%w: CTRL-EVENT-TERMINATING", errLost)
 	}
-	if l.d.paused.Load() {
+	if l.d.paused.Load() && !stateEvent(ev.Kind) {
 		return nil
 	}
 	// AP-STA-CONNECTED/DISCONNECTED come on both the group and the P2P
@@ -422,43 +570,100 @@ func (l *loop) event(ctx context.Context, src string, m wpactrl.Message) error {
 	return err
 }
 
-// exec performs actions in order; a command's reply is fed back at once
-// and its follow-up actions run before the rest.
+// exec performs actions in order (see run). While paused, only the group's
+// own side (GroupUp, GroupDown: monitor, address, DHCP) is done at once;
+// the rest waits for Resume.
 func (l *loop) exec(ctx context.Context, acts []p2p.Action) error {
-	for i := 0; i < len(acts); i++ {
-		switch a := acts[i].(type) {
-		case p2p.Cmd:
-			reply, err := l.request(ctx, a.Iface, a.Text)
-			if err != nil && (errors.Is(err, wpactrl.ErrGone) || errors.Is(err, wpactrl.ErrClosed)) && a.Iface == "" {
-				return err
+	if l.d.paused.Load() && !l.stopping {
+		for _, a := range acts {
+			switch a.(type) {
+			case p2p.GroupUp, p2p.GroupDown:
+				if err := l.do1(ctx, a); err != nil {
+					return err
+				}
+			default:
+				l.pending = append(l.pending, a)
 			}
-			l.d.log.Debug("command", "iface", a.Iface, "cmd", redact.Line(a.Text), "reply", strings.TrimSpace(redact.Reply(a.Text, reply)), "err", err)
-			if more := l.sess.HandleReply(a, reply, err, time.Now()); len(more) > 0 {
-				acts = append(acts[:i+1], append(more, acts[i+1:]...)...)
+		}
+		if len(l.pending) > maxPending {
+			l.d.log.Warn("too many actions held while paused; the session will be re-read from wpa_supplicant on resume",
+				"held", len(l.pending))
+			l.dropPending()
+			l.resync = true
+		}
+		return nil
+	}
+	l.pending = append(l.pending, acts...)
+	return l.run(ctx)
+}
+
+// run executes pending actions from the front: a command's reply is fed
+// back at once and its follow-up actions run before the rest. A waiting
+// hook (RunHook.Wait) runs off the loop: run stops there, and the rest
+// continues when its completion comes back (hookDone).
+func (l *loop) run(ctx context.Context) error {
+	for len(l.pending) > 0 && !l.waiting && (!l.d.paused.Load() || l.stopping) {
+		a := l.pending[0]
+		l.pending = l.pending[1:]
+		if err := l.do1(ctx, a); err != nil {
+			return err
+		}
+	}
+	if len(l.pending) == 0 {
+		l.pending = nil // let the array go
+	}
+	return nil
+}
+
+// do1 performs one action.
+func (l *loop) do1(ctx context.Context, act p2p.Action) error {
+	switch a := act.(type) {
+	case p2p.Cmd:
+		reply, err := l.request(ctx, a.Iface, a.Text)
+		// Each command is bounded by CommandTimeout; the loop is turning.
+		l.d.tick.Store(time.Now().UnixNano())
+		if err != nil && (errors.Is(err, wpactrl.ErrGone) || errors.Is(err, wpactrl.ErrClosed)) && a.Iface == "" {
+			return err
+		}
+		l.d.log.Debug("command", "iface", a.Iface, "cmd", redact.Line(a.Text), "reply", strings.TrimSpace(redact.Reply(a.Text, reply)), "err", err)
+		if more := l.sess.HandleReply(a, reply, err, time.Now()); len(more) > 0 {
+			l.pending = append(more, l.pending...)
+		}
+	case p2p.ArmTimer:
+		l.arm(a.Name, a.After)
+	case p2p.StopTimer:
+		if t := l.timers[a.Name]; t != nil {
+			t.Stop()
+			delete(l.timers, a.Name)
+		}
+		l.gens[a.Name]++
+	case p2p.RunHook:
+		if !a.Wait {
+			l.hook(nil, a.Args...)
+			break
+		}
+		l.waitSeq++
+		seq, done := l.waitSeq, l.hookDone
+		l.waiting = l.hook(func(error) {
+			select {
+			case done <- seq:
+			default: // a stale completion; the loop drops it anyway
 			}
-		case p2p.ArmTimer:
-			l.arm(a.Name, a.After)
-		case p2p.StopTimer:
-			if t := l.timers[a.Name]; t != nil {
-				t.Stop()
-				delete(l.timers, a.Name)
-			}
-			l.gens[a.Name]++
-		case p2p.RunHook:
-			l.hook(ctx, a.Wait, a.Args...)
-		case p2p.GroupUp:
-			l.openGroup(ctx, a.Iface)
-		case p2p.GroupDown:
+		}, a.Args...)
+	case p2p.GroupUp:
+		l.openGroup(ctx, a.Iface)
+	case p2p.GroupDown:
+		if a.Iface == "" || a.Iface == l.gname {
 			l.closeGroup()
-		case p2p.AskPIN:
-			l.askPIN(ctx, a)
-		case p2p.ShowPIN:
-			l.showPIN(ctx, a)
-		case p2p.Ready:
-			l.d.log.Info("session ready", "iface", l.dev, "mode", l.d.config().Mode.String(), "state", l.sess.State())
-			if l.d.o.OnReady != nil {
-				l.d.o.OnReady()
-			}
+		}
+	case p2p.AskPIN:
+		l.askPIN(ctx, a)
+	case p2p.ShowPIN:
+		l.showPIN(a)
+	case p2p.Ready:
+		l.d.log.Info("session ready", "iface", l.dev, "mode", l.d.config().Mode.String(), "state", l.sess.State())
+		if l.d.o.OnReady != nil {
+			l.d.o.OnReady()
 		}
 	}
 	return nil
@@ -497,10 +702,12 @@ func (l *loop) arm(name p2p.Timer, after time.Duration) {
 	l.timers[name] = time.AfterFunc(after, func() { fired <- timerFire{name: name, gen: gen} })
 }
 
-func (l *loop) hook(ctx context.Context, wait bool, args ...string) {
+// hook queues run_program with args; done (may be nil) is called when it
+// has ended. It reports whether a hook was queued.
+func (l *loop) hook(done func(error), args ...string) bool {
 	cfg := l.d.config()
 	if cfg.RunProgram == "" {
-		return
+		return false
 	}
 	env := []string{"HOSTP2PD_INTERFACE=" + cfg.Interface}
 	if l.gname != "" {
@@ -512,73 +719,137 @@ func (l *loop) hook(ctx context.Context, wait bool, args ...string) {
 		}
 	}
 	l.d.log.Info("run_program", "args", args)
-	l.hooks.Queue(ctx, cfg.RunProgram, args, env, wait)
+	return l.hooks.Queue(cfg.RunProgram, args, env, done)
 }
 
+// Retry schedule of the group interface's setup: its netdev and control
+// socket can appear seconds after P2P-GROUP-STARTED.
+const (
+	groupRetryFirst = 200 * time.Millisecond
+	groupRetryMax   = 2 * time.Second
+	groupRetryFor   = 30 * time.Second
+)
+
+// openGroup sets the group interface up aside from the loop: its control
+// connection, its monitor (ATTACH can take seconds) and, with DHCP, the GO
+// address and the DHCP server. Each part is retried with a bounded backoff
+// until it works or groupRetryFor has passed, and is handed to the loop
+// (l.attach) as soon as it is up.
 func (l *loop) openGroup(ctx context.Context, iface string) {
 	l.closeGroup()
 	l.gname = iface
 	cfg := l.d.config()
-	if !l.global {
-		path := filepath.Join(cfg.CtrlInterface, iface)
-		if c, err := wpactrl.Dial(ctx, path, l.d.wpaOpts()...); err == nil {
-			l.gconn = c
-		} else {
-			l.d.log.Warn("cannot open group control socket", "group", iface, "err", err)
-		}
-		// ATTACH on a new group socket can take seconds: do it aside.
-		attach, opts, needPass := l.attach, l.d.wpaOpts(), l.needPassphrase()
-		actx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		l.attachStop = cancel
-		l.attachWG.Go(func() {
-			m, err := wpactrl.Attach(actx, path, append(opts, wpactrl.WithQueueLen(1024), wpactrl.WithPingInterval(5*time.Second))...)
-			join := askJoin(actx, dialRequest(path, opts), iface, needPass)
+	attach, opts, log := l.attach, l.d.wpaOpts(), l.d.log.With("group", iface)
+	needPass := l.needPassphrase()
+	if l.global {
+		l.join = askJoin(ctx, l.request, iface, needPass)
+	}
+	needConn := !l.global
+	needNet := l.d.o.Net != nil && cfg.DHCP.Enabled
+	if !needConn && !needNet {
+		return
+	}
+	if cfg.DHCP.EAPOLIP && !l.addr.eapol {
+		cfg = cfg.Clone()
+		cfg.DHCP.EAPOLIP = false // wpa_supplicant refused: DHCP serves the whole range
+	}
+	path := filepath.Join(cfg.CtrlInterface, iface)
+	gctx, cancel := context.WithTimeout(context.Background(), groupRetryFor)
+	l.attachStop = cancel
+	net, dev, leaseC := l.d.o.Net, l.dev, l.leaseC
+	l.attachWG.Go(func() {
+		defer cancel()
+		give := func(ga groupAttach) {
 			select {
-			case attach <- groupAttach{iface: iface, mon: m, err: err, join: join}:
-			case <-actx.Done():
-				if m != nil {
-					m.Close()
+			case attach <- ga:
+			case <-gctx.Done():
+				ga.close()
+			}
+		}
+		haveConn, haveMon, haveNet := !needConn, !needConn, !needNet
+		delay := groupRetryFirst
+		for try := 1; ; try++ {
+			var errs []error
+			if !haveConn {
+				if c, err := wpactrl.Dial(gctx, path, opts...); err == nil {
+					haveConn = true
+					give(groupAttach{iface: iface, conn: c})
+				} else {
+					errs = append(errs, fmt.Errorf("control socket: %w", err))
 				}
 			}
-		})
-	} else {
-		l.join = askJoin(ctx, l.request, iface, l.needPassphrase())
-	}
-	if l.d.o.Net != nil && cfg.DHCP.Enabled {
-		if cfg.DHCP.EAPOLIP && !l.addr.eapol {
-			cfg = cfg.Clone()
-			cfg.DHCP.EAPOLIP = false // wpa_supplicant refused: DHCP serves the whole range
-		}
-		leaseC := l.leaseC
-		stop, err := l.d.o.Net.Up(ctx, l.dev, iface, cfg, func(mac wpaevent.MAC, ip string) {
-			select {
-			case leaseC <- leaseNote{mac, ip}:
-			default:
+			if haveConn && !haveMon {
+				m, err := wpactrl.Attach(gctx, path, append(opts, wpactrl.WithQueueLen(1024), wpactrl.WithPingInterval(5*time.Second))...)
+				if err == nil {
+					haveMon = true
+					join := askJoin(gctx, dialRequest(path, opts), iface, needPass)
+					give(groupAttach{iface: iface, mon: m, join: &join})
+				} else {
+					errs = append(errs, fmt.Errorf("attach: %w", err))
+				}
 			}
-		})
-		if err != nil {
-			l.d.log.Warn("cannot start IP service on the group", "group", iface, "err", err)
-		} else {
-			l.netStop = stop
+			if !haveNet {
+				stop, err := net.Up(gctx, dev, iface, cfg, func(mac wpaevent.MAC, ip string) {
+					select {
+					case leaseC <- leaseNote{mac, ip}:
+					default:
+					}
+				})
+				if err == nil {
+					haveNet = true
+					give(groupAttach{iface: iface, netStop: stop})
+				} else {
+					errs = append(errs, fmt.Errorf("IP service: %w", err))
+				}
+			}
+			if len(errs) == 0 || gctx.Err() != nil {
+				if len(errs) > 0 && errors.Is(gctx.Err(), context.DeadlineExceeded) {
+					log.Warn("group interface not set up; giving up", "tries", try, "after", groupRetryFor.String(), "err", errors.Join(errs...))
+				}
+				return
+			}
+			log.Debug("group interface not ready; retrying", "try", try, "retry_in", delay.String(), "err", errors.Join(errs...))
+			t := time.NewTimer(delay)
+			select {
+			case <-t.C:
+			case <-gctx.Done():
+				t.Stop()
+			}
+			delay = min(delay*2, groupRetryMax)
 		}
+	})
+}
+
+func (ga groupAttach) close() {
+	if ga.conn != nil {
+		ga.conn.Close()
+	}
+	if ga.mon != nil {
+		ga.mon.Close()
+	}
+	if ga.netStop != nil {
+		ga.netStop()
 	}
 }
 
 func (l *loop) groupAttached(ga groupAttach) {
-	if ga.iface == l.gname {
-		l.join = ga.join
-	}
-	if ga.err != nil {
-		l.d.log.Warn("cannot attach to group interface", "group", ga.iface, "err", ga.err)
-		return
-	}
 	if ga.iface != l.gname {
-		ga.mon.Close()
+		ga.close()
 		return
 	}
-	l.gmon = ga.mon
-	l.gevents = ga.mon.Events()
-	l.d.log.Debug("attached to group interface", "group", ga.iface)
+	switch {
+	case ga.conn != nil:
+		l.gconn = ga.conn
+	case ga.mon != nil:
+		if ga.join != nil {
+			l.join = *ga.join
+		}
+		l.gmon = ga.mon
+		l.gevents = ga.mon.Events()
+		l.d.log.Debug("attached to group interface", "group", ga.iface)
+	case ga.netStop != nil:
+		l.netStop = ga.netStop
+	}
 }
 
 func (l *loop) closeGroup() {
@@ -625,15 +896,15 @@ func (l *loop) askPIN(ctx context.Context, a p2p.AskPIN) {
 	}()
 }
 
-func (l *loop) showPIN(ctx context.Context, a p2p.ShowPIN) {
+func (l *loop) showPIN(a p2p.ShowPIN) {
 	cfg := l.d.config()
 	if cfg.DisplayProgram == "" {
 		l.d.log.Warn("generated a PIN but no display_program is set; the phone cannot know it", "peer", a.Peer)
 		return
 	}
 	l.d.log.Info("showing generated PIN", "peer", a.Peer, "dev_name", a.Name)
-	l.hooks.Queue(ctx, cfg.DisplayProgram, []string{a.PIN, a.Peer.String(), a.Name},
-		[]string{"HOSTP2PD_PIN=" + a.PIN, "HOSTP2PD_PEER=" + a.Peer.String(), "HOSTP2PD_PEER_NAME=" + a.Name}, false)
+	l.hooks.Queue(cfg.DisplayProgram, []string{a.PIN, a.Peer.String(), a.Name},
+		[]string{"HOSTP2PD_PIN=" + a.PIN, "HOSTP2PD_PEER=" + a.Peer.String(), "HOSTP2PD_PEER_NAME=" + a.Name}, nil)
 }
 
 // publish stores a fresh immutable snapshot.
@@ -652,11 +923,14 @@ func (d *Daemon) publish(l *loop, supplicant string) {
 	d.snap.Store(st)
 }
 
-// do runs f on the loop goroutine and waits for it.
+// do runs f on the loop goroutine and waits for it. After Run has
+// returned it fails at once with ErrStopped.
 func (d *Daemon) do(ctx context.Context, f func(*loop) error) error {
 	errc := make(chan error, 1)
 	select {
 	case d.reqs <- func(l *loop) { errc <- f(l) }:
+	case <-d.done:
+		return ErrStopped
 	case <-ctx.Done():
 		return ctx.Err()
 	}

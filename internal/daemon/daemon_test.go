@@ -41,6 +41,20 @@ type harness struct {
 // wpa_supplicant and waits until the session is ready.
 func start(t *testing.T, yml string, setup ...func(*wpatest.Server)) *harness {
 	t.Helper()
+	return startWith(t, yml, nil, setup...)
+}
+
+// startWith is start with daemon options adjusted by opt (may be nil).
+func startWith(t *testing.T, yml string, opt func(*Options), setup ...func(*wpatest.Server)) *harness {
+	t.Helper()
+	h := launch(t, yml, opt, setup...)
+	h.waitReady()
+	return h
+}
+
+// launch is startWith without waiting for the session to be ready.
+func launch(t *testing.T, yml string, opt func(*Options), setup ...func(*wpatest.Server)) *harness {
+	t.Helper()
 	dir, err := os.MkdirTemp("", "hp2p")
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +80,16 @@ func start(t *testing.T, yml string, setup ...func(*wpatest.Server)) *harness {
 		t.Fatalf("config: %v", err)
 	}
 	h := &harness{t: t, srv: srv, dir: dir, ready: make(chan struct{}, 8), global: ctrl != dir}
-	d, err := New(cfg, Options{OnReady: func() { h.ready <- struct{}{} }, PingInterval: 200 * time.Millisecond})
+	o := Options{OnReady: func() {
+		select {
+		case h.ready <- struct{}{}:
+		default: // many reloads: the test waits for none of them
+		}
+	}, PingInterval: 200 * time.Millisecond}
+	if opt != nil {
+		opt(&o)
+	}
+	d, err := New(cfg, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +100,6 @@ func start(t *testing.T, yml string, setup ...func(*wpatest.Server)) *harness {
 	var once sync.Once
 	h.stop = func() { once.Do(func() { h.halt(cancel, done) }) }
 	t.Cleanup(func() { h.stop() })
-	h.waitReady()
 	return h
 }
 

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"github.com/hostp2pd/hostp2pd/internal/p2p"
 	"net"
 	"net/netip"
 	"strings"
@@ -103,7 +104,9 @@ func (l *loop) ipHook(ctx context.Context, iface wpaevent.MAC, ip string) {
 			dev = c.DevAddr
 		}
 	}
-	l.hook(ctx, false, "ip", dev, ip, l.gname)
+	// Through exec, so that it keeps its place behind pending actions and
+	// waits while paused.
+	_ = l.exec(ctx, []p2p.Action{p2p.RunHook{Args: []string{"ip", dev, ip, l.gname}}})
 }
 
 // clients returns the session's clients with their addresses.

@@ -22,24 +22,31 @@ import (
 	"time"
 )
 
-// Runner runs hooks one at a time, in the order they were queued.
+// Runner runs hooks one at a time, in the order they were queued, on its
+// own goroutine (Run): queueing never blocks the caller.
 type Runner struct {
 	log     *slog.Logger
 	timeout time.Duration
 
-	mu    sync.Mutex
-	queue []job
-	wake  chan struct{}
+	mu      sync.Mutex
+	queue   []job
+	stopped bool // Run has returned: nothing runs any more
+	wake    chan struct{}
 }
 
 type job struct {
 	prog string
 	args []string
 	env  []string
-	done chan struct{}
+	done func(error)
 }
 
-// New returns a runner; Run must be called to start it.
+// ErrStopped is passed to the completion of a hook queued after Run
+// returned: it never ran.
+var ErrStopped = errors.New("hooks: runner stopped")
+
+// New returns a runner whose hooks are each killed after timeout (10 s when
+// timeout <= 0); Run must be called to start it.
 func New(log *slog.Logger, timeout time.Duration) *Runner {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -60,58 +67,84 @@ func Split(prog string) (string, []string) {
 	return f[0], f[1:]
 }
 
-// Queue queues prog (a run_program value) with args; when wait is true it
-// returns after the hook (and every hook queued before it) finished or ctx
-// is done.
-func (r *Runner) Queue(ctx context.Context, prog string, args, env []string, wait bool) {
+// Queue queues prog (a run_program value) with args and returns at once.
+// done, if not nil, is called on the runner's goroutine when the hook has
+// ended, with its error (nil on exit status 0). Queue reports false, and
+// does not call done, when prog is empty.
+func (r *Runner) Queue(prog string, args, env []string, done func(error)) bool {
 	p, lead := Split(prog)
 	if p == "" {
-		return
+		return false
 	}
-	j := job{prog: p, args: append(lead, args...), env: env, done: make(chan struct{})}
+	j := job{prog: p, args: append(lead, args...), env: env, done: done}
 	r.mu.Lock()
+	if r.stopped {
+		r.mu.Unlock()
+		r.log.Warn("hook not run: the daemon has stopped", "program", j.prog, "args", j.args)
+		if done != nil {
+			done(ErrStopped)
+		}
+		return true
+	}
 	r.queue = append(r.queue, j)
 	r.mu.Unlock()
 	select {
 	case r.wake <- struct{}{}:
 	default:
 	}
-	if wait {
-		select {
-		case <-j.done:
-		case <-ctx.Done():
-		}
-	}
+	return true
 }
 
-// Run executes queued hooks until ctx is done; hooks still queued then are
-// run with a short deadline so "start" after the final group removal is not
-// lost.
-func (r *Runner) Run(ctx context.Context) {
+// Run executes queued hooks until ctx is done. It then runs every hook
+// still queued (those of the final stop: "disconnect", "stop_group",
+// "start") to completion, each with its own timeout and never with the
+// cancelled ctx, within stopBudget in all, and returns. A hook running when
+// ctx is cancelled is not interrupted.
+func (r *Runner) Run(ctx context.Context, stopBudget time.Duration) {
 	for {
 		select {
 		case <-ctx.Done():
-			r.drain(context.Background(), 2*time.Second)
-			return
 		case <-r.wake:
-			r.drain(ctx, r.timeout)
+		}
+		if r.drain(ctx, stopBudget) {
+			return
 		}
 	}
 }
 
-func (r *Runner) drain(ctx context.Context, timeout time.Duration) {
+// drain runs the queue empty. Once ctx is done, what is left runs within
+// stopBudget, the runner is marked stopped and drain reports true.
+func (r *Runner) drain(ctx context.Context, stopBudget time.Duration) bool {
+	var deadline time.Time // zero until ctx is done
 	for {
+		if deadline.IsZero() && ctx.Err() != nil {
+			deadline = time.Now().Add(stopBudget)
+		}
 		r.mu.Lock()
 		if len(r.queue) == 0 {
+			r.stopped = r.stopped || !deadline.IsZero()
 			r.mu.Unlock()
-			return
+			return !deadline.IsZero()
 		}
 		j := r.queue[0]
 		r.queue = r.queue[1:]
 		r.mu.Unlock()
-		out, err := Exec(ctx, timeout, j.prog, j.args, j.env)
-		r.logResult(j, out, err)
-		close(j.done)
+		timeout := r.timeout
+		var err error
+		if !deadline.IsZero() {
+			timeout = min(timeout, time.Until(deadline))
+		}
+		if timeout <= 0 {
+			err = errors.New("not run: the stop budget is spent")
+			r.logResult(j, nil, err)
+		} else {
+			var out []byte
+			out, err = Exec(context.Background(), timeout, j.prog, j.args, j.env)
+			r.logResult(j, out, err)
+		}
+		if j.done != nil {
+			j.done(err)
+		}
 	}
 }
 

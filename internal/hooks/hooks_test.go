@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,10 +30,10 @@ func TestRunner_ArgvNeverShell(t *testing.T) {
 	r := New(nil, 5*time.Second)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	wg.Go(func() { r.Run(ctx) })
+	wg.Go(func() { r.Run(ctx, 5*time.Second) })
 	evil := "Bob's \"Ph\" $(touch /tmp/pwned-hostp2pd);`id`|&<x>"
-	r.Queue(ctx, prog+" first", []string{"connect", "42:00:00:00:01:00", evil, "p2p-wlan0-0"}, nil, true)
-	r.Queue(ctx, prog, []string{"start"}, nil, true)
+	r.Queue(prog+" first", []string{"connect", "42:00:00:00:01:00", evil, "p2p-wlan0-0"}, nil, nil)
+	r.Queue(prog, []string{"start"}, nil, nil)
 	cancel()
 	wg.Wait()
 	b, _ := os.ReadFile(out)
@@ -69,8 +70,88 @@ func TestRunner_MissingProgramIsLoggedNotFatal(t *testing.T) {
 	r := New(nil, time.Second)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	wg.Go(func() { r.Run(ctx) })
-	r.Queue(ctx, "/nonexistent/hook", []string{"stop"}, nil, true)
+	wg.Go(func() { r.Run(ctx, time.Second) })
+	errc := make(chan error, 1)
+	r.Queue("/nonexistent/hook", []string{"stop"}, nil, func(err error) { errc <- err })
+	if err := <-errc; err == nil {
+		t.Error("a missing program reported success")
+	}
 	cancel()
 	wg.Wait()
+}
+
+// Queue returns at once, also behind a slow hook; the completion comes
+// later, on the runner's goroutine.
+func TestRunner_QueueNeverWaits(t *testing.T) {
+	prog := script(t, "sleep 0.5\n")
+	r := New(nil, 5*time.Second)
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+	wg.Go(func() { r.Run(ctx, time.Second) })
+	done := make(chan error, 2)
+	t0 := time.Now()
+	r.Queue(prog, []string{"stop"}, nil, func(err error) { done <- err })
+	r.Queue(prog, []string{"stop"}, nil, func(err error) { done <- err })
+	if d := time.Since(t0); d > 100*time.Millisecond {
+		t.Errorf("Queue took %v behind a running hook", d)
+	}
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Errorf("hook: %v", err)
+		}
+	}
+	if d := time.Since(t0); d < time.Second {
+		t.Errorf("two 0.5 s hooks done in %v: not one at a time", d)
+	}
+}
+
+// The hooks of the final stop run to completion after ctx is cancelled,
+// with their own timeout; one that is running is not interrupted.
+func TestRunner_FinalHooksCompleteAfterCancel(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "calls")
+	prog := script(t, "sleep 0.2; echo \"$1\" >> "+out+"\n")
+	r := New(nil, 5*time.Second)
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { r.Run(ctx, 5*time.Second) })
+	var mu sync.Mutex
+	var errs []error
+	for _, verb := range []string{"disconnect", "stop_group", "start"} {
+		r.Queue(prog, []string{verb}, nil, func(err error) { mu.Lock(); errs = append(errs, err); mu.Unlock() })
+	}
+	time.Sleep(50 * time.Millisecond) // the first one is running
+	cancel()
+	wg.Wait()
+	b, _ := os.ReadFile(out)
+	if got, want := string(b), "disconnect\nstop_group\nstart\n"; got != want {
+		t.Errorf("calls = %q, want %q", got, want)
+	}
+	for _, err := range errs {
+		if err != nil {
+			t.Errorf("final hook failed: %v", err)
+		}
+	}
+	// Once Run has returned, nothing runs, and the caller is told.
+	errc := make(chan error, 1)
+	r.Queue(prog, []string{"late"}, nil, func(err error) { errc <- err })
+	if err := <-errc; !errors.Is(err, ErrStopped) {
+		t.Errorf("late hook: %v, want ErrStopped", err)
+	}
+}
+
+// The stop budget bounds the final drain.
+func TestRunner_StopBudget(t *testing.T) {
+	prog := script(t, "sleep 5\n")
+	r := New(nil, 10*time.Second)
+	ctx, cancel := context.WithCancel(context.Background())
+	r.Queue(prog, []string{"start"}, nil, nil)
+	r.Queue(prog, []string{"start"}, nil, nil)
+	cancel()
+	t0 := time.Now()
+	r.Run(ctx, 300*time.Millisecond)
+	if d := time.Since(t0); d > 2500*time.Millisecond {
+		t.Errorf("final drain took %v with a 300 ms budget", d)
+	}
 }

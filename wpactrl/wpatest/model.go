@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 const (
@@ -314,8 +315,16 @@ func (s *Server) groupAdd(args string) (string, func()) {
 	index := s.groupSeq
 	name := s.groupName(index)
 	s.groupSeq++
-	if err := s.addIfaceLocked(name, true); err != nil {
+	late := s.groupSockIn
+	if err := s.addIfaceSockLocked(name, true, late <= 0); err != nil {
 		return replyFail, nil
+	}
+	if late > 0 {
+		time.AfterFunc(late, func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			s.openLateLocked(name)
+		})
 	}
 	f := s.findLocked(name)
 	f.freq, f.ssid, f.index = freq, ssid, index
@@ -331,6 +340,9 @@ func (s *Server) groupAdd(args string) (string, func()) {
 		name, ssid, freq, Passphrase, DeviceAddress)
 	if persistent {
 		ev += " [PERSISTENT]"
+	}
+	if d := s.groupUpIn; d > 0 {
+		return replyOK, func() { time.AfterFunc(d, func() { s.Emit(s.dev, ev) }) }
 	}
 	return replyOK, func() { s.Emit(s.dev, ev) }
 }

@@ -108,6 +108,11 @@ type Server struct {
 	cmds      []Command
 	consumed  []bool
 	cmdSignal chan struct{} // closed and replaced on every new command
+
+	stallUntil  time.Time     // commands and events wait until then
+	closedC     chan struct{} // closed by Close: ends a stall
+	groupSockIn time.Duration // group sockets appear this long after P2P_GROUP_ADD
+	groupUpIn   time.Duration // P2P-GROUP-STARTED comes this long after the OK
 }
 
 type iface struct {
@@ -158,6 +163,7 @@ func NewServer(dir string, ifaces ...string) (*Server, error) {
 		created:   map[string]bool{},
 		vars:      map[string]string{"config_methods": "virtual_push_button keypad display"},
 		cmdSignal: make(chan struct{}),
+		closedC:   make(chan struct{}),
 	}
 	for _, name := range ifaces {
 		if strings.HasPrefix(name, "p2p-dev-") {
@@ -228,6 +234,11 @@ func (s *Server) AddIface(name string) error {
 }
 
 func (s *Server) addIfaceLocked(name string, group bool) error {
+	return s.addIfaceSockLocked(name, group, true)
+}
+
+// addIfaceSockLocked adds an interface, with its socket when withSock.
+func (s *Server) addIfaceSockLocked(name string, group, withSock bool) error {
 	if s.state != stateRunning {
 		return errors.New("wpatest: server not running")
 	}
@@ -237,9 +248,12 @@ func (s *Server) addIfaceLocked(name string, group bool) error {
 	if s.findLocked(name) != nil || name == s.globalName {
 		return fmt.Errorf("wpatest: %s: already exists", name)
 	}
-	sk, err := s.openLocked(name, false)
-	if err != nil {
-		return err
+	var sk *sock
+	if withSock {
+		var err error
+		if sk, err = s.openLocked(name, false); err != nil {
+			return err
+		}
 	}
 	s.ifaces = append(s.ifaces, &iface{name: name, group: group, freq: DefaultFreq, ssid: SSID, sock: sk})
 	return nil
@@ -321,6 +335,7 @@ type delivery struct {
 }
 
 func (s *Server) emit(name string, level int, text string) {
+	s.waitStall()
 	payload := "<" + strconv.Itoa(level) + ">" + text
 	var ds []delivery
 	s.mu.Lock()
@@ -507,11 +522,69 @@ func (s *Server) Restart() error {
 	return nil
 }
 
+// Stall makes the server hang for d, like a wpa_supplicant busy in a slow
+// driver call or starved on a loaded host: commands (PING included) queue
+// up unanswered and events are held, then everything is processed in
+// order. The sockets stay open, so a send still succeeds. Close ends a
+// stall.
+func (s *Server) Stall(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stallUntil = time.Now().Add(d)
+}
+
+// waitStall blocks while the server is stalled.
+func (s *Server) waitStall() {
+	s.mu.Lock()
+	until, closed := s.stallUntil, s.closedC
+	s.mu.Unlock()
+	if d := time.Until(until); d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-closed:
+		}
+	}
+}
+
+// SetGroupSocketDelay makes the control socket of each group started by
+// P2P_GROUP_ADD appear only d after P2P-GROUP-STARTED, as when the group
+// netdev comes up late (0, the default: the socket is there before the
+// OK).
+func (s *Server) SetGroupSocketDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.groupSockIn = d
+}
+
+// SetGroupStartDelay makes P2P-GROUP-STARTED come d after the OK to
+// P2P_GROUP_ADD (0, the default: at once), as on a real radio, where the GO
+// takes a few hundred milliseconds to come up while its interface is
+// already listed by INTERFACES.
+func (s *Server) SetGroupStartDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.groupUpIn = d
+}
+
+// openLateLocked gives interface name its socket if it still has none.
+func (s *Server) openLateLocked(name string) {
+	f := s.findLocked(name)
+	if s.state != stateRunning || f == nil || f.sock != nil {
+		return
+	}
+	if sk, err := s.openLocked(name, false); err == nil {
+		f.sock = sk
+	}
+}
+
 // Close stops the server, removes every socket file it created and waits
 // for its goroutines. It must not be called from a HandlerFunc.
 func (s *Server) Close() error {
 	s.mu.Lock()
 	if s.state != stateClosed {
+		close(s.closedC)
 		s.closeSocketsLocked(true)
 		s.state = stateClosed
 		for p := range s.created {
@@ -633,6 +706,7 @@ func (s *Server) serve(sk *sock) {
 func (s *Server) dispatch(sk *sock, addr, cmd string) {
 	s.procMu.Lock()
 	defer s.procMu.Unlock()
+	s.waitStall()
 
 	reply, after, ok := s.socketLevel(sk, addr, cmd)
 	if !ok {

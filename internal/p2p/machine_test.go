@@ -211,9 +211,11 @@ func TestDisplayPINEnteredByOperator(t *testing.T) {
 	run(t, s, []step{
 		{in: enterPIN("", "12345670"), want: []Action{failed{"no phone is waiting for a PIN"}}},
 		{in: enterPINReq(phoneA, "a"), want: []Action{AskPIN{Peer: mac(phoneA), Name: "a"}, ArmTimer{Name: timerPINWait, After: 30 * time.Second}}},
-		{in: fire(timerPINWait), at: 10 * time.Second}, // not yet
-		{in: enterPINReq(phoneB, "b"), at: 20 * time.Second, want: []Action{AskPIN{Peer: mac(phoneB), Name: "b"}, ArmTimer{Name: timerPINWait, After: 30 * time.Second}}},
-		{in: fire(timerPINWait), at: 30 * time.Second}, // A's PIN never came: dropped, B still waits
+		{in: fire(timerPINWait), at: 10 * time.Second, want: []Action{ArmTimer{Name: timerPINWait, After: 20 * time.Second}}}, // not yet
+		// The timer stays on the first phone's deadline.
+		{in: enterPINReq(phoneB, "b"), at: 20 * time.Second, want: []Action{AskPIN{Peer: mac(phoneB), Name: "b"}, ArmTimer{Name: timerPINWait, After: 10 * time.Second}}},
+		// A's PIN never came: dropped; B still waits, until its own deadline.
+		{in: fire(timerPINWait), at: 30 * time.Second, want: []Action{ArmTimer{Name: timerPINWait, After: 20 * time.Second}}},
 		{in: enterPIN(phoneA, "123"), want: []Action{failed{`invalid PIN "123": 4 or 8 digits expected`}}},
 		{in: enterPIN(phoneA, "87654321"), at: 31 * time.Second, want: []Action{failed{"no phone is waiting for a PIN"}}},
 		{in: enterPIN("", "87654321"), at: 31 * time.Second, want: []Action{wpsPIN("87654321", phoneB), armPIN}},

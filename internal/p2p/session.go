@@ -986,8 +986,8 @@ func (s *Session) request(dev wpaevent.MAC, m method, viaNeg bool, now time.Time
 	}
 	if e.state == enrolWaitingPIN {
 		s.enqueue(e, now)
-		return append(a, AskPIN{Peer: dev, Name: name},
-			ArmTimer{Name: timerPINWait, After: config.Seconds(max(s.cfg.PINTimeoutSecs, 1))})
+		a = append(a, AskPIN{Peer: dev, Name: name})
+		return append(a, s.pinWaitTimer(now)...)
 	}
 	return append(a, s.proceed(e, now)...)
 }
@@ -1544,18 +1544,34 @@ func (s *Session) HandleTimer(name Timer, now time.Time) []Action {
 			return append(a, s.release(now)...)
 		}
 	case timerPINWait:
-		var keep []*enrol
-		for _, e := range s.queue {
-			if e.state == enrolWaitingPIN && now.Sub(e.since) >= config.Seconds(max(s.cfg.PINTimeoutSecs, 1))-time.Millisecond {
+		s.queue = slices.DeleteFunc(s.queue, func(e *enrol) bool {
+			if e.state == enrolWaitingPIN && now.Sub(e.since) >= s.pinWait()-time.Millisecond {
 				s.log.Warn("no PIN entered for the phone in time; enrolment abandoned", "peer", e.peer, "dev_name", e.name)
 				s.count("pin_timeouts")
-				continue
+				return true
 			}
-			keep = append(keep, e)
-		}
-		s.queue = keep
+			return false
+		})
+		return s.pinWaitTimer(now)
 	}
 	return nil
+}
+
+func (s *Session) pinWait() time.Duration { return config.Seconds(max(s.cfg.PINTimeoutSecs, 1)) }
+
+// pinWaitTimer arms timerPINWait for the first phone whose PIN the operator
+// has still to enter.
+func (s *Session) pinWaitTimer(now time.Time) []Action {
+	var first *enrol
+	for _, e := range s.queue {
+		if e.state == enrolWaitingPIN && (first == nil || e.since.Before(first.since)) {
+			first = e
+		}
+	}
+	if first == nil {
+		return nil
+	}
+	return []Action{ArmTimer{Name: timerPINWait, After: max(first.since.Add(s.pinWait()).Sub(now), 0)}}
 }
 
 // EnterPIN supplies the PIN a phone displays. A zero peer selects the only

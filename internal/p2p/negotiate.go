@@ -1,0 +1,100 @@
+package p2p
+
+// GO negotiation (negotiated modes) and invitations.
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hostp2pd/hostp2pd/internal/config"
+)
+
+// connect answers a phone with GO negotiation (negotiated modes). Two
+// P2P_CONNECTs to one phone are at least min_conn_delay apart: a sooner one
+// waits for timerConnect.
+func (s *Session) connect(e *enrol, now time.Time) []Action {
+	if s.neg != e {
+		s.neg, s.negFails = e, 0 // a new request: a new count of failures
+	}
+	s.connWait = false
+	if last, ok := s.lastConnect[e.peer]; ok {
+		if wait := config.Seconds(s.cfg.MinConnDelay) - now.Sub(last); wait > 0 {
+			s.connWait = true
+			s.log.Info("P2P_CONNECT to the phone waits for min_conn_delay", "peer", e.peer, "wait", wait.String())
+			return []Action{ArmTimer{Name: timerConnect, After: wait}}
+		}
+	}
+	args := []string{"P2P_CONNECT", e.peer.String()}
+	switch e.method {
+	case methodPBC:
+		args = append(args, "pbc")
+	case methodKeypad, methodRandom:
+		args = append(args, e.pin, "display")
+	case methodDisplay:
+		args = append(args, e.pin, "keypad")
+	}
+	if s.cfg.Mode == config.ModeNegotiatedPersistent {
+		if s.netID >= 0 {
+			args = append(args, "persistent="+strconv.Itoa(s.netID))
+		} else {
+			args = append(args, "persistent")
+		}
+	}
+	args = append(args, "go_intent=15")
+	if s.cfg.GroupFreq > 0 {
+		args = append(args, "freq="+strconv.Itoa(s.cfg.GroupFreq))
+	}
+	if s.cfg.P2PConnectOpts != "" {
+		args = append(args, s.cfg.P2PConnectOpts)
+	}
+	s.negotiating[e.peer] = now
+	s.negMethod[e.peer] = e.method
+	if len(s.lastConnect) >= maxPeers {
+		clear(s.lastConnect)
+	}
+	s.lastConnect[e.peer] = now
+	s.st = stateForming
+	s.finding = false
+	var a []Action
+	a = append(a, s.hook(true, "stop")...)
+	return append(a, s.peerCmd("", strings.Join(args, " "), TagConnect, e.peer),
+		ArmTimer{Name: timerNeg, After: config.Seconds(s.cfg.MaxNegotiationTime)})
+}
+
+// negFailed handles a failed GO negotiation: the phone's P2P_CONNECT is
+// sent again, up to max_num_failures times, at least negRetryDelay later
+// and min_conn_delay after the last one.
+func (s *Session) negFailed(now time.Time) []Action {
+	clear(s.negotiating)
+	s.st = stateIdle
+	a := []Action{StopTimer{Name: timerNeg}}
+	if e := s.neg; e != nil {
+		s.negFails++
+		if s.negFails <= s.cfg.MaxNumFailures {
+			wait := negRetryDelay
+			if last, ok := s.lastConnect[e.peer]; ok {
+				wait = max(wait, config.Seconds(s.cfg.MinConnDelay)-now.Sub(last))
+			}
+			s.connWait = true
+			s.count("negotiation_retries")
+			s.log.Warn("GO negotiation failed; retrying", "peer", e.peer, "attempt", s.negFails, "of", s.cfg.MaxNumFailures, "retry_in", wait.String())
+			a = append(a, ArmTimer{Name: timerConnect, After: wait})
+		} else {
+			s.log.Warn("GO negotiation failed; giving up on this request (max_num_failures)", "peer", e.peer, "failures", s.negFails)
+			s.neg = nil
+		}
+	}
+	return append(a, s.find(now)...)
+}
+
+func (s *Session) invite(e *enrol, now time.Time) []Action {
+	if s.grp == nil || e.peer.IsZero() {
+		return nil
+	}
+	if t, ok := s.invited[e.peer]; ok && now.Sub(t) < dupWindow {
+		return nil
+	}
+	s.invited[e.peer] = now
+	return []Action{s.peerCmd("", "P2P_INVITE group="+s.grp.iface+" peer="+e.peer.String(), TagInvite, e.peer)}
+}

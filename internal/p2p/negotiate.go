@@ -49,6 +49,9 @@ func (s *Session) connect(e *enrol, now time.Time) []Action {
 		args = append(args, s.cfg.P2PConnectOpts)
 	}
 	s.negotiating[e.peer] = now
+	if len(s.negMethod) >= maxPeers {
+		clear(s.negMethod)
+	}
 	s.negMethod[e.peer] = e.method
 	if len(s.lastConnect) >= maxPeers {
 		clear(s.lastConnect)
@@ -94,6 +97,9 @@ func (s *Session) invite(e *enrol, now time.Time) []Action {
 	}
 	if t, ok := s.invited[e.peer]; ok && now.Sub(t) < dupWindow {
 		return nil
+	}
+	if len(s.invited) >= maxPeers {
+		clear(s.invited)
 	}
 	s.invited[e.peer] = now
 	return []Action{s.peerCmd("", "P2P_INVITE group="+s.grp.iface+" peer="+e.peer.String(), TagInvite, e.peer)}

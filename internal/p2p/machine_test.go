@@ -916,3 +916,28 @@ func TestInvalidAddressesNeverPeers(t *testing.T) {
 		}
 	}
 }
+
+// TestNegotiationBySupplicantFormsGroup (groundwork for issue 13 item 4):
+// a GO negotiation wpa_supplicant completes without a P2P_CONNECT of ours
+// (a peer authorised beforehand) moves the session to forming: no
+// discovery until the group starts, and the client is labelled.
+func TestNegotiationBySupplicantFormsGroup(t *testing.T) {
+	s := negotiatedIdle(t, "pbc_in_use: true")
+	run(t, s, []step{
+		{in: devEvent("P2P-GO-NEG-SUCCESS role=client freq=2412 ht40=0 peer_dev=" + phoneA + " peer_iface=" + staA + " wps_method=PBC")},
+		{in: devEvent("P2P-GO-NEG-SUCCESS role=GO freq=2412 ht40=0 peer_dev=" + phoneA + " peer_iface=" + staA + " wps_method=PBC"),
+			want: []Action{ArmTimer{Name: timerGroupStart, After: groupStartTimeout}}},
+		{in: fire(timerFind), at: time.Second, want: []Action{armFind}},
+		{in: devEvent(groupStartedLine), at: 2 * time.Second, want: append(append([]Action{}, startedFor...), ArmTimer{Name: timerEmpty, After: 120 * time.Second}, armFind)},
+		{in: staConn(staA, phoneA), at: 3 * time.Second, want: []Action{stopEmpty}},
+	})
+	if c := s.clients[mac(staA)]; c == nil || c.method != "pbc-negotiated" {
+		t.Errorf("client %+v", c)
+	}
+	s = negotiatedIdle(t, "pbc_in_use: true")
+	run(t, s, []step{
+		{in: devEvent("P2P-GO-NEG-SUCCESS role=GO freq=2412 ht40=0 peer_dev=" + phoneA + " peer_iface=" + staA + " wps_method=Display"),
+			want: []Action{ArmTimer{Name: timerGroupStart, After: groupStartTimeout}}},
+		{in: devEvent("P2P-GROUP-FORMATION-FAILURE reason=FREQ_CONFLICT"), want: []Action{stopNeg, armFind, listen}},
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hostp2pd/hostp2pd/internal/config"
+	"github.com/hostp2pd/hostp2pd/wpaevent"
 )
 
 // connect answers a phone with GO negotiation (negotiated modes). Two
@@ -103,4 +104,22 @@ func (s *Session) invite(e *enrol, now time.Time) []Action {
 	}
 	s.invited[e.peer] = now
 	return []Action{s.peerCmd("", "P2P_INVITE group="+s.grp.iface+" peer="+e.peer.String(), TagInvite, e.peer)}
+}
+
+// negotiatedByItself follows a GO negotiation that wpa_supplicant ran
+// without a P2P_CONNECT of ours (for a peer authorised beforehand with
+// P2P_CONNECT … auth): the group forms now, so discovery must keep off the
+// radio until it starts.
+func (s *Session) negotiatedByItself(ev wpaevent.Event, now time.Time) []Action {
+	s.st = stateForming
+	s.finding = false
+	s.negotiating[ev.PeerDev] = now
+	// wps_method is ours: Display means the phone types our PIN.
+	if m, ok := map[string]method{"PBC": methodPBC, "Display": methodKeypad, "Keypad": methodDisplay}[ev.WPSMethod]; ok {
+		if len(s.negMethod) >= maxPeers {
+			clear(s.negMethod)
+		}
+		s.negMethod[ev.PeerDev] = m
+	}
+	return []Action{ArmTimer{Name: timerGroupStart, After: groupStartTimeout}}
 }

@@ -617,6 +617,9 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 		return s.request(ev.Addr, m, true, now)
 	case wpaevent.GONegSuccess:
 		s.log.Info("GO negotiation succeeded", "peer", ev.PeerDev, "role", ev.Role, "freq", ev.Freq)
+		if ev.Role == "GO" && s.grp == nil && s.st == stateIdle && usablePeer(ev.PeerDev) {
+			return s.negotiatedByItself(ev, now)
+		}
 	case wpaevent.GONegFailure, wpaevent.GroupFormationFailure:
 		s.count("negotiation_failures")
 		s.log.Warn("group formation failed", "event", ev.Kind.String(), "status", ev.Status, "reason", ev.Reason)

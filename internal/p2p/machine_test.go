@@ -451,8 +451,10 @@ func TestWPSResults(t *testing.T) {
 		{in: showPINReq(phoneA, "a"), want: []Action{wpsPIN("12345670", phoneA), armPIN}},
 		{in: showPINReq(phoneB, "b")},
 		{in: grpEvent("WPS-FAIL msg=8 config_error=18 reason=3 (Device Password Auth Failure)"), want: []Action{stopEnrol, wpsPIN("12345670", phoneB), armPIN}},
-		{in: grpEvent("WPS-REG-SUCCESS " + staB + " a134bcd4-edf6-548b-87e5-49d3aedf9b60"), want: []Action{stopEnrol}},
-		{in: staConn(staB, phoneB), want: []Action{stopEmpty}},
+		// With a PIN for any enrollee the phone is known at its association:
+		// the PIN is armed again until then.
+		{in: grpEvent("WPS-REG-SUCCESS " + staB + " a134bcd4-edf6-548b-87e5-49d3aedf9b60"), want: []Action{stopEnrol, wpsPIN("12345670", phoneB), armPIN}},
+		{in: staConn(staB, phoneB), want: []Action{stopEnrol, stopEmpty}},
 		{in: grpEvent("WPS-FAIL msg=8 config_error=18")}, // nothing armed
 	})
 	if c := s.clients[mac(staB)]; c == nil || c.method != "keypad" || c.name != "b" {
@@ -940,4 +942,32 @@ func TestNegotiationBySupplicantFormsGroup(t *testing.T) {
 			want: []Action{ArmTimer{Name: timerGroupStart, After: groupStartTimeout}}},
 		{in: devEvent("P2P-GROUP-FORMATION-FAILURE reason=FREQ_CONFLICT"), want: []Action{stopNeg, armFind, listen}},
 	})
+}
+
+// TestWildcardPINUsedOutOfTurn: three phones share the keypad PIN; the one
+// armed is not the one that uses it. The armed phone keeps its turn, the
+// phone that joined leaves the queue, and the third is armed after them
+// (lab scenario 19 lost the armed phone's turn).
+func TestWildcardPINUsedOutOfTurn(t *testing.T) {
+	s := upAutonomous(t, "pbc_in_use: false\npin: \"12345670\"")
+	pin := func(peer string) Cmd { return wpsPIN("12345670", peer) }
+	run(t, s, []step{
+		{in: showPINReq(phoneC, "c"), want: []Action{pin(phoneC), armPIN}},
+		{in: showPINReq(phoneA, "a")},
+		{in: showPINReq(phoneB, "b")},
+		{in: grpEvent("WPS-REG-SUCCESS " + staA + " 572cf82f-c957-5653-9b16-b5cfb298abf1"), at: time.Second, want: []Action{stopEnrol, pin(phoneC), ArmTimer{Name: timerEnrol, After: pinArmTimeout}}},
+		{in: staConn(staA, phoneA), at: 2 * time.Second, want: []Action{stopEmpty}},
+		{in: grpEvent("WPS-REG-SUCCESS 46:00:00:00:03:00 d9ec65b2-32e4-538d-b26c-3f2b86f7a8d5"), at: 3 * time.Second, want: []Action{stopEnrol, pin(phoneC), ArmTimer{Name: timerEnrol, After: pinArmTimeout}}},
+		{in: staConn("46:00:00:00:03:00", phoneC), at: 4 * time.Second, want: []Action{stopEnrol, pin(phoneB), armPIN, stopEmpty}},
+		{in: grpEvent("WPS-REG-SUCCESS " + staB + " a134bcd4-edf6-548b-87e5-49d3aedf9b60"), at: 5 * time.Second, want: []Action{stopEnrol, pin(phoneB), armPIN}},
+		{in: staConn(staB, phoneB), at: 6 * time.Second, want: []Action{stopEnrol, stopEmpty}},
+	})
+	if len(s.clients) != 3 || len(s.queue) != 0 || s.armed != nil {
+		t.Errorf("clients %d, queue %d, armed %v", len(s.clients), len(s.queue), s.armed)
+	}
+	for _, sta := range []string{staA, staB, "46:00:00:00:03:00"} {
+		if c := s.clients[mac(sta)]; c == nil || c.method != "keypad" {
+			t.Errorf("client %s: %+v", sta, c)
+		}
+	}
 }

@@ -650,13 +650,24 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 		}
 	case wpaevent.WPSRegSuccess:
 		s.seen[ev.Addr] = now // its probes may still carry WPS for a while
-		if s.armed != nil {
-			s.log.Info("WPS registration succeeded", "peer", s.armed.peer, "enrollee", ev.Addr)
+		if e := s.armed; e != nil {
+			s.log.Info("WPS registration succeeded", "peer", e.peer, "enrollee", ev.Addr)
 			if len(s.enrolled) > maxPeers {
 				clear(s.enrolled)
 			}
-			s.enrolled[s.armed.peer] = s.armed.method
-			return s.release(now)
+			if e.method == methodPBC || e.peer.IsZero() {
+				s.enrolled[e.peer] = e.method // only that phone could use it
+				return s.release(now)
+			}
+			// A PIN is armed for any enrollee: another waiting phone that
+			// knows it may have used it (three phones with one keypad PIN).
+			// Its AP-STA-CONNECTED names it; until then the armed phone
+			// keeps its turn and the PIN is armed again.
+			s.enrolled[wpaevent.MAC{}] = e.method
+			a := []Action{StopTimer{Name: timerEnrol}}
+			s.armed, e.state = nil, enrolQueued
+			s.queue = slices.Insert(s.queue, 0, e)
+			return append(a, s.armNext(now)...)
 		}
 	case wpaevent.WPSFail:
 		s.count("wps_failures")
@@ -892,6 +903,10 @@ func (s *Session) staConnected(ev wpaevent.Event, now time.Time) []Action {
 	}
 	delete(s.negotiating, dev)
 	delete(s.lastReq, dev) // it joined: its next request is not a repeat
+	if !dev.IsZero() {
+		// It may have joined out of turn with a wildcard PIN.
+		s.queue = slices.DeleteFunc(s.queue, func(q *enrol) bool { return q.peer == dev })
+	}
 	s.seen[ev.Addr] = now
 	c := &client{dev: dev, iface: ev.Addr, name: s.nameOf(dev), method: method, joined: now}
 	s.clients[ev.Addr] = c

@@ -74,13 +74,16 @@ pkg-check:
 # The unit tests (everything but the lab) for arm64 and 32-bit arm (GOARM=6,
 # every Raspberry Pi) under Debian's qemu-user-static, without -race (not
 # available there). Tests that run the test binary as a child process skip
-# (the kernel cannot exec it without binfmt_misc). docs/release.md, "arm tests".
+# (the kernel cannot exec it without binfmt_misc). ARM_SKIP: tests with a
+# known timing fault that emulation's slowness hits (docs/release.md, "arm
+# tests"); they still run natively, with -race, in make unit.
+ARM_SKIP ?= ^TestSupplicantTerminates_Reconnects$$
 arm-test:
 	@command -v qemu-aarch64-static >/dev/null && command -v qemu-arm-static >/dev/null || \
 		{ echo "arm-test: needs qemu-user-static (apt-get install qemu-user-static)" >&2; exit 1; }
 	pkgs=$$($(GO) list ./... | grep -v '/lab'); \
-	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -count=1 -exec qemu-aarch64-static $$pkgs && \
-	CGO_ENABLED=0 GOARCH=arm GOARM=6 $(GO) test -count=1 -exec qemu-arm-static $$pkgs
+	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -count=1 -skip '$(ARM_SKIP)' -exec qemu-aarch64-static $$pkgs && \
+	CGO_ENABLED=0 GOARCH=arm GOARM=6 $(GO) test -count=1 -skip '$(ARM_SKIP)' -exec qemu-arm-static $$pkgs
 
 clean:
 	rm -rf bin lab/.build

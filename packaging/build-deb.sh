@@ -51,11 +51,13 @@ md2man() {
 md2man -in "$work/man/hostp2pd.8.md" -out "$work/man/hostp2pd.8"
 md2man -in "$work/man/hostp2pd.yaml.5.md" -out "$work/man/hostp2pd.yaml.5"
 
-# A unit as packaged: the binary in /usr/sbin, the manual pages as docs.
+# A unit as packaged: the binary in /usr/sbin, the manual pages as docs,
+# the "Install by hand" paragraph replaced by a word on drop-ins.
 unit() {
-	sed -e 's#/usr/local/bin/hostp2pd#/usr/sbin/hostp2pd#g' \
-		-e 's#^Documentation=.*#Documentation=man:hostp2pd(8) man:hostp2pd.yaml(5)#' \
-		-e 's#^\(\#.*\)/usr/local/bin/#\1/usr/sbin/#' "$1"
+	sed -e '/^# Install by hand/,/^#$/d' \
+		-e '1a # Installed by the hostp2pd package: change it with "systemctl edit", not here.' \
+		-e 's#/usr/local/bin/hostp2pd#/usr/sbin/hostp2pd#g' \
+		-e 's#^Documentation=.*#Documentation=man:hostp2pd(8) man:hostp2pd.yaml(5)#' "$1"
 }
 
 gz() { gzip -9n <"$1" >"$2"; }

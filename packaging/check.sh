@@ -8,7 +8,10 @@
 #      another architecture is shown to fail this;
 #   3. lintian: no error; every warning is listed in docs/release.md;
 #   4. both units: same hardening, and systemd-analyze verify is silent;
-#   5. as root: dpkg -i of the amd64 package (nothing enabled or started;
+#   5. the maintainer scripts, with systemd faked: install never starts or
+#      enables a unit, upgrade restarts running ones, remove stops, purge
+#      cleans up;
+#   6. as root: dpkg -i of the amd64 package (nothing enabled or started;
 #      -V prints the version and commit; man renders both pages; bash
 #      completion answers), dpkg -r keeps the edited conffile, dpkg --purge
 #      removes it. An /etc/hostp2pd.yaml that was there before is put back.
@@ -80,6 +83,7 @@ verify_deb() {
 	grep -q '^ExecStart=/usr/sbin/hostp2pd .*-i %i ' "$x/lib/systemd/system/hostp2pd@.service" ||
 		{ echo "$f: hostp2pd@.service does not run /usr/sbin/hostp2pd -i %i"; return 1; }
 	if [ -e "$x/etc/NetworkManager" ]; then echo "$f: ships an active NetworkManager drop-in"; return 1; fi
+	if grep -q /usr/local "$x"/lib/systemd/system/*; then echo "$f: a unit names /usr/local"; return 1; fi
 	rm -rf "$x"
 }
 for d in "${debs[@]}"; do
@@ -124,7 +128,40 @@ diff <(hardening contrib/hostp2pd.service) <(hardening contrib/hostp2pd@.service
 	fail "hostp2pd.service and hostp2pd@.service differ in their [Service] settings: $(cat "$tmp/unitdiff")"
 ok "hostp2pd.service and hostp2pd@.service share their service settings"
 
-# --- 5. install, remove, purge (root)
+# --- 5. maintainer scripts with systemd "running": /run/systemd/system in a
+# private /run (mount namespace), systemctl and deb-systemd-invoke replaced
+# by loggers. Nothing may start or enable a unit.
+ms="$tmp/ms"
+mkdir -p "$ms/bin"
+for c in systemctl deb-systemd-invoke; do
+	printf '#!/bin/sh\necho "%s $*" >>"%s/log"\n' "$c" "$ms" >"$ms/bin/$c"
+	chmod +x "$ms/bin/$c"
+done
+mscript() {
+	: >"$ms/log"
+	unshare -m sh -c 'mount -t tmpfs tmpfs /run && mkdir -p /run/systemd/system && PATH="$0:$PATH" exec sh "$@"' \
+		"$ms/bin" "packaging/debian/$1" "${@:2}" || { echo "$1 ${*:2}: exit $?"; return; }
+	tr '\n' ';' <"$ms/log"
+}
+expect() { [ "$1" = "$2" ] || fail "$3: ran \"$1\", want \"$2\""; }
+expect "$(mscript postinst configure '')" "systemctl --system daemon-reload;" "postinst configure (install)"
+expect "$(mscript postinst configure 0.0.1-1)" \
+	"systemctl --system daemon-reload;deb-systemd-invoke try-restart hostp2pd.service hostp2pd@*.service;" "postinst configure (upgrade)"
+expect "$(mscript prerm remove)" "deb-systemd-invoke stop hostp2pd.service hostp2pd@*.service;" "prerm remove"
+expect "$(mscript prerm upgrade 9.9.9-1)" "" "prerm upgrade"
+expect "$(mscript postrm remove)" "systemctl --system daemon-reload;" "postrm remove"
+# purge in a DPKG_ROOT: leases, logs, enablement links go; the rest stays.
+r="$tmp/purge-root"
+mkdir -p "$r/var/lib/hostp2pd" "$r/var/log" "$r/etc/systemd/system/multi-user.target.wants"
+touch "$r/var/lib/hostp2pd/leases-p2p-dev-wlan0.json" "$r/var/log/hostp2pd.log" "$r/var/log/hostp2pd-p2p-dev-wlan0.log.1" \
+	"$r/var/log/syslog" "$r/etc/systemd/system/multi-user.target.wants/hostp2pd@p2p-dev-wlan0.service" \
+	"$r/etc/systemd/system/multi-user.target.wants/ssh.service"
+DPKG_ROOT=$r sh packaging/debian/postrm purge || fail "postrm purge: exit $?"
+left=$(cd "$r" && find . -type f | sort | tr '\n' ' ')
+expect "$left" "./etc/systemd/system/multi-user.target.wants/ssh.service ./var/log/syslog " "postrm purge (files left)"
+ok "maintainer scripts: install only reloads systemd, upgrade try-restarts, remove stops, purge cleans up"
+
+# --- 6. install, remove, purge (root)
 if [ "$(id -u)" != 0 ]; then
 	fail "dpkg -i needs root: run as root (CI does), or set PKG_CHECK_DEBS and check as root"
 fi

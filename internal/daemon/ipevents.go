@@ -119,7 +119,7 @@ func (l *loop) clients() []status.Client {
 // ipOfDev returns the address of the client with P2P device address dev.
 func (l *loop) ipOfDev(dev string) string {
 	for _, c := range l.clients() {
-		if c.DevAddr == dev {
+		if c.DevAddr == dev || c.DevAddr == "" && c.IfaceAddr == dev { // a legacy station: its interface address
 			return c.IP
 		}
 	}

@@ -832,7 +832,7 @@ func (s *Session) teardown() []Action {
 	var a []Action
 	iface := s.grp.iface
 	for _, c := range s.sortedClients() {
-		a = append(a, s.hook(false, "disconnect", c.dev.String(), c.name, iface)...)
+		a = append(a, s.hook(false, "disconnect", c.hookAddr(), c.name, iface)...)
 	}
 	s.clients = map[wpaevent.MAC]*client{}
 	s.grp = nil
@@ -886,6 +886,9 @@ func (s *Session) staConnected(ev wpaevent.Event, now time.Time) []Action {
 			s.cmd("", "P2P_REMOVE_CLIENT "+dev.String(), TagNone),
 		}
 	}
+	if dev.IsZero() && !s.admittedAt(ev.Addr, now) {
+		return s.refuseLegacy(ev.Addr)
+	}
 	method := "persistent"
 	var a []Action
 	if s.armed != nil && (s.armed.peer == dev || s.armed.peer.IsZero()) {
@@ -909,11 +912,12 @@ func (s *Session) staConnected(ev wpaevent.Event, now time.Time) []Action {
 	}
 	s.seen[ev.Addr] = now
 	c := &client{dev: dev, iface: ev.Addr, name: s.nameOf(dev), method: method, joined: now}
+	s.markLegacy(c)
 	s.clients[ev.Addr] = c
 	s.count("clients_connected")
 	s.log.Info("client connected", "peer", dev, "iface_addr", ev.Addr, "dev_name", c.name, "method", method, "clients", len(s.clients))
 	a = append(a, StopTimer{Name: timerEmpty})
-	a = append(a, s.hook(false, "connect", dev.String(), c.name, s.grp.iface)...)
+	a = append(a, s.hook(false, "connect", c.hookAddr(), c.name, s.grp.iface)...)
 	return append(a, s.armNext(now)...)
 }
 
@@ -925,7 +929,7 @@ func (s *Session) staDisconnected(ev wpaevent.Event, now time.Time) []Action {
 	delete(s.clients, ev.Addr)
 	s.count("clients_disconnected")
 	s.log.Info("client disconnected", "peer", c.dev, "iface_addr", c.iface, "dev_name", c.name, "clients", len(s.clients))
-	a := s.hook(false, "disconnect", c.dev.String(), c.name, s.grp.iface)
+	a := s.hook(false, "disconnect", c.hookAddr(), c.name, s.grp.iface)
 	if len(s.clients) == 0 && s.negotiated() && s.armed == nil {
 		a = append(a, s.removeGroup(now, "last client left")...)
 	}
@@ -1061,7 +1065,7 @@ func (s *Session) Lost(now time.Time) []Action {
 	if s.grp != nil {
 		iface := s.grp.iface
 		for _, c := range s.sortedClients() {
-			a = append(a, s.hook(false, "disconnect", c.dev.String(), c.name, iface)...)
+			a = append(a, s.hook(false, "disconnect", c.hookAddr(), c.name, iface)...)
 		}
 		a = append(a, GroupDown{Iface: iface})
 		a = append(a, s.hook(false, "stop_group", iface)...)

@@ -145,8 +145,9 @@ type clientTarget struct {
 
 // findTarget finds the daemon a client command is for: -i when it names
 // an interface; else the file's concrete interface; else the live daemon
-// recorded for that file; else auto: the P2P device wpa_supplicant
-// reports, or the only live daemon in the run directory. It never falls
+// recorded for that file; else auto: the only live daemon in the run
+// directory, or among several the one on the P2P device wpa_supplicant
+// reports first (with none, that device names the message). It never falls
 // back to a default interface silently: with nothing found, the error
 // says why (and with a broken file, the file's own errors are in cfgErr).
 func findTarget(o *options, s sys) (clientTarget, error) {
@@ -185,19 +186,23 @@ func findTarget(o *options, s sys) (clientTarget, error) {
 	if t.cfg != nil {
 		ctrl = t.cfg.CtrlInterface
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if iface, err := findP2PDevice(ctx, ctrl); err == nil {
-		t.iface = iface
-		return t, nil
-	}
-	switch live := liveDaemons(s); len(live) {
-	case 1:
+	live := liveDaemons(s)
+	if len(live) == 1 {
 		t.iface = live[0]
 		return t, nil
-	case 0:
-		return t, fmt.Errorf("no hostp2pd running (interface auto: no P2P device in %s, and no live pidfile hostp2pd-*.pid in %s)", ctrl, runDir(s))
-	default:
-		return t, fmt.Errorf("several hostp2pd are running (%s); choose one with -i", strings.Join(live, ", "))
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	dev, derr := findP2PDevice(ctx, ctrl)
+	switch {
+	case len(live) == 0 && derr == nil:
+		t.iface = dev // "no hostp2pd running on <dev>" follows
+		return t, nil
+	case len(live) == 0:
+		return t, fmt.Errorf("no hostp2pd running (interface auto: no P2P device in %s, and no live pidfile hostp2pd-*.pid in %s)", ctrl, runDir(s))
+	case derr == nil && slices.Contains(live, dev):
+		t.iface = dev
+		return t, nil
+	}
+	return t, fmt.Errorf("several hostp2pd are running (%s); choose one with -i", strings.Join(live, ", "))
 }

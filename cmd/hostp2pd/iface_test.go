@@ -310,3 +310,32 @@ func TestProbeInterfaceFlag_StaysInTheRunDir(t *testing.T) {
 		}
 	}
 }
+
+// TestAuto_OneDaemonOrAskForI: without
+// -i or a file, -t/status act on the only hostp2pd running; with two, they
+// ask for -i instead of picking one.
+func TestAuto_OneDaemonOrAskForI(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "c.yaml")
+	if err := os.WriteFile(cfg, []byte("ctrl_interface: "+filepath.Join(dir, "nowpa")+"\nlog_file: \"\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	startBatch(t, dir, "-c", cfg, "-i", "p2p-dev-one", "-b", filepath.Join(dir, "one.log"))
+	waitFile(t, filepath.Join(dir, "hostp2pd-p2p-dev-one.sock"))
+	code, out, errOut := runClient(t, dir, "status")
+	if code != 0 || !strings.Contains(out, "on p2p-dev-one") {
+		t.Fatalf("status with one daemon: exit %d, %q %q", code, out, errOut)
+	}
+	startBatch(t, dir, "-c", cfg, "-i", "p2p-dev-two", "-b", filepath.Join(dir, "two.log"))
+	waitFile(t, filepath.Join(dir, "hostp2pd-p2p-dev-two.sock"))
+	code, _, errOut = runClient(t, dir, "-t")
+	if code != exitFailure || !strings.Contains(errOut, "several hostp2pd are running (p2p-dev-one, p2p-dev-two); choose one with -i") {
+		t.Errorf("-t with two daemons: exit %d, %q", code, errOut)
+	}
+	for _, iface := range []string{"p2p-dev-one", "p2p-dev-two"} {
+		if code, _, errOut := runClient(t, dir, "-t", "-i", iface); code != 0 {
+			t.Errorf("-t -i %s: exit %d, %q", iface, code, errOut)
+		}
+	}
+}

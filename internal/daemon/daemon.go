@@ -201,7 +201,7 @@ func (d *Daemon) Run(ctx context.Context) (err error) {
 
 	l := &loop{d: d, hooks: runner, sess: p2p.New(d.config(), d.log.With("component", "session"), cryptoRand),
 		timers: map[p2p.Timer]*time.Timer{}, fired: make(chan timerFire, 16), leases: map[wpaevent.MAC]string{},
-		hookDone: make(chan uint64, 8), warn: newRepeatLog(time.Now, 2*time.Second, 5*time.Minute)}
+		hookDone: make(chan struct{}, 1), maxHeld: maxPending, warn: newRepeatLog(time.Now, 2*time.Second, 5*time.Minute)}
 	l.hook(nil, "started")
 	delay := 100 * time.Millisecond
 	for {
@@ -287,9 +287,11 @@ type loop struct {
 	// waiting hook, and those the session asked for while paused.
 	pending  []p2p.Action
 	waiting  bool           // a waiting hook (Wait) runs; pending waits for it
-	waitSeq  uint64         // number of the waiting hook
-	hookDone chan uint64    // a waiting hook ended (its number)
+	waitSeq  uint64         // number of the latest waiting hook
+	hookDone chan struct{}  // a waiting hook ended: see doneSeq
+	doneSeq  atomic.Uint64  // number of the latest waiting hook that ended
 	resync   bool           // pending overflowed while paused
+	maxHeld  int            // maxPending (tests lower it)
 	stopping bool           // the final stop runs: pause no longer holds
 	held     *config.Config // a reload that waits for the session to settle
 	warn     *repeatLog     // "waiting for wpa_supplicant"
@@ -467,16 +469,17 @@ func (l *loop) session(ctx context.Context) (err error) {
 				d.log.Warn("pin_program answer not used", "err", perr)
 			}
 			err = l.exec(ctx, acts)
-		case seq := <-l.hookDone:
-			if l.waiting && seq == l.waitSeq {
+		case <-l.hookDone:
+			if l.waiting && l.doneSeq.Load() == l.waitSeq {
 				l.waiting = false
 				err = l.run(ctx)
 			}
 		case <-d.wake:
 			if !d.paused.Load() && l.resync {
-				l.resync = false
+				l.resync, l.pending = false, nil
 				d.log.Info("resumed: re-reading wpa_supplicant's state")
-				return errResync
+				err = errResync // through lost: the group's hooks pair up
+				break
 			}
 			err = l.run(ctx)
 		case f := <-d.reqs:
@@ -585,10 +588,12 @@ func (l *loop) exec(ctx context.Context, acts []p2p.Action) error {
 				l.pending = append(l.pending, a)
 			}
 		}
-		if len(l.pending) > maxPending {
-			l.d.log.Warn("too many actions held while paused; the session will be re-read from wpa_supplicant on resume",
-				"held", len(l.pending))
-			l.dropPending()
+		if len(l.pending) > l.maxHeld {
+			// Dropped, hooks included: they would report a history that
+			// the resynchronisation replaces.
+			l.d.log.Warn("too many actions held while paused; dropped, and the session will be re-read from wpa_supplicant on resume",
+				"dropped", len(l.pending))
+			l.pending = nil
 			l.resync = true
 		}
 		return nil
@@ -645,9 +650,12 @@ func (l *loop) do1(ctx context.Context, act p2p.Action) error {
 		l.waitSeq++
 		seq, done := l.waitSeq, l.hookDone
 		l.waiting = l.hook(func(error) {
+			// Hooks end in queue order, so seq only grows; the signal is
+			// never lost (a full channel already holds one).
+			l.doneSeq.Store(seq)
 			select {
-			case done <- seq:
-			default: // a stale completion; the loop drops it anyway
+			case done <- struct{}{}:
+			default:
 			}
 		}, a.Args...)
 	case p2p.GroupUp:

@@ -430,3 +430,39 @@ func TestRun_ForeignSocketIsFatal(t *testing.T) {
 		t.Fatal("Run kept retrying a socket of another user")
 	}
 }
+
+// What is held while paused is bounded: past the bound the session is
+// re-read from wpa_supplicant on resume, and the group it finds is ours
+// again.
+func TestPause_OverflowResynchronisesOnResume(t *testing.T) {
+	rec := newRecorder(t, nil)
+	h := start(t, autonomous+"\nrun_program: "+rec.prog)
+	h.want(dev, "P2P_GROUP_ADD")
+	h.groupUp()
+	const bound = 100
+	if err := h.d.do(context.Background(), func(l *loop) error { l.maxHeld = bound; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	h.d.Pause()
+	h.eventually("paused", func(s status.Status) bool { return s.Paused })
+	for range bound {
+		h.srv.Emit("p2p-wlan0-0", evStaConn)
+		h.srv.Emit("p2p-wlan0-0", evStaDisc)
+	}
+	h.eventually("the stations followed", func(s status.Status) bool {
+		return s.Counters["AP-STA-DISCONNECTED"] >= bound/2 && len(s.Clients) == 0
+	})
+	interfaces := countPrefix(h.srv.Commands(), "INTERFACES")
+	h.d.Resume()
+	h.waitReady()
+	h.eventually("group re-adopted", func(s status.Status) bool { return s.Group != nil && s.Group.Iface == "p2p-wlan0-0" && !s.Paused })
+	if n := countPrefix(h.srv.Commands(), "INTERFACES"); n != interfaces+1 {
+		t.Errorf("INTERFACES sent %d times on resume, want 1 (the session re-read)", n-interfaces)
+	}
+	if n := countPrefix(h.srv.Commands(), "P2P_GROUP_ADD"); n != 1 {
+		t.Errorf("%d P2P_GROUP_ADD: the running group was not adopted", n)
+	}
+	if n := rec.count("connect"); n > 0 {
+		t.Errorf("%d held connect hooks ran after the overflow", n)
+	}
+}

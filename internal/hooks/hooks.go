@@ -45,6 +45,14 @@ type job struct {
 // returned: it never ran.
 var ErrStopped = errors.New("hooks: runner stopped")
 
+// ErrQueueFull is passed to the completion of a hook refused because
+// MaxQueue hooks are already waiting: it never ran.
+var ErrQueueFull = errors.New("hooks: too many hooks waiting")
+
+// MaxQueue bounds the hooks waiting to run (a flood of stations must not
+// pile up thousands of processes to start).
+const MaxQueue = 256
+
 // New returns a runner whose hooks are each killed after timeout (10 s when
 // timeout <= 0); Run must be called to start it.
 func New(log *slog.Logger, timeout time.Duration) *Runner {
@@ -78,11 +86,15 @@ func (r *Runner) Queue(prog string, args, env []string, done func(error)) bool {
 	}
 	j := job{prog: p, args: append(lead, args...), env: env, done: done}
 	r.mu.Lock()
-	if r.stopped {
+	if r.stopped || len(r.queue) >= MaxQueue {
+		err := ErrStopped
+		if !r.stopped {
+			err = ErrQueueFull
+		}
 		r.mu.Unlock()
-		r.log.Warn("hook not run: the daemon has stopped", "program", j.prog, "args", j.args)
+		r.log.Warn("hook not run", "program", j.prog, "args", j.args, "err", err)
 		if done != nil {
-			done(ErrStopped)
+			done(err)
 		}
 		return true
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -153,5 +154,24 @@ func TestRunner_StopBudget(t *testing.T) {
 	r.Run(ctx, 300*time.Millisecond)
 	if d := time.Since(t0); d > 2500*time.Millisecond {
 		t.Errorf("final drain took %v with a 300 ms budget", d)
+	}
+}
+
+// The queue is bounded: past MaxQueue waiting hooks, Queue refuses at once.
+func TestRunner_QueueIsBounded(t *testing.T) {
+	prog := script(t, "exit 0\n")
+	r := New(nil, time.Second) // not running: nothing leaves the queue
+	for i := range MaxQueue {
+		r.Queue(prog, []string{"connect", strconv.Itoa(i)}, nil, func(err error) { t.Errorf("hook %d refused: %v", i, err) })
+	}
+	errc := make(chan error, 1)
+	r.Queue(prog, []string{"connect", "one too many"}, nil, func(err error) { errc <- err })
+	select {
+	case err := <-errc:
+		if !errors.Is(err, ErrQueueFull) {
+			t.Errorf("err = %v, want ErrQueueFull", err)
+		}
+	default:
+		t.Error("a hook past the bound was queued")
 	}
 }

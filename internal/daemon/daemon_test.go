@@ -352,9 +352,11 @@ func TestTwoPhonesPIN_ArmedOneAtATime(t *testing.T) {
 	if n := countPrefix(h.srv.Commands(), "WPS_PIN"); n != 1 {
 		t.Fatalf("%d WPS_PIN armed before the first phone finished, want 1", n)
 	}
+	// The PIN is for any enrollee: the next phone is armed once the
+	// association names the phone that used it.
 	h.srv.Emit("p2p-wlan0-0", "WPS-REG-SUCCESS 46:00:00:00:01:00 572cf82f-c957-5653-9b16-b5cfb298abf1")
-	h.want("p2p-wlan0-0", "WPS_PIN any 12345670")
 	h.srv.Emit("p2p-wlan0-0", evStaConn)
+	h.want("p2p-wlan0-0", "WPS_PIN any 12345670")
 	h.srv.Emit("p2p-wlan0-0", "WPS-REG-SUCCESS 46:00:00:00:02:00 6d1c5a4e-a53a-5191-88fb-5458b986b2e4")
 	h.srv.Emit("p2p-wlan0-0", strings.ReplaceAll(evStaConn, "01:00", "02:00"))
 	h.eventually("two clients", func(s status.Status) bool { return len(s.Clients) == 2 })

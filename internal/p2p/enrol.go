@@ -72,6 +72,7 @@ type enrol struct {
 	since  time.Time // of the request, the PIN entry or the arming (shown in the status)
 	asked  time.Time // of the request, or of the PIN entry: the start of the phone's WPS walk
 	live   bool      // armed for push button and a push-button enrollee probed since
+	used   bool      // armed PIN: WPS-REG-SUCCESS came, the AP-STA-CONNECTED naming the phone not yet
 	noShow bool      // the no-show timer runs for it
 }
 

@@ -122,6 +122,13 @@ func pbcProbe(sta string) input {
 	return grpEvent("WPS-ENROLLEE-SEEN " + sta + " 572cf82f-c957-5653-9b16-b5cfb298abf1 0-00000000-0 0x3148 4 1 [ ]")
 }
 
+// regSuccess is the registrar's WPS-REG-SUCCESS for the enrollee sta.
+func regSuccess(sta string) input {
+	return grpEvent("WPS-REG-SUCCESS " + sta + " 572cf82f-c957-5653-9b16-b5cfb298abf1")
+}
+
+var armConfirm = ArmTimer{Name: timerEnrol, After: confirmWait}
+
 func pbcReq(dev, name string) input {
 	return devEvent(fmt.Sprintf("P2P-PROV-DISC-PBC-REQ %s p2p_dev_addr=%s pri_dev_type=1-0050F204-1 name='%s' config_methods=0x188 dev_capab=0x25 group_capab=0x0 group=p2p-wlan0-0", dev, dev, name))
 }
@@ -219,6 +226,7 @@ func TestDisplayPINEnteredByOperator(t *testing.T) {
 		{in: enterPIN(phoneA, "123"), want: []Action{failed{`invalid PIN "123": 4 or 8 digits expected`}}},
 		{in: enterPIN(phoneA, "87654321"), at: 31 * time.Second, want: []Action{failed{"no phone is waiting for a PIN"}}},
 		{in: enterPIN("", "87654321"), at: 31 * time.Second, want: []Action{wpsPIN("87654321", phoneB), armPIN}},
+		{in: regSuccess(staB), at: 32 * time.Second, want: []Action{armConfirm}},
 		{in: staConn(staB, phoneB), at: 32 * time.Second, want: []Action{stopEnrol, StopTimer{Name: timerEmpty}}},
 		{in: staDisc(staB, phoneB), at: 33 * time.Second},
 		{in: devEvent(groupStartedLine), at: 34 * time.Second}, // a copy of the running group's start: ignored
@@ -453,7 +461,7 @@ func TestWPSResults(t *testing.T) {
 		{in: grpEvent("WPS-FAIL msg=8 config_error=18 reason=3 (Device Password Auth Failure)"), want: []Action{stopEnrol, wpsPIN("12345670", phoneB), armPIN}},
 		// With a PIN for any enrollee the phone is known at its association:
 		// the PIN is armed again until then.
-		{in: grpEvent("WPS-REG-SUCCESS " + staB + " a134bcd4-edf6-548b-87e5-49d3aedf9b60"), want: []Action{stopEnrol, wpsPIN("12345670", phoneB), armPIN}},
+		{in: grpEvent("WPS-REG-SUCCESS " + staB + " a134bcd4-edf6-548b-87e5-49d3aedf9b60"), want: []Action{armConfirm}},
 		{in: staConn(staB, phoneB), want: []Action{stopEnrol, stopEmpty}},
 		{in: grpEvent("WPS-FAIL msg=8 config_error=18")}, // nothing armed
 	})
@@ -702,6 +710,7 @@ func TestWhiteListFallsBackToPIN(t *testing.T) {
 		{in: pbcReq(phoneA, "phone"), at: time.Second}, // the phone repeats its request: the same enrolment
 		{in: showPINReq(phoneB, "b")},                  // keypad itself is still not accepted
 		{in: pbcReq(phoneC, "tablet"), at: time.Second},
+		{in: regSuccess(staA), at: 2 * time.Second, want: []Action{armConfirm}},
 		{in: staConn(staA, phoneA), at: 2 * time.Second, want: []Action{stopEnrol, wpsPBC(phoneC), ArmTimer{Name: timerEnrol, After: pbcWalkTime - time.Second}, stopEmpty}},
 	})
 	if c := s.clients[mac(staA)]; c == nil || c.method != "keypad" {
@@ -951,23 +960,42 @@ func TestNegotiationBySupplicantFormsGroup(t *testing.T) {
 func TestWildcardPINUsedOutOfTurn(t *testing.T) {
 	s := upAutonomous(t, "pbc_in_use: false\npin: \"12345670\"")
 	pin := func(peer string) Cmd { return wpsPIN("12345670", peer) }
+	staC := "46:00:00:00:03:00"
 	run(t, s, []step{
 		{in: showPINReq(phoneC, "c"), want: []Action{pin(phoneC), armPIN}},
 		{in: showPINReq(phoneA, "a")},
 		{in: showPINReq(phoneB, "b")},
-		{in: grpEvent("WPS-REG-SUCCESS " + staA + " 572cf82f-c957-5653-9b16-b5cfb298abf1"), at: time.Second, want: []Action{stopEnrol, pin(phoneC), ArmTimer{Name: timerEnrol, After: pinArmTimeout}}},
-		{in: staConn(staA, phoneA), at: 2 * time.Second, want: []Action{stopEmpty}},
-		{in: grpEvent("WPS-REG-SUCCESS 46:00:00:00:03:00 d9ec65b2-32e4-538d-b26c-3f2b86f7a8d5"), at: 3 * time.Second, want: []Action{stopEnrol, pin(phoneC), ArmTimer{Name: timerEnrol, After: pinArmTimeout}}},
-		{in: staConn("46:00:00:00:03:00", phoneC), at: 4 * time.Second, want: []Action{stopEnrol, pin(phoneB), armPIN, stopEmpty}},
-		{in: grpEvent("WPS-REG-SUCCESS " + staB + " a134bcd4-edf6-548b-87e5-49d3aedf9b60"), at: 5 * time.Second, want: []Action{stopEnrol, pin(phoneB), armPIN}},
+		{in: regSuccess(staA), at: time.Second, want: []Action{armConfirm}},
+		// A used C's PIN: C is armed again, A leaves the queue.
+		{in: staConn(staA, phoneA), at: 2 * time.Second, want: []Action{stopEnrol, pin(phoneC), armPIN, stopEmpty}},
+		{in: regSuccess(staC), at: 3 * time.Second, want: []Action{armConfirm}},
+		{in: staConn(staC, phoneC), at: 4 * time.Second, want: []Action{stopEnrol, pin(phoneB), armPIN, stopEmpty}},
+		{in: regSuccess(staB), at: 5 * time.Second, want: []Action{armConfirm}},
 		{in: staConn(staB, phoneB), at: 6 * time.Second, want: []Action{stopEnrol, stopEmpty}},
 	})
 	if len(s.clients) != 3 || len(s.queue) != 0 || s.armed != nil {
 		t.Errorf("clients %d, queue %d, armed %v", len(s.clients), len(s.queue), s.armed)
 	}
-	for _, sta := range []string{staA, staB, "46:00:00:00:03:00"} {
+	for _, sta := range []string{staA, staB, staC} {
 		if c := s.clients[mac(sta)]; c == nil || c.method != "keypad" {
 			t.Errorf("client %s: %+v", sta, c)
 		}
 	}
+}
+
+// TestArmedPINNeverLingers: a PIN armed for any enrollee is never left armed
+// once its phone is in: a phone that comes back without using it (a
+// persistent client) cancels it, so a denied phone that knows the PIN
+// cannot use it (lab scenarios 15 and 22).
+func TestArmedPINNeverLingers(t *testing.T) {
+	s := upAutonomous(t, "pbc_in_use: false\npin: \"12345670\"\ndeny_macs: [\""+phoneB+"\"]")
+	run(t, s, []step{
+		{in: showPINReq(phoneA, "a"), want: []Action{wpsPIN("12345670", phoneA), armPIN}},
+		{in: staConn(staA, phoneA), at: time.Second, want: []Action{grpCmd("WPS_CANCEL", TagNone), stopEnrol, stopEmpty}},
+		{in: showPINReq(phoneB, "b"), at: 2 * time.Second},
+		// No association follows a WPS success in time: the PIN is cancelled.
+		{in: showPINReq(phoneC, "c"), at: 3 * time.Second, want: []Action{wpsPIN("12345670", phoneC), armPIN}},
+		{in: regSuccess("46:00:00:00:03:00"), at: 4 * time.Second, want: []Action{armConfirm}},
+		{in: fire(timerEnrol), at: 4*time.Second + confirmWait, want: []Action{grpCmd("WPS_CANCEL", TagNone), stopEnrol}},
+	})
 }

@@ -54,7 +54,8 @@ const (
 	pbcWalkTime       = 120 * time.Second
 	pinArmTimeout     = 60 * time.Second
 	maxBackoff        = 60 * time.Second
-	negRetryDelay     = 2 * time.Second // after a failed GO negotiation
+	negRetryDelay     = 2 * time.Second  // after a failed GO negotiation
+	confirmWait       = 10 * time.Second // after WPS-REG-SUCCESS with a PIN for any enrollee: the AP-STA-CONNECTED that names it
 	// Bounds of the enrolment queue: a flood of requests from made-up
 	// addresses must not keep a real phone waiting past its WPS walk.
 	maxQueue   = 32               // waiting enrolments; the oldest is dropped for a new one
@@ -659,15 +660,13 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 				s.enrolled[e.peer] = e.method // only that phone could use it
 				return s.release(now)
 			}
-			// A PIN is armed for any enrollee: another waiting phone that
-			// knows it may have used it (three phones with one keypad PIN).
-			// Its AP-STA-CONNECTED names it; until then the armed phone
-			// keeps its turn and the PIN is armed again.
+			// A PIN is armed for any enrollee (and used up now): another
+			// waiting phone that knows it may have used it (three phones,
+			// one keypad PIN). Its AP-STA-CONNECTED names it; until then
+			// the armed phone keeps its turn.
 			s.enrolled[wpaevent.MAC{}] = e.method
-			a := []Action{StopTimer{Name: timerEnrol}}
-			s.armed, e.state = nil, enrolQueued
-			s.queue = slices.Insert(s.queue, 0, e)
-			return append(a, s.armNext(now)...)
+			e.used = true
+			return []Action{ArmTimer{Name: timerEnrol, After: confirmWait}}
 		}
 	case wpaevent.WPSFail:
 		s.count("wps_failures")
@@ -891,9 +890,28 @@ func (s *Session) staConnected(ev wpaevent.Event, now time.Time) []Action {
 	}
 	method := "persistent"
 	var a []Action
-	if s.armed != nil && (s.armed.peer == dev || s.armed.peer.IsZero()) {
-		method = s.armed.method.String()
+	if e := s.armed; e != nil && (e.peer == dev || e.peer.IsZero()) {
+		method = e.method.String()
+		if e.method != methodPBC && !e.used {
+			// It came back without using the PIN (a persistent client):
+			// the PIN must not stay armed for anyone else.
+			a = append(a, s.cmd(s.grp.iface, "WPS_CANCEL", TagNone))
+		}
+		delete(s.enrolled, wpaevent.MAC{})
 		a = append(a, s.release(now)...)
+	} else if e != nil && e.used {
+		// Another phone used the armed phone's PIN: the armed phone's
+		// turn comes again.
+		if m, ok := s.enrolled[wpaevent.MAC{}]; ok {
+			method = m.String()
+			delete(s.enrolled, wpaevent.MAC{})
+		}
+		s.log.Info("a waiting phone used the PIN armed for another; arming it again", "peer", dev, "armed_for", e.peer)
+		s.armed, e.state, e.used = nil, enrolQueued, false
+		s.queue = slices.DeleteFunc(s.queue, func(q *enrol) bool { return q.peer == dev })
+		s.queue = slices.Insert(s.queue, 0, e)
+		a = append(a, StopTimer{Name: timerEnrol})
+		a = append(a, s.armNext(now)...)
 	} else if m, ok := s.enrolled[dev]; ok {
 		method = m.String()
 		delete(s.enrolled, dev)

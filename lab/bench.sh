@@ -8,7 +8,7 @@
 #   -n N       measured joins per case and run (default $BENCH_N or 20)
 #   -c R       rounds per concurrency level 1/3/8 (default $BENCH_CONC or 3)
 #   -s CASE    run only this case (repeatable): pbc keypad negotiated
-#              persistent groupup concurrency (= lab/bench/1x-*.sh)
+#              persistent groupup concurrency timetoip (= lab/bench/1x-*.sh)
 #   -j FILE    JSON output (default bench/results/<date>-<gitsha>.json)
 #   -R         only re-analyse the serial logs of the last runs (no VM)
 #
@@ -61,8 +61,9 @@ cd "$ROOT"
 GO=${GO:-go}
 
 declare -A SCEN=([pbc]=10-join-pbc [keypad]=11-join-keypad [negotiated]=12-join-negotiated
-	[persistent]=13-persistent [groupup]=14-group-up [concurrency]=15-concurrency)
-ORDER=(pbc keypad negotiated persistent groupup concurrency)
+	[persistent]=13-persistent [groupup]=14-group-up [concurrency]=15-concurrency
+	[timetoip]=16-time-to-ip)
+ORDER=(pbc keypad negotiated persistent groupup concurrency timetoip)
 [ ${#CASES[@]} -gt 0 ] || CASES=("${ORDER[@]}")
 for c in "${CASES[@]}"; do
 	[ -n "${SCEN[$c]:-}" ] || { echo "bench: unknown case $c (${ORDER[*]})" >&2; exit 2; }

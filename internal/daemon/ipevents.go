@@ -31,14 +31,25 @@ type addrWatch struct {
 // into each new group). The range is the upper half of the DHCP range
 // (EAPOLRange); DHCP keeps it for those clients. If wpa_supplicant refuses
 // (built without CONFIG_P2P IP allocation, or an old version), that is said
-// once and DHCP serves the whole range.
+// once and DHCP serves the whole range. With dhcp.eapol_ip off the four
+// are set to 0.0.0.0, which switches the allocation off.
 func (l *loop) setupEAPOL(ctx context.Context) {
 	cfg := l.d.config()
 	l.addr.eapol = false
-	if !cfg.DHCP.Enabled || !cfg.DHCP.EAPOLIP || l.d.o.Net == nil {
+	if !cfg.DHCP.Enabled || l.d.o.Net == nil {
 		return
 	}
 	if _, ok := l.d.o.Net.(AddrBinder); !ok {
+		return
+	}
+	if !cfg.DHCP.EAPOLIP {
+		// Settings left by an earlier run (they outlive us in wpa_supplicant)
+		// would hand out addresses DHCP also offers: switch them off.
+		for _, k := range []string{"ip_addr_go", "ip_addr_mask", "ip_addr_start", "ip_addr_end"} {
+			if _, err := l.request(ctx, "", "SET "+k+" 0.0.0.0"); err != nil {
+				l.d.log.Debug("cannot clear IP address allocation", "key", k, "err", err)
+			}
+		}
 		return
 	}
 	pfx, err := netip.ParsePrefix(cfg.DHCP.Subnet)

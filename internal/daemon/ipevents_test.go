@@ -201,6 +201,9 @@ func TestEAPOL_RefusedMeansDHCPAlone(t *testing.T) {
 func TestNoAddress_WarnedOncePerStation(t *testing.T) {
 	n := &linkNet{}
 	h, _ := startNet(t, autonomousPBC+"\ndhcp:\n  eapol_ip: false", n)
+	// eapol_ip off: whatever an earlier run left in wpa_supplicant is cleared.
+	h.want(dev, "SET ip_addr_go 0.0.0.0")
+	h.want(dev, "SET ip_addr_end 0.0.0.0")
 	st := h.groupUp()
 	h.srv.Emit(dev, evFound)
 	h.srv.Emit(dev, evPBCReq)

@@ -38,7 +38,7 @@ const (
 var (
 	requestEvents = []string{"P2P-PROV-DISC-PBC-REQ", "P2P-PROV-DISC-SHOW-PIN", "P2P-PROV-DISC-ENTER-PIN", "P2P-GO-NEG-REQUEST"}
 	answerCmds    = []string{"WPS_PBC", "WPS_PIN", "P2P_CONNECT", "P2P_INVITE"}
-	joinCases     = []string{"pbc", "keypad", "negotiated", "persistent"}
+	joinCases     = []string{"pbc", "keypad", "negotiated", "persistent", "ip-eapol", "ip-dhcp"}
 )
 
 // Stats summarises a sample (milliseconds unless said otherwise).
@@ -450,6 +450,9 @@ func main() {
 		if c == "persistent" {
 			jc.Note = "P2P_INVITE -> connected (phone ms minus its find_ms)"
 		}
+		if strings.HasPrefix(c, "ip-") {
+			jc.Note = "time to IP: p2p_connect -> address usable (ping of the GO answered)"
+		}
 		res.Joins[c] = jc
 	}
 
@@ -751,6 +754,7 @@ func printTable(w io.Writer, r *Result) {
 			j.OracleOK, o.P50, o.P95, o.Mean, j.RatioP50, j.RatioMean)
 	}
 	p("  (persistent: P2P_INVITE -> connected, the phone's fresh p2p_find excluded)\n")
+	p("  (ip-eapol, ip-dhcp: time to IP, p2p_connect -> ping of the GO answered; address from the 4-way handshake / DHCP)\n")
 	for _, c := range joinCases {
 		if j := r.Joins[c]; j != nil && j.Reflex != nil {
 			p("  %s answered by the reflex client: %s ok, p50 %.0f ms, mean %.0f ms (ratio to oracle p50 %.3f)\n",

@@ -141,7 +141,7 @@ func TestParse_EveryKey(t *testing.T) {
 		{"force_logging name", "force_logging: info", func(c *Config) { c.ForceLogging = "INFO" }},
 		{"force_logging number", "force_logging: 10", func(c *Config) { c.ForceLogging = "10" }},
 		{"force_logging false", "force_logging: False", func(c *Config) {}},
-		{"network_parms", "network_parms:\n  - proto RSN\n  - psk \"x y\"", func(c *Config) { c.NetworkParms = []string{"proto RSN", `psk "x y"`} }},
+		{"network_parms", "network_parms:\n  - proto RSN\n  - psk \"x y pass\"", func(c *Config) { c.NetworkParms = []string{"proto RSN", `psk "x y pass"`} }},
 		{"config_parms", "config_parms: {p2p_go_intent: 15, device_name: Kitchen}", func(c *Config) {
 			c.ConfigParms = map[string]string{"p2p_go_intent": "15", "device_name": "Kitchen"}
 		}},

@@ -1,12 +1,15 @@
 package config
 
 import (
+	"encoding/hex"
 	"fmt"
 	"net"
 	"net/netip"
 	"reflect"
 	"strconv"
 	"strings"
+
+	"github.com/hostp2pd/hostp2pd/internal/joincode"
 )
 
 // Validate checks c, a Config built in code (for example [Default] then
@@ -265,6 +268,8 @@ func (v *checker) checkCommands(c *Config) {
 		name, val, _ := strings.Cut(strings.TrimSpace(s), " ")
 		if !wpaNameRE.MatchString(name) || strings.TrimSpace(val) == "" {
 			v.itemErrf("network_parms", i, "item %d: want \"<name> <value>\", like 'psk \"passphrase\"' or 'proto RSN'", i+1)
+		} else if msg := checkJoinParm(name, strings.TrimSpace(val)); msg != "" {
+			v.itemErrf("network_parms", i, "item %d: %s", i+1, msg)
 		}
 	}
 	for k := range c.ConfigParms {
@@ -437,4 +442,40 @@ func yamlName(f reflect.StructField) string {
 		return ""
 	}
 	return name
+}
+
+// checkJoinParm checks the network_parms lines that phones see, ssid and
+// psk, against what Android's WifiP2pConfig.Builder and wpa_supplicant
+// accept (joincode.ValidSSID, joincode.ValidPassphrase), so that a bad
+// value is an error at load and not a group that never starts. It returns
+// "" when the line is fine or not one of them.
+func checkJoinParm(name, val string) string {
+	inner, quoted := strings.CutPrefix(val, `"`)
+	if quoted {
+		if !strings.HasSuffix(inner, `"`) {
+			return fmt.Sprintf("%s: the value has no closing quote", name)
+		}
+		inner = inner[:len(inner)-1]
+	}
+	switch name {
+	case "ssid":
+		if !quoted {
+			b, err := hex.DecodeString(val)
+			if err != nil {
+				return `ssid: want "DIRECT-xy…" (quoted) or the SSID in hex`
+			}
+			inner = string(b)
+		}
+		if err := joincode.ValidSSID(inner); err != nil {
+			return "ssid " + short(inner) + " " + err.Error()
+		}
+	case "psk":
+		if !quoted {
+			return `psk: want "passphrase" (quoted): a raw 64-hex-digit PSK leaves no passphrase for legacy stations and the QR code`
+		}
+		if err := joincode.ValidPassphrase(inner); err != nil {
+			return "psk: the passphrase " + err.Error()
+		}
+	}
+	return ""
 }

@@ -33,6 +33,9 @@ const (
 	// envRunDir overrides the directory of the pidfile and of the default
 	// control socket (tests, unprivileged setups).
 	envRunDir = "HOSTP2PD_RUNDIR"
+	// envStateDir overrides the directory of the state file (the P2P
+	// device address and the persistent group's frequency).
+	envStateDir = "HOSTP2PD_STATEDIR"
 	// envDaemonChild marks the re-executed child of -d; its value is the
 	// file descriptor of the start-up report pipe.
 	envDaemonChild = "_HOSTP2PD_DAEMON_FD"

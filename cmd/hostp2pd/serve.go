@@ -208,7 +208,8 @@ func (a *app) run(ctx context.Context, hup <-chan os.Signal, s sys, con *console
 			_ = notify.Ready()
 			_ = notify.Status("running on " + a.iface)
 		},
-		Net: daemon.NewIPService(a.log),
+		Net:      daemon.NewIPService(a.log),
+		StateDir: stateDir(s),
 	})
 	if err != nil {
 		printConfigError(s.stderr, err)
@@ -297,7 +298,11 @@ func (a *app) run(ctx context.Context, hup <-chan os.Signal, s sys, con *console
 		// The daemon gave up on its own.
 		if err != nil {
 			a.log.Error("daemon stopped", "err", err)
+			_ = notify.Status("failed: " + err.Error())
 			code = exitFailure
+			if errors.Is(err, daemon.ErrNoP2P) {
+				code = exitUsage // restarting cannot help (the unit's RestartPreventExitStatus=2)
+			}
 		}
 		cancel()
 	case <-ctx.Done():
@@ -473,4 +478,20 @@ func historyPath() string {
 		return ""
 	}
 	return filepath.Join(home, console.HistoryFile)
+}
+
+// stateDir is where the daemon remembers the P2P device address and the
+// persistent group's frequency: $HOSTP2PD_STATEDIR, else the run directory
+// when $HOSTP2PD_RUNDIR moves it (tests, unprivileged setups), else
+// /var/lib/hostp2pd as root (beside the lease files), else none.
+func stateDir(s sys) string {
+	switch {
+	case s.getenv(envStateDir) != "":
+		return s.getenv(envStateDir)
+	case s.getenv(envRunDir) != "":
+		return s.getenv(envRunDir)
+	case os.Geteuid() == 0:
+		return "/var/lib/hostp2pd"
+	}
+	return ""
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/hostp2pd/hostp2pd/internal/config"
 	"github.com/hostp2pd/hostp2pd/internal/hooks"
 	"github.com/hostp2pd/hostp2pd/internal/p2p"
+	"github.com/hostp2pd/hostp2pd/internal/radio"
 	"github.com/hostp2pd/hostp2pd/internal/redact"
 	"github.com/hostp2pd/hostp2pd/internal/status"
 	"github.com/hostp2pd/hostp2pd/wpactrl"
@@ -62,6 +63,14 @@ type Options struct {
 	// namespace (systemd's PrivateTmp hides /tmp). Default /run/hostp2pd
 	// as root, the temporary directory otherwise.
 	LocalDir string
+	// StateDir holds the state file (state-<iface>.json: the P2P device
+	// address and the persistent group's network id and frequency, see
+	// boxes.go); "" keeps no state. The daemon command passes
+	// /var/lib/hostp2pd as root.
+	StateDir string
+	// Iw runs the iw tool for the radio facts of the channel policy; nil
+	// means radio.Exec.
+	Iw radio.Runner
 }
 
 // GroupNet brings up the IP side of a group interface (address + DHCP) and
@@ -120,6 +129,9 @@ func New(cfg *config.Config, o Options) (*Daemon, error) {
 	}
 	if o.StopTimeout <= 0 {
 		o.StopTimeout = 10 * time.Second
+	}
+	if o.Iw == nil {
+		o.Iw = radio.Exec
 	}
 	if o.LocalDir == "" {
 		o.LocalDir = os.TempDir()
@@ -295,6 +307,7 @@ type loop struct {
 	stopping bool           // the final stop runs: pause no longer holds
 	held     *config.Config // a reload that waits for the session to settle
 	warn     *repeatLog     // "waiting for wpa_supplicant"
+	box      boxes          // see boxes.go
 }
 
 // maxPending bounds the actions held while paused; beyond it they are
@@ -398,6 +411,9 @@ func (l *loop) session(ctx context.Context) (err error) {
 	d.log.Info("connected to wpa_supplicant", "iface", dev, "socket", path)
 	l.warn.reset()
 	d.publish(l, "connected")
+	if err := l.checkBox(ctx); err != nil {
+		return err
+	}
 
 	defer func() {
 		l.dropPending()
@@ -565,6 +581,7 @@ func (l *loop) event(ctx context.Context, src string, m wpactrl.Message) error {
 		src == l.dev && l.gmon != nil {
 		return nil
 	}
+	l.checkGroupFreq(ctx, ev)
 	eapolIP := ev.Kind == wpaevent.APStaConnected && ev.IPAddr != "" && l.handshakeAddr(ev)
 	err := l.exec(ctx, l.sess.HandleEvent(src, ev, m.Time))
 	if eapolIP && err == nil {
@@ -924,6 +941,8 @@ func (d *Daemon) publish(l *loop, supplicant string) {
 	}
 	l.sess.Snapshot(st, func(mac wpaevent.MAC) string { return l.leases[mac] })
 	l.addCounters(st)
+	l.rememberGroup(st.Group)
+	l.publishBox(st)
 	if st.Group != nil && cfg.DHCP.Enabled && d.o.Net != nil {
 		st.Group.GOIP, _, _ = strings.Cut(cfg.DHCP.Subnet, "/")
 	}

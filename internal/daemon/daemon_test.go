@@ -85,7 +85,7 @@ func launch(t *testing.T, yml string, opt func(*Options), setup ...func(*wpatest
 		case h.ready <- struct{}{}:
 		default: // many reloads: the test waits for none of them
 		}
-	}, PingInterval: 200 * time.Millisecond}
+	}, PingInterval: 200 * time.Millisecond, Iw: noIw}
 	if opt != nil {
 		opt(&o)
 	}
@@ -276,8 +276,8 @@ func TestPersistent_ReusesStoredNetwork(t *testing.T) {
 	h.want(dev, "LIST_NETWORKS")
 	h.want(dev, "GET_NETWORK 1 mode")
 	h.want(dev, "GET_NETWORK 2 mode")
-	if c := h.want(dev, "P2P_GROUP_ADD"); c.Cmd != "P2P_GROUP_ADD persistent=2" {
-		t.Errorf("got %q, want P2P_GROUP_ADD persistent=2", c.Cmd)
+	if c := h.want(dev, "P2P_GROUP_ADD"); c.Cmd != "P2P_GROUP_ADD persistent=2 freq=2412" {
+		t.Errorf("got %q, want P2P_GROUP_ADD persistent=2 freq=2412", c.Cmd)
 	}
 	st := h.groupUp()
 	if !st.Group.Persistent || st.Group.NetworkID != 2 {
@@ -288,7 +288,7 @@ func TestPersistent_ReusesStoredNetwork(t *testing.T) {
 func TestPersistent_CreatesOneWhenNoneStored(t *testing.T) {
 	h := start(t, "activate_persistent_group: true")
 	h.want(dev, "LIST_NETWORKS")
-	if c := h.want(dev, "P2P_GROUP_ADD"); c.Cmd != "P2P_GROUP_ADD persistent" {
+	if c := h.want(dev, "P2P_GROUP_ADD"); c.Cmd != "P2P_GROUP_ADD persistent freq=2412" {
 		t.Errorf("got %q", c.Cmd)
 	}
 	h.groupUp()

@@ -412,9 +412,9 @@ func (c *checker) radio(f radio.Facts) {
 	}
 	switch {
 	case freq == 2 || freq == 5:
-		c.add(lvl, "channel", fmt.Sprintf("a group fits on any %d GHz channel: %s", freq, why), hint)
+		c.add(lvl, "channel", fmt.Sprintf("hostp2pd starts groups on any %d GHz channel: %s", freq, why), hint)
 	default:
-		c.add(lvl, "channel", fmt.Sprintf("a group fits best on %d MHz: %s", freq, why), hint)
+		c.add(lvl, "channel", fmt.Sprintf("hostp2pd starts groups on %d MHz: %s", freq, why), hint)
 	}
 }
 

@@ -134,7 +134,7 @@ func TestCheck_LabGORadio(t *testing.T) {
 		"ok    p2p device address     p2p_device_random_mac_addr=0: the address comes from the permanent MAC",
 		"ok    radio                  phy0: P2P-GO and P2P-device supported; managed + P2P-device + P2P-GO on 1 channel",
 		"ok    AP + P2P-GO            no AP interface on phy0; an AP next to the group is allowed",
-		"ok    channel                a group fits best on 2412 MHz: no group_freq: social channel 2412 MHz (first usable of 1, 6, 11)",
+		"ok    channel                hostp2pd starts groups on 2412 MHz: no group_freq: social channel 2412 MHz (first usable of 1, 6, 11)",
 		"ok    NetworkManager         not running",
 		"ok    other P2P drivers      no wpa_cli, Python hostp2pd or other control client found",
 	)
@@ -293,11 +293,11 @@ func TestRadioChecks(t *testing.T) {
 			"FAIL  AP + P2P-GO            AP interface uap0 is up on phy0 and no interface combination runs a P2P-GO next to it",
 			"group creation fails with EBUSY", "iw dev uap0 del"}},
 		{"hwsim station on channel 6", station, 0, true, []string{
-			"ok    channel                a group fits best on 2437 MHz: wlan0 is a station on 2437 MHz and phy0 allows one channel for managed + P2P-GO: the group uses the station's channel"}},
+			"ok    channel                hostp2pd starts groups on 2437 MHz: wlan0 is a station on 2437 MHz and phy0 allows one channel for managed + P2P-GO: the group uses the station's channel"}},
 		{"hwsim station, group_freq elsewhere", station, 2462, true, []string{
-			"warn  channel                a group fits best on 2462 MHz: group_freq 2462 MHz from the configuration; but wlan0 is a station on 2437 MHz",
+			"warn  channel                hostp2pd starts groups on 2462 MHz: group_freq 2462 MHz from the configuration; but wlan0 is a station on 2437 MHz",
 			"set group_freq: 2437 (or remove it)"}},
-		{"group_freq 5", hwsimIdle(t), 5, true, []string{"ok    channel                a group fits on any 5 GHz channel: group_freq 5: any 5 GHz channel wpa_supplicant picks"}},
+		{"group_freq 5", hwsimIdle(t), 5, true, []string{"ok    channel                hostp2pd starts groups on any 5 GHz channel: group_freq 5: any 5 GHz channel wpa_supplicant picks"}},
 		{"no P2P-GO", nogo, 0, false, []string{"FAIL  radio                  phy0: the driver offers no P2P-GO interface mode"}},
 		{"-i wlan0 next to a P2P-device", hwsimIdle(t), 0, true, []string{
 			"warn  interface              wlan0 is the station interface, and phy0 has a P2P-device (42:00:00:00:00:00): wpa_supplicant reports P2P events on p2p-dev-wlan0",

@@ -145,6 +145,7 @@ type Session struct {
 	stopping    bool
 
 	counters map[string]uint64
+	ch       channelState // see channel.go
 }
 
 // New returns a session for cfg. rnd supplies random numbers for generated
@@ -158,6 +159,7 @@ func New(cfg *config.Config, log *slog.Logger, rnd func() uint32) *Session {
 		rnd = func() uint32 { n = n*1103515245 + 12345; return n }
 	}
 	s := &Session{cfg: cfg, log: log, rand: rnd, netID: -1, counters: map[string]uint64{}, blocked: map[wpaevent.MAC]time.Time{}, blockedBy: map[wpaevent.MAC]wpaevent.MAC{}}
+	s.ch.pastNetID = -1
 	s.reset()
 	return s
 }
@@ -331,9 +333,7 @@ func (s *Session) groupAdd(now time.Time) []Action {
 			args = append(args, "persistent")
 		}
 	}
-	if s.cfg.GroupFreq > 0 {
-		args = append(args, "freq="+strconv.Itoa(s.cfg.GroupFreq))
-	}
+	args = s.freqArg(args)
 	if s.cfg.P2PGroupAddOpts != "" {
 		args = append(args, s.cfg.P2PGroupAddOpts)
 	}

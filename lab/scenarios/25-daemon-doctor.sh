@@ -31,7 +31,7 @@ check doctor-creates-nothing [ "$before" = "$after" ]
 [ "$before" = "$after" ] || { echo "$before" >/tmp/t1; echo "$after" >/tmp/t2; diff /tmp/t1 /tmp/t2 | sed 's/^/  tree| /'; }
 check doctor-radio-p2p saw '^ok +radio +phy0: P2P-GO and P2P-device supported'
 check doctor-country-00 saw '^warn +country +wpa_supplicant has no country=; kernel regulatory domain 00'
-check doctor-channel-social saw '^ok +channel +a group fits best on 2412 MHz'
+check doctor-channel-social saw '^ok +channel +hostp2pd starts groups on 2412 MHz'
 check doctor-ap-allowed saw '^ok +AP \+ P2P-GO +no AP interface on phy0; an AP next to the group is allowed'
 check doctor-no-nmcli saw 'unknown: nmcli not found'
 check doctor-no-other-clients saw '^ok +other P2P drivers'
@@ -60,7 +60,7 @@ wcli_ok wlan0 set_network "$id" ssid '"uplink"' && wcli_ok wlan0 set_network "$i
 	wcli_ok wlan0 set_network "$id" scan_freq 2437 && wcli_ok wlan0 select_network "$id"
 need station-associated wait_ev go 'CTRL-EVENT-CONNECTED' 20
 doc station
-check doctor-channel-station saw '^ok +channel +a group fits best on 2437 MHz: wlan0 is a station on 2437 MHz and phy0 allows one channel'
+check doctor-channel-station saw '^ok +channel +hostp2pd starts groups on 2437 MHz: wlan0 is a station on 2437 MHz and phy0 allows one channel'
 
 # 4. an AP interface on the GO radio (the uap0 case; hwsim's combinations allow it)
 iw phy phy0 interface add uap0 type __ap

@@ -303,3 +303,29 @@ proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' /proc/$1/status 2>/dev/null; }
 ms_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%d", (b - a) * 1000 }'; }
 # not CMD...: negation usable with check (check NAME not CMD ...)
 not() { ! "$@"; }
+
+# legacy_up N: netns phN, radio N moved into it, and a wpa_supplicant
+# WITHOUT P2P (p2p_disabled=1) on wlanN: a station like an iPhone or a
+# laptop, driven by `phone --client legacy` (control interface wlanN).
+legacy_up() {
+	local n=$1 phy i=0
+	phy=$(cat /sys/class/net/wlan$n/phy80211/name) || return 1
+	ip netns add ph$n || return 1
+	iw phy "$phy" set netns name ph$n || return 1
+	ip netns exec ph$n /sbin/ip link set lo up
+	cat >/tmp/legacy-$n.conf <<CONF
+ctrl_interface=DIR=$CTRL
+p2p_disabled=1
+update_config=0
+CONF
+	: >/tmp/legacy-$n.log
+	in_ns ph$n wpa_supplicant -B -Dnl80211 -i wlan$n -c /tmp/legacy-$n.conf \
+		-t -f /tmp/legacy-$n.log -P /tmp/legacy-$n.pid ${WPAS_DEBUG:-} || return 1
+	while [ ! -S $CTRL/wlan$n ]; do
+		i=$((i + 1)); [ $i -gt 100 ] && { log "no control socket for wlan$n"; return 1; }
+		sleep 0.1
+	done
+}
+
+# json_str KEY: the string value of KEY inside the status JSON's group object
+json_group_str() { hp_json | sed -n "s/.*\"group\":{[^}]*\"$1\":\"\([^\"]*\)\".*/\1/p"; }

@@ -19,6 +19,7 @@
 //	phone [--phone phN] leave
 //	phone [--phone phN] dhcp [--renew N]
 //	phone [--phone phN] ping <ip> [-c N] [--min M]
+//	phone [--phone phN] --client legacy join --ssid S --passphrase P   (legacy.go)
 //
 // Methods: pbc = push button; keypad = the phone types --pin (the GO's PIN);
 // display = the phone shows --pin and the GO side must enter it.
@@ -123,6 +124,9 @@ func run(args []string) int {
 	fs.StringVar(&p.iface, "iface", "", "P2P device control interface (default p2p-dev-wlanN)")
 	fs.DurationVar(&p.timeout, "timeout", 0, "step timeout (default depends on the step)")
 	fs.BoolVar(&p.verbose, "v", false, "print every event to stderr")
+	client := fs.String("client", "p2p", "p2p, or legacy: a station without Wi-Fi Direct (legacy.go)")
+	ssid := fs.String("ssid", "", "legacy join: SSID")
+	passphrase := fs.String("passphrase", "", "legacy join: passphrase")
 	// subcommand flags
 	method := fs.String("method", "pbc", "join: pbc|keypad|display")
 	pin := fs.String("pin", "12345670", "join: PIN (keypad: the GO's PIN; display: the PIN the phone shows)")
@@ -153,6 +157,23 @@ func run(args []string) int {
 	}
 	if p.iface == "" {
 		p.iface = fmt.Sprintf("p2p-dev-wlan%d", p.n)
+		if *client == "legacy" {
+			p.iface = fmt.Sprintf("wlan%d", p.n)
+		}
+	}
+	if *client == "legacy" {
+		switch sub {
+		case "join":
+			p.up0 = uptime()
+			p.loadState()
+			defer p.close()
+			return p.legacyJoin(*ssid, *passphrase)
+		case "leave":
+			p.up0 = uptime()
+			p.loadState()
+			defer p.close()
+			return p.legacyLeave()
+		}
 	}
 	p.up0 = uptime()
 	p.loadState()
@@ -190,7 +211,8 @@ func run(args []string) int {
 
 func needsValue(flagArg string) bool {
 	switch strings.TrimLeft(flagArg, "-") {
-	case "phone", "ctrl-dir", "netns", "iface", "timeout", "method", "pin", "go", "via", "c", "min", "renew":
+	case "phone", "ctrl-dir", "netns", "iface", "timeout", "method", "pin", "go", "via", "c", "min", "renew",
+		"client", "ssid", "passphrase":
 		return !strings.Contains(flagArg, "=")
 	}
 	return false

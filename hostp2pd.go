@@ -297,6 +297,12 @@ func (d *Daemon) Disconnect(ctx context.Context, peer string) error {
 	return d.d.Disconnect(ctx, peer)
 }
 
+// Forget removes a phone from the known phones (the persistent group's
+// client list, p2p_client_list): it is no longer invited back.
+func (d *Daemon) Forget(ctx context.Context, peer string) error {
+	return d.d.Forget(ctx, peer)
+}
+
 // Alive reports whether the event loop is turning (for the systemd
 // watchdog): false when it has been stuck for more than 10 s.
 func (d *Daemon) Alive() bool { return d.d.Alive(10 * time.Second) }

@@ -15,7 +15,7 @@ import (
 const defaultInterface = config.AutoInterface
 
 // subcommands are clients of a running daemon's control socket.
-var subcommands = map[string]bool{"status": true, "clients": true, "pin": true, "disconnect": true, "reload": true, "doctor": true, "qr": true}
+var subcommands = map[string]bool{"status": true, "clients": true, "pin": true, "disconnect": true, "forget": true, "reload": true, "doctor": true, "qr": true}
 
 // options are the parsed command line.
 type options struct {
@@ -99,7 +99,7 @@ func parseArgs(args []string) (*options, error) {
 	}
 	if o.sub == "" {
 		if len(rest) > 0 {
-			return nil, fmt.Errorf("unexpected argument %q (subcommands: status, clients, pin, disconnect, reload)", rest[0])
+			return nil, fmt.Errorf("unexpected argument %q (subcommands: status, clients, pin, disconnect, forget, reload)", rest[0])
 		}
 		if o.jsonUsed || o.pngSet {
 			return nil, fmt.Errorf("--json, --png and --socket are options of the subcommands")
@@ -125,7 +125,7 @@ func parseArgs(args []string) (*options, error) {
 	if o.terminate || o.reload || o.daemon || o.batchSet || o.runProgramSet {
 		return nil, fmt.Errorf("%s: only -i, -c, --socket and --json apply to subcommands", o.sub)
 	}
-	want := map[string][2]int{"status": {0, 0}, "clients": {0, 0}, "pin": {1, 2}, "disconnect": {1, 1}, "reload": {0, 1}, "doctor": {0, 0}, "qr": {0, 0}}[o.sub]
+	want := map[string][2]int{"status": {0, 0}, "clients": {0, 0}, "pin": {1, 2}, "disconnect": {1, 1}, "forget": {1, 1}, "reload": {0, 1}, "doctor": {0, 0}, "qr": {0, 0}}[o.sub]
 	if len(o.args) < want[0] || len(o.args) > want[1] {
 		return nil, fmt.Errorf("usage: hostp2pd %s", subUsage[o.sub])
 	}
@@ -143,6 +143,7 @@ var subUsage = map[string]string{
 	"clients":    "clients [--json]",
 	"pin":        "pin [PEER] PIN",
 	"disconnect": "disconnect PEER",
+	"forget":     "forget PEER",
 	"reload":     "reload [FILE|reset]",
 	"doctor":     "doctor [-i INTERFACE] [-c CONFIG_FILE]",
 	"qr":         "qr [--png FILE]",
@@ -151,7 +152,7 @@ var subUsage = map[string]string{
 const usageLine = `usage: hostp2pd [-h] [-V] [-v] [-vv] [-t] [-r] [-c CONFIG_FILE] [-d]
                 [-b FILE] [-i INTERFACE] [-p RUN_PROGRAM]
        hostp2pd {status [--json] | clients [--json] | pin [PEER] PIN |
-                 disconnect PEER | reload [FILE|reset] | doctor |
+                 disconnect PEER | forget PEER | reload [FILE|reset] | doctor |
                  qr [--png FILE]}
                 [-i INTERFACE] [-c CONFIG_FILE] [--socket PATH]
 `
@@ -195,6 +196,8 @@ subcommands (clients of the control socket of a running hostp2pd):
   clients [--json]      connected stations
   pin [PEER] PIN        PIN displayed by a phone (display method)
   disconnect PEER       remove a station from the group
+  forget PEER           remove a phone from the known phones (the persistent
+                        group's client list): it is not invited back
   reload [FILE|reset]   reload the configuration (same file, another file,
                         or the defaults)
   doctor                preflight check of wpa_supplicant, the radio and the

@@ -104,7 +104,7 @@ func signalDaemon(o *options, s sys) int {
 	return exitFailure
 }
 
-// runSubcommand implements status, clients, pin, disconnect and reload.
+// runSubcommand implements status, clients, pin, disconnect, forget and reload.
 func runSubcommand(o *options, s sys) int {
 	if o.sub == "doctor" {
 		cfg, _, err := loadConfig(o, s)
@@ -174,6 +174,8 @@ func runSubcommand(o *options, s sys) int {
 			return c.Disconnect(ctx, o.args[0])
 		case "qr":
 			return runQR(ctx, c, o.png, s)
+		case "forget":
+			return c.Forget(ctx, o.args[0])
 		case "reload":
 			file := ""
 			if len(o.args) == 1 {

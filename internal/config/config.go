@@ -99,6 +99,7 @@ type Config struct {
 	FindInterval    int      `yaml:"find_interval_secs"`    // p2p_find refresh; default select_timeout_secs.normal
 	IdleDiscovery   string   `yaml:"idle_discovery"`        // "listen" (default: answer phones at once) or "find" (hostp2pd's p2p_find)
 	FindWhileGO     bool     `yaml:"find_while_go"`         // keep running p2p_find while a group is up (off: it takes the radio off the group channel and stalls joins)
+	InviteKnown     bool     `yaml:"invite_known"`          // invite a phone of the persistent group's client list when it searches again
 	GroupFreq       int      `yaml:"group_freq"`            // freq= for p2p_group_add / p2p_connect; 0 = let wpa_supplicant pick
 	PerStaPSK       bool     `yaml:"per_sta_psk"`           // p2p_set per_sta_psk 1
 	HookTimeoutSecs int      `yaml:"hook_timeout_secs"`     // run_program timeout; default 60
@@ -200,6 +201,7 @@ func Default() *Config {
 		CtrlInterface:           DefaultCtrlInterface,
 		FindInterval:            10,
 		IdleDiscovery:           "listen",
+		InviteKnown:             true,
 		HookTimeoutSecs:         60,
 		LogFile:                 DefaultLogFile,
 		LogMaxSizeMB:            1,

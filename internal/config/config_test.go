@@ -54,6 +54,7 @@ func TestDefault_HasHostp2pdAndOurDefaults(t *testing.T) {
 		FindInterval:            10,
 		HookTimeoutSecs:         60,
 		IdleDiscovery:           "listen",
+		InviteKnown:             true,
 		LogFile:                 "/var/log/hostp2pd.log",
 		LogMaxSizeMB:            1,
 		LogBackups:              3,

@@ -290,6 +290,7 @@ var keyTable = []keyDef{
 	{name: "group_freq", set: integer(func(c *Config) *int { return &c.GroupFreq })},
 	{name: "per_sta_psk", set: boolean(func(c *Config) *bool { return &c.PerStaPSK })},
 	{name: "find_while_go", set: boolean(func(c *Config) *bool { return &c.FindWhileGO })},
+	{name: "invite_known", set: boolean(func(c *Config) *bool { return &c.InviteKnown })},
 	{name: "idle_discovery", set: str(func(c *Config) *string { return &c.IdleDiscovery })},
 	{name: "hook_timeout_secs", set: integer(func(c *Config) *int { return &c.HookTimeoutSecs })},
 	{name: "ctl_socket", set: str(func(c *Config) *string { return &c.CtlSocket })},

@@ -168,6 +168,7 @@ func TestConsole_StatusSummary(t *testing.T) {
 	st.Clients = append(st.Clients, status.Client{IfaceAddr: "02:11:22:33:44:55", Name: "legacy", IP: "192.168.49.7",
 		Method: "legacy", Joined: t0.Add(2 * time.Minute)})
 	st.Pending = []status.Pending{{DevAddr: "42:00:00:00:04:00", Name: "Win", Method: "display", State: "waiting-pin", Since: t0}}
+	st.Known = []string{"42:00:00:00:01:00", "42:00:00:00:05:00"}
 	got := run(t, &statustest.Controller{Snapshot: st}, console.Options{}, "status")
 	want := "" +
 		"hostp2pd 1.2.3 on p2p-dev-wlan0 (wpa_supplicant connected)\n" +
@@ -184,6 +185,7 @@ func TestConsole_StatusSummary(t *testing.T) {
 		"  DEV ADDR           NAME  METHOD   STATE        SINCE\n" +
 		"  42:00:00:00:04:00  Win   display  waiting-pin  5m0s ago\n" +
 		"peers:     1\n" +
+		"known:     2 (42:00:00:00:01:00 42:00:00:00:05:00)\n" +
 		"counters:\n" +
 		"  AP-STA-CONNECTED  1\n" +
 		"  P2P-DEVICE-FOUND  3\n"

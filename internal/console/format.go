@@ -59,6 +59,9 @@ func WriteStatus(w io.Writer, st status.Status, now time.Time) {
 		_ = tw.Flush()
 	}
 	fmt.Fprintf(w, "peers:     %d\n", len(st.Peers))
+	if len(st.Known) > 0 {
+		fmt.Fprintf(w, "known:     %d (%s)\n", len(st.Known), strings.Join(st.Known, " "))
+	}
 	if len(st.Counters) > 0 {
 		fmt.Fprintln(w, "counters:")
 		WriteCounters(w, st.Counters, "  ")

@@ -88,6 +88,7 @@ func TestProbeCtl_MemberIsRefusedEveryPrivilegedRequest(t *testing.T) {
 		{"GET", "/v1/peers", ""},
 		{"POST", "/v1/pin", `{"peer":"42:00:00:00:01:00","pin":"12345670"}`},
 		{"POST", "/v1/disconnect", `{"peer":"42:00:00:00:01:00"}`},
+		{"POST", "/v1/forget", `{"peer":"42:00:00:00:01:00"}`},
 		{"POST", "/v1/reload", `{"path":""}`},
 	}
 	for _, tt := range allowed {
@@ -95,7 +96,7 @@ func TestProbeCtl_MemberIsRefusedEveryPrivilegedRequest(t *testing.T) {
 			t.Errorf("member %s %s: %d %s; want 200", tt.method, tt.route, code, body)
 		}
 	}
-	want := []string{"pin 42:00:00:00:01:00 12345670", "disconnect 42:00:00:00:01:00", "reload "}
+	want := []string{"pin 42:00:00:00:01:00 12345670", "disconnect 42:00:00:00:01:00", "forget 42:00:00:00:01:00", "reload "}
 	if diff := cmp.Diff(want, f.Calls()); diff != "" {
 		t.Errorf("member calls (-want +got):\n%s", diff)
 	}

@@ -83,6 +83,11 @@ func (c *Client) EnterPIN(ctx context.Context, peer, pin string) error {
 	return c.do(ctx, http.MethodPost, "/v1/pin", PINRequest{Peer: peer, PIN: pin}, nil)
 }
 
+// Forget removes a phone from the known phones.
+func (c *Client) Forget(ctx context.Context, peer string) error {
+	return c.do(ctx, http.MethodPost, "/v1/forget", PeerRequest{Peer: peer}, nil)
+}
+
 // Disconnect removes a client from the group.
 func (c *Client) Disconnect(ctx context.Context, peer string) error {
 	return c.do(ctx, http.MethodPost, "/v1/disconnect", PeerRequest{Peer: peer}, nil)

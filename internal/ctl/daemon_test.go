@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -72,12 +73,18 @@ func TestProbeAPI_DaemonErrorsAndHostileRequests(t *testing.T) {
 		{"no group to disconnect from", "/v1/disconnect", `{"peer":"42:00:00:00:09:00"}`, 409, "no group is running"},
 		{"no phone waits for a PIN", "/v1/pin", `{"peer":"42:00:00:00:09:00","pin":"1234"}`, 404, "no phone is waiting"},
 		{"bad interface name", "/v1/wpa", `{"cmd":"IFNAME=a/b PING"}`, 400, "bad interface name"},
+		{"bad MAC to forget", "/v1/forget", `{"peer":"zz:zz"}`, 400, "not a MAC address"},
+		{"forget broadcast", "/v1/forget", `{"peer":"ff:ff:ff:ff:ff:ff"}`, 400, "not a phone's address"},
+		{"forget a phone", "/v1/forget", `{"peer":"42:00:00:00:09:00"}`, 200, "true"},
 	}
 	for _, tt := range tests {
 		code, body := raw(t, sock, http.MethodPost, tt.route, tt.body)
 		if code != tt.code || !strings.Contains(body, tt.msg) {
 			t.Errorf("%s: %d %s; want %d with %q", tt.name, code, body, tt.code, tt.msg)
 		}
+	}
+	if !slices.ContainsFunc(srv.Commands(), func(c wpatest.Command) bool { return c.Cmd == "P2P_REMOVE_CLIENT 42:00:00:00:09:00" }) {
+		t.Errorf("forget did not reach wpa_supplicant as P2P_REMOVE_CLIENT")
 	}
 
 	// Hostile inputs (issue 21 probe): none is a 5xx, none changes the
@@ -89,6 +96,7 @@ func TestProbeAPI_DaemonErrorsAndHostileRequests(t *testing.T) {
 	}{
 		{"peer with NUL", "POST", "/v1/disconnect", "{\"peer\":\"42:00:00:00:01:00\\u0000\"}", 400},
 		{"peer with a shell command", "POST", "/v1/disconnect", `{"peer":"$(reboot)"}`, 400},
+		{"forget with a shell command", "POST", "/v1/forget", `{"peer":"$(reboot)"}`, 400},
 		{"peer with invalid UTF-8", "POST", "/v1/pin", "{\"peer\":\"\xff\xfe\",\"pin\":\"1234\"}", 400},
 		{"full-width digits as PIN", "POST", "/v1/pin", `{"peer":"","pin":"１２３４"}`, 400},
 		{"PIN with a newline", "POST", "/v1/pin", `{"peer":"","pin":"1234\n"}`, 400},

@@ -123,6 +123,7 @@ var routes = []route{
 	{"GET /v1/peers", member, (*server).peers},
 	{"POST /v1/pin", member, (*server).pin},
 	{"POST /v1/disconnect", member, (*server).disconnect},
+	{"POST /v1/forget", member, (*server).forget},
 	{"POST /v1/reload", member, (*server).reload}, // another path: privileged, see reload
 	{"POST /v1/wpa", privileged, (*server).wpa},
 	{"GET /v1/qr.png", member, (*server).qrPNG}, // the passphrase, as status shows it
@@ -397,6 +398,20 @@ func (s *server) disconnect(r *http.Request, _ caller) (any, error) {
 		return nil, badRequest("peer: want a device or interface address")
 	}
 	if err := s.c.Disconnect(r.Context(), req.Peer); err != nil {
+		return nil, err
+	}
+	return OKResponse{OK: true}, nil
+}
+
+func (s *server) forget(r *http.Request, _ caller) (any, error) {
+	var req PeerRequest
+	if err := decode(r, &req); err != nil {
+		return nil, err
+	}
+	if req.Peer == "" || strings.ContainsAny(req.Peer, " \t\r\n") {
+		return nil, badRequest("peer: want a P2P device address")
+	}
+	if err := s.c.Forget(r.Context(), req.Peer); err != nil {
 		return nil, err
 	}
 	return OKResponse{OK: true}, nil

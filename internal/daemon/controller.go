@@ -59,6 +59,25 @@ func (d *Daemon) Disconnect(ctx context.Context, peer string) error {
 	})
 }
 
+// Forget removes a phone from the known phones and the persistent group's
+// client list.
+func (d *Daemon) Forget(ctx context.Context, peer string) error {
+	mac, err := wpaevent.ParseMAC(peer)
+	if err != nil {
+		return status.Errorf(status.ErrInvalid, "peer %q: not a MAC address", peer)
+	}
+	return d.do(ctx, func(l *loop) error {
+		if l.conn == nil {
+			return errOffline
+		}
+		acts, err := l.sess.Forget(mac, time.Now())
+		if err != nil {
+			return err
+		}
+		return l.exec(ctx, acts)
+	})
+}
+
 // Reload re-reads the configuration ("" = current file, "reset" =
 // defaults). A file that does not load leaves the current configuration in
 // force and returns the error.

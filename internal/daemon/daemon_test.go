@@ -327,10 +327,30 @@ func TestNegotiatedOnDemand_ConnectThenRemoveWhenEmpty(t *testing.T) {
 	h.eventually("idle", func(s status.Status) bool { return s.Group == nil && s.State == "idle" })
 }
 
+// TestNegotiationWhileGroupRuns_EmptyGroupAnswersAsGO: a plain client
+// (wpa_cli, NetworkManager) only negotiates and never answers an
+// invitation, so an empty running group is removed and the negotiation
+// answered as GO (issue 13).
+func TestNegotiationWhileGroupRuns_EmptyGroupAnswersAsGO(t *testing.T) {
+	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: true")
+	h.want(dev, "P2P_GROUP_ADD")
+	h.groupUp()
+	h.srv.Emit(dev, "P2P-GO-NEG-REQUEST 42:00:00:00:01:00 dev_passwd_id=4 go_intent=0")
+	h.want(dev, "P2P_GROUP_REMOVE p2p-wlan0-0")
+	if c := h.want(dev, "P2P_CONNECT"); c.Cmd != "P2P_CONNECT "+phone+" pbc go_intent=15" {
+		t.Errorf("got %q", c.Cmd)
+	}
+	if n := countPrefix(h.srv.Commands(), "P2P_INVITE"); n != 0 {
+		t.Errorf("%d P2P_INVITE: a plain client never answers them", n)
+	}
+}
+
 func TestNegotiationWhileGroupRuns_InvitesToRunningGroup(t *testing.T) {
 	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: true")
 	h.want(dev, "P2P_GROUP_ADD")
 	h.groupUp()
+	h.srv.Emit("p2p-wlan0-0", "AP-STA-CONNECTED 46:00:00:00:09:00 p2p_dev_addr=42:00:00:00:09:00")
+	h.eventually("client", func(s status.Status) bool { return len(s.Clients) == 1 })
 	h.srv.Emit(dev, "P2P-GO-NEG-REQUEST 42:00:00:00:01:00 dev_passwd_id=4 go_intent=6")
 	h.want("p2p-wlan0-0", "WPS_PBC p2p_dev_addr="+phone)
 	if c := h.want(dev, "P2P_INVITE"); c.Cmd != "P2P_INVITE group=p2p-wlan0-0 peer="+phone {

@@ -33,11 +33,15 @@ const (
 	TagWPS               // WPS_PBC / WPS_PIN armed for Peer (zero: an anonymous enrollee)
 	TagFind              // P2P_FIND / P2P_LISTEN
 	TagPeer              // P2P_PEER Peer: its name, for the white list
+	TagClientList        // GET_NETWORK <id> p2p_client_list: the known phones
+	TagKnownPeer         // P2P_PEER Peer of a known phone: is it searching (age)
+	TagPreauth           // P2P_CONNECT Peer … auth: a negotiation authorised ahead
 )
 
 func (t Tag) String() string {
 	names := [...]string{"none", "config-methods", "interfaces", "adopt-status", "list-networks", "network-mode",
-		"add-network", "learn-network", "group-add", "connect", "group-remove", "invite", "wps", "find", "peer"}
+		"add-network", "learn-network", "group-add", "connect", "group-remove", "invite", "wps", "find", "peer",
+		"client-list", "known-peer", "preauth"}
 	if int(t) < len(names) {
 		return names[t]
 	}
@@ -54,7 +58,7 @@ type Cmd struct {
 	Text  string
 	Tag   Tag
 
-	Peer   wpaevent.MAC // TagConnect, TagInvite, TagWPS, TagPeer
+	Peer   wpaevent.MAC // TagConnect, TagInvite, TagWPS, TagPeer, TagKnownPeer, TagPreauth
 	NetID  int          // TagNetworkMode
 	SSID   string       // TagLearnNetwork
 	ViaNeg bool         // TagPeer: the phone asked by GO negotiation (else provision discovery)
@@ -75,10 +79,11 @@ const (
 	timerEnrollee                    // grace for a WPS enrollee's provision discovery
 	timerConnect                     // a P2P_CONNECT waits (min_conn_delay, retry after a failure)
 	timerNoShow                      // the armed push-button phone sent no WPS probe
+	timerKnown                       // look whether a known phone searches again
 )
 
 var timerNames = [...]string{"", "find", "group-retry", "group-start", "negotiation", "group-empty", "enrol", "pin-wait",
-	"enrollee-seen", "connect", "no-show"}
+	"enrollee-seen", "connect", "no-show", "known"}
 
 func (t Timer) String() string {
 	if int(t) < len(timerNames) && t != 0 {

@@ -62,18 +62,20 @@ func (e enrolState) String() string {
 
 // enrol is one phone's enrolment, from its request until WPS completes.
 type enrol struct {
-	peer   wpaevent.MAC
-	name   string
-	method method // how it enrols
-	askedM method // what the phone asked for (method differs after a white-list fallback)
-	pin    string
-	viaNeg bool // the phone asked for GO negotiation: it must be invited
-	state  enrolState
-	since  time.Time // of the request, the PIN entry or the arming (shown in the status)
-	asked  time.Time // of the request, or of the PIN entry: the start of the phone's WPS walk
-	live   bool      // armed for push button and a push-button enrollee probed since
-	used   bool      // armed PIN: WPS-REG-SUCCESS came, the AP-STA-CONNECTED naming the phone not yet
-	noShow bool      // the no-show timer runs for it
+	peer     wpaevent.MAC
+	name     string
+	method   method // how it enrols
+	askedM   method // what the phone asked for (method differs after a white-list fallback)
+	pin      string
+	viaNeg   bool // the phone asked for GO negotiation (or invited us): it must be invited
+	byInvite bool // the peer invited us to a group we do not have: never answered by negotiation
+	refused  bool // it refused our invitation (shown in the status)
+	state    enrolState
+	since    time.Time // of the request, the PIN entry or the arming (shown in the status)
+	asked    time.Time // of the request, or of the PIN entry: the start of the phone's WPS walk
+	live     bool      // armed for push button and a push-button enrollee probed since
+	used     bool      // armed PIN: WPS-REG-SUCCESS came, the AP-STA-CONNECTED naming the phone not yet
+	noShow   bool      // the no-show timer runs for it
 }
 
 // admittedAt applies the MAC allow/deny lists and operator disconnects.
@@ -118,6 +120,12 @@ func (s *Session) whiteListed(name string) bool {
 // request handles a phone asking to connect, by provision discovery (join)
 // or GO negotiation.
 func (s *Session) request(dev wpaevent.MAC, m method, viaNeg bool, now time.Time) []Action {
+	return s.requestVia(dev, m, viaNeg, false, now)
+}
+
+// requestVia is request; byInvite says the peer invited us to a group we
+// do not have (it is invited into ours, never answered by negotiation).
+func (s *Session) requestVia(dev wpaevent.MAC, m method, viaNeg, byInvite bool, now time.Time) []Action {
 	s.polls = 0 // idle_discovery find: back to polling at the normal rate
 	name := s.nameOf(dev)
 	if !dev.IsZero() && !s.admittedAt(dev, now) {
@@ -132,6 +140,9 @@ func (s *Session) request(dev wpaevent.MAC, m method, viaNeg bool, now time.Time
 	if t, ok := s.negotiating[dev]; ok && now.Sub(t) < dupWindow*3 {
 		return nil
 	}
+	if s.reform != nil && s.reform.peer == dev {
+		return nil // its group is being removed to answer it
+	}
 	if e := s.enrolFor(dev); e != nil && e.askedM == m {
 		if viaNeg && s.grp != nil {
 			return s.invite(e, now)
@@ -142,7 +153,7 @@ func (s *Session) request(dev wpaevent.MAC, m method, viaNeg bool, now time.Time
 		s.armed.peer, s.armed.name = dev, name // adopt an enrolment armed from WPS-ENROLLEE-SEEN
 		return nil
 	}
-	e := &enrol{peer: dev, name: name, method: m, askedM: m, viaNeg: viaNeg, state: enrolQueued, since: now, asked: now}
+	e := &enrol{peer: dev, name: name, method: m, askedM: m, viaNeg: viaNeg, byInvite: byInvite, state: enrolQueued, since: now, asked: now}
 	switch m {
 	case methodPBC:
 		if p := s.peers[dev]; s.pol.pbc && len(s.cfg.WhiteList) > 0 && name == "" && !dev.IsZero() && (p == nil || !p.lookedUp) {
@@ -207,6 +218,9 @@ func (s *Session) request(dev wpaevent.MAC, m method, viaNeg bool, now time.Time
 		a = append(a, AskPIN{Peer: dev, Name: name})
 		return append(a, s.pinWaitTimer(now)...)
 	}
+	if viaNeg && !byInvite && s.canReform(dev, now) {
+		return append(a, s.reformFor(e, now)...)
+	}
 	return append(a, s.proceed(e, now)...)
 }
 
@@ -221,14 +235,17 @@ func (s *Session) proceed(e *enrol, now time.Time) []Action {
 			return s.noShowCheck(now)
 		}
 		return s.armNext(now)
-	case s.negotiated() && s.st == stateIdle:
+	case s.st == stateIdle && !e.byInvite && (s.negotiated() || e.viaNeg):
+		// Answer a GO negotiation as GO in every mode (a plain client
+		// only negotiates); in the negotiated modes answer a provision
+		// discovery by negotiating too.
 		s.queue = slices.DeleteFunc(s.queue, func(q *enrol) bool { return q == e })
 		return s.connect(e, now)
 	default:
 		if !slices.Contains(s.queue, e) {
 			s.enqueue(e, now)
 		}
-		if s.st == stateIdle && !s.alwaysOn() {
+		if s.st == stateIdle && (!s.alwaysOn() || e.byInvite) {
 			s.wantGroup = true
 			return s.groupAdd(now)
 		}

@@ -192,6 +192,7 @@ func TestWPSArmFailureReleasesQueue(t *testing.T) {
 // joins only when invited; a refused P2P_INVITE frees its slot at once.
 func TestInviteFailureReleasesQueue(t *testing.T) {
 	s := upAutonomous(t, "pbc_in_use: true")
+	run(t, s, joined(phoneC, "46:00:00:00:03:00")) // a client: the group stays, the phone is invited
 	run(t, s, []step{
 		{in: negReq(phoneA, wpaevent.DevPasswdPushButton), want: []Action{wpsPBC(phoneA), armPBC, invite(phoneA)}},
 		{in: pbcProbe(staA)},
@@ -554,8 +555,10 @@ func TestNegotiated(t *testing.T) {
 			{in: devEvent(groupStartedLine), want: started},
 			{in: staConn(staA, phoneA), want: []Action{stopEmpty, hook("connect", phoneA, "", "p2p-wlan0-0")}},
 			{in: staDisc(staA, phoneA), want: []Action{hook("disconnect", phoneA, "", "p2p-wlan0-0"), stopEmpty, devCmd("P2P_GROUP_REMOVE p2p-wlan0-0", TagGroupRemove)}},
+			// The phone that left is authorised ahead: its next negotiation is answered at once.
 			{in: devEvent("P2P-GROUP-REMOVED p2p-wlan0-0 GO reason=REQUESTED"), want: []Action{groupDown, stopEnrol, stopEmpty,
-				hook("stop_group", "p2p-wlan0-0"), hook("start"), armFind, listen}},
+				hook("stop_group", "p2p-wlan0-0"), hook("start"), armFind, listen,
+				Cmd{Text: "P2P_CONNECT " + phoneA + " pbc auth go_intent=15", Tag: TagPreauth, Peer: mac(phoneA)}}},
 		})
 		if c := s.counters["clients_connected"]; c != 1 {
 			t.Errorf("clients_connected = %d", c)

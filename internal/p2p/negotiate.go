@@ -3,7 +3,6 @@ package p2p
 // GO negotiation (negotiated modes) and invitations.
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -35,20 +34,10 @@ func (s *Session) connect(e *enrol, now time.Time) []Action {
 	case methodDisplay:
 		args = append(args, e.pin, "keypad")
 	}
-	if s.cfg.Mode == config.ModeNegotiatedPersistent {
-		if s.netID >= 0 {
-			args = append(args, "persistent="+strconv.Itoa(s.netID))
-		} else {
-			args = append(args, "persistent")
-		}
-	}
-	args = append(args, "go_intent=15")
-	if s.cfg.GroupFreq > 0 {
-		args = append(args, "freq="+strconv.Itoa(s.cfg.GroupFreq))
-	}
-	if s.cfg.P2PConnectOpts != "" {
-		args = append(args, s.cfg.P2PConnectOpts)
-	}
+	// In the persistent modes the same persistent network is formed
+	// again (persistent=<id>): no new network is stored.
+	args = append(args, s.connectOpts()...)
+	delete(s.preauth, e.peer)
 	s.negotiating[e.peer] = now
 	if len(s.negMethod) >= maxPeers {
 		clear(s.negMethod)
@@ -89,6 +78,9 @@ func (s *Session) negFailed(now time.Time) []Action {
 			s.neg = nil
 		}
 	}
+	if s.neg == nil && s.alwaysOn() {
+		a = append(a, s.groupAdd(now)...) // the group removed for the negotiation comes back
+	}
 	return append(a, s.find(now)...)
 }
 
@@ -99,11 +91,16 @@ func (s *Session) invite(e *enrol, now time.Time) []Action {
 	if t, ok := s.invited[e.peer]; ok && now.Sub(t) < dupWindow {
 		return nil
 	}
+	if s.invitesBlocked(e.peer, now) {
+		s.count("invitations_blocked")
+		s.log.Warn("phone not invited: it refused the last invitations", "peer", e.peer, "until", s.refusals[e.peer].until)
+		return nil
+	}
 	if len(s.invited) >= maxPeers {
 		clear(s.invited)
 	}
 	s.invited[e.peer] = now
-	return []Action{s.peerCmd("", "P2P_INVITE group="+s.grp.iface+" peer="+e.peer.String(), TagInvite, e.peer)}
+	return []Action{s.sendInvite(e.peer, "P2P_INVITE group="+s.grp.iface+" peer="+e.peer.String(), now)}
 }
 
 // negotiatedByItself follows a GO negotiation that wpa_supplicant ran
@@ -111,6 +108,10 @@ func (s *Session) invite(e *enrol, now time.Time) []Action {
 // P2P_CONNECT … auth): the group forms now, so discovery must keep off the
 // radio until it starts.
 func (s *Session) negotiatedByItself(ev wpaevent.Event, now time.Time) []Action {
+	if _, ok := s.preauth[ev.PeerDev]; ok {
+		delete(s.preauth, ev.PeerDev)
+		s.count("preauth_used")
+	}
 	s.st = stateForming
 	s.finding = false
 	s.negotiating[ev.PeerDev] = now

@@ -144,6 +144,18 @@ type Session struct {
 	wantGroup   bool
 	stopping    bool
 
+	// docs/clients.md
+	reform     *enrol                     // a GO negotiation answered once the running empty group is gone
+	reformed   map[wpaevent.MAC]time.Time // last re-formed group, by peer (reformGap)
+	inviting   wpaevent.MAC               // the invitation whose P2P-INVITATION-RESULT is awaited
+	invitingAt time.Time                  // when it was sent
+	refusals   map[wpaevent.MAC]*refusal  // invitations refused, by peer
+	invRecv    map[wpaevent.MAC]time.Time // last P2P-INVITATION-RECEIVED acted upon, by peer
+	preauth    map[wpaevent.MAC]time.Time // negotiations authorised ahead (P2P_CONNECT … auth)
+	left       []wpaevent.MAC             // negotiated modes: the clients of the group being removed
+	known      map[wpaevent.MAC]*known    // the persistent group's client list
+	knownNext  int                        // round robin of the P2P_PEER lookups
+
 	counters map[string]uint64
 	ch       channelState // see channel.go
 }
@@ -158,7 +170,8 @@ func New(cfg *config.Config, log *slog.Logger, rnd func() uint32) *Session {
 		var n uint32 = 12345
 		rnd = func() uint32 { n = n*1103515245 + 12345; return n }
 	}
-	s := &Session{cfg: cfg, log: log, rand: rnd, netID: -1, counters: map[string]uint64{}, blocked: map[wpaevent.MAC]time.Time{}, blockedBy: map[wpaevent.MAC]wpaevent.MAC{}}
+	s := &Session{cfg: cfg, log: log, rand: rnd, netID: -1, counters: map[string]uint64{}, blocked: map[wpaevent.MAC]time.Time{}, blockedBy: map[wpaevent.MAC]wpaevent.MAC{},
+		reformed: map[wpaevent.MAC]time.Time{}, refusals: map[wpaevent.MAC]*refusal{}, invRecv: map[wpaevent.MAC]time.Time{}, known: map[wpaevent.MAC]*known{}}
 	s.ch.pastNetID = -1
 	s.reset()
 	return s
@@ -186,6 +199,9 @@ func (s *Session) reset() {
 	s.finding, s.listening, s.polls = false, false, 0
 	s.wantGroup = false
 	s.cands = nil
+	s.reform, s.left = nil, nil
+	s.inviting = wpaevent.MAC{}
+	s.preauth = map[wpaevent.MAC]time.Time{}
 }
 
 // State returns the current state name.
@@ -318,6 +334,7 @@ func (s *Session) networksKnown(now time.Time) []Action {
 		s.st = stateIdle
 	}
 	a = append(a, s.find(now)...)
+	a = append(a, s.clientListCmd()...)
 	a = append(a, Ready{})
 	return a
 }
@@ -404,7 +421,7 @@ func (s *Session) HandleReply(c Cmd, reply string, err error, now time.Time) []A
 		}
 		return s.activate(now)
 	case TagLearnNetwork:
-		s.learnNetwork(c.SSID, reply, err)
+		return s.learnNetwork(c.SSID, reply, err)
 	case TagListNetworks:
 		s.cands = nil
 		if err == nil {
@@ -500,6 +517,14 @@ func (s *Session) HandleReply(c Cmd, reply string, err error, now time.Time) []A
 		if err != nil {
 			s.finding = false
 		}
+	case TagClientList:
+		return s.clientList(c, reply, err, now)
+	case TagKnownPeer:
+		return s.knownPeer(c, reply, err, now)
+	case TagPreauth:
+		if err != nil {
+			delete(s.preauth, c.Peer)
+		}
 	case TagPeer:
 		// The name of a peer asking for push button, needed by the white
 		// list: P2P_PEER knows what P2P-DEVICE-FOUND reported.
@@ -534,7 +559,7 @@ func (s *Session) learnNetwork(ssid, reply string, err error) []Action {
 				s.grp.netID = n.ID
 			}
 			s.log.Info("persistent group stored", "network_id", n.ID, "ssid", ssid)
-			return nil
+			return s.clientListCmd()
 		}
 	}
 	return nil
@@ -568,6 +593,7 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 	switch ev.Kind {
 	case wpaevent.DeviceFound:
 		s.register(ev.PeerDev, ev.Name, ev.PriDevType, now)
+		return s.preauthorise(ev.PeerDev, now)
 	case wpaevent.DeviceLost:
 		if p := s.peers[ev.PeerDev]; p != nil {
 			p.last = now
@@ -642,8 +668,10 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 			s.st = stateForming
 			return []Action{ArmTimer{Name: timerGroupStart, After: groupStartTimeout}}
 		}
-	case wpaevent.InvitationReceived, wpaevent.InvitationResult:
-		s.log.Info("invitation", "event", ev.Kind.String(), "peer", ev.Addr, "status", ev.Status)
+	case wpaevent.InvitationReceived:
+		return s.invitationReceived(ev, now)
+	case wpaevent.InvitationResult:
+		return s.invitationResult(ev, now)
 	case wpaevent.FindStopped:
 		s.finding = false
 		if !s.stopping {
@@ -822,7 +850,19 @@ func (s *Session) groupGone(now time.Time, requested bool) []Action {
 	} else {
 		s.log.Info("group removed", "group", iface)
 	}
-	return append(a, s.find(now)...)
+	if e := s.reform; e != nil {
+		s.reform = nil
+		return append(a, s.connect(e, now)...)
+	}
+	left := s.left
+	s.left = nil
+	a = append(a, s.find(now)...)
+	for _, d := range left {
+		// A phone that just left a negotiated group often comes back:
+		// its next negotiation is answered at once.
+		a = append(a, s.preauthorise(d, now)...)
+	}
+	return a
 }
 
 // teardown forgets the group and its clients, with their hooks, and leaves
@@ -929,6 +969,9 @@ func (s *Session) staConnected(ev wpaevent.Event, now time.Time) []Action {
 		s.queue = slices.DeleteFunc(s.queue, func(q *enrol) bool { return q.peer == dev })
 	}
 	s.seen[ev.Addr] = now
+	if s.grp.persistent {
+		s.addKnown(dev, true)
+	}
 	c := &client{dev: dev, iface: ev.Addr, name: s.nameOf(dev), method: method, joined: now}
 	s.markLegacy(c)
 	s.clients[ev.Addr] = c
@@ -948,7 +991,16 @@ func (s *Session) staDisconnected(ev wpaevent.Event, now time.Time) []Action {
 	s.count("clients_disconnected")
 	s.log.Info("client disconnected", "peer", c.dev, "iface_addr", c.iface, "dev_name", c.name, "clients", len(s.clients))
 	a := s.hook(false, "disconnect", c.hookAddr(), c.name, s.grp.iface)
+	if k := s.known[c.dev]; k != nil {
+		k.present = true // it must be away once before it is invited back
+		if s.inviteKnownOn() {
+			a = append(a, ArmTimer{Name: timerKnown, After: knownPoll})
+		}
+	}
 	if len(s.clients) == 0 && s.negotiated() && s.armed == nil {
+		if !c.dev.IsZero() && len(s.left) < maxPreauth {
+			s.left = append(s.left, c.dev)
+		}
 		a = append(a, s.removeGroup(now, "last client left")...)
 	}
 	return a
@@ -965,6 +1017,8 @@ func (s *Session) HandleTimer(name Timer, now time.Time) []Action {
 	switch name {
 	case timerFind:
 		return s.find(now)
+	case timerKnown:
+		return s.knownTick(now)
 	case timerEnrollee:
 		return s.enrolleeGraceOver(now)
 	case timerGroupRetry:
@@ -982,7 +1036,11 @@ func (s *Session) HandleTimer(name Timer, now time.Time) []Action {
 			clear(s.negotiating)
 			s.neg = nil
 			s.st = stateIdle
-			return append([]Action{s.cmd("", "P2P_CANCEL", TagNone)}, s.find(now)...)
+			a := []Action{s.cmd("", "P2P_CANCEL", TagNone)}
+			if s.alwaysOn() {
+				a = append(a, s.groupAdd(now)...)
+			}
+			return append(a, s.find(now)...)
 		}
 	case timerConnect:
 		if s.connWait && s.neg != nil && s.grp == nil && s.st == stateIdle {

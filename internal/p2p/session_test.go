@@ -77,7 +77,7 @@ func TestSession_ActivationPerMode(t *testing.T) {
 				"LIST_NETWORKS":      "network id / ssid / bssid / flags\n0\tDIRECT-PP\t42:00:00:00:00:00\t[DISABLED][P2P-PERSISTENT]\n",
 				"GET_NETWORK 0 mode": "3",
 			},
-			want: []string{":INTERFACES", ":LIST_NETWORKS", ":GET_NETWORK 0 mode", ":P2P_GROUP_ADD persistent=0"},
+			want: []string{":INTERFACES", ":LIST_NETWORKS", ":GET_NETWORK 0 mode", ":P2P_GROUP_ADD persistent=0", ":GET_NETWORK 0 p2p_client_list"},
 		},
 		{
 			name:    "persistent creates one when none is stored",
@@ -202,6 +202,7 @@ func BenchmarkSession_HandlePBCJoin(b *testing.B) {
 
 func TestSession_WhiteListNameFromP2PPeerWhenUnknown(t *testing.T) {
 	s := upAutonomous(t, "pbc_in_use: true\nwhite_list: [\"Pixel 7\"]")
+	s.HandleEvent("p2p-wlan0-0", ev("AP-STA-CONNECTED 46:00:00:00:09:00"), t0) // a client: the group stays
 	a := s.HandleEvent("p2p-dev-wlan0", ev("P2P-GO-NEG-REQUEST 42:00:00:00:01:00 dev_passwd_id=4 go_intent=6"), t0)
 	if diff := cmp.Diff([]string{":P2P_PEER 42:00:00:00:01:00"}, cmds(a)); diff != "" {
 		t.Fatalf("(-want +got):\n%s", diff)
@@ -213,6 +214,7 @@ func TestSession_WhiteListNameFromP2PPeerWhenUnknown(t *testing.T) {
 	}
 	// A peer whose name stays unknown is asked once, and may join with the PIN.
 	s2 := upAutonomous(t, "pbc_in_use: true\nwhite_list: [\"Pixel 7\"]")
+	s2.HandleEvent("p2p-wlan0-0", ev("AP-STA-CONNECTED 46:00:00:00:09:00"), t0)
 	got = drive(s2, s2.HandleEvent("p2p-dev-wlan0", ev("P2P-GO-NEG-REQUEST 42:00:00:00:02:00 dev_passwd_id=4 go_intent=6"), t0), map[string]string{"P2P_PEER 42:00:00:00:02:00": "FAIL\n"}, t0)
 	want = []string{":P2P_PEER 42:00:00:00:02:00", "p2p-wlan0-0:WPS_PIN any 00000000", ":P2P_INVITE group=p2p-wlan0-0 peer=42:00:00:00:02:00"}
 	if diff := cmp.Diff(want, got); diff != "" {

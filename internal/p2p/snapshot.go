@@ -49,6 +49,9 @@ func (s *Session) Snapshot(st *status.Status, ips func(iface wpaevent.MAC) strin
 	}
 	for _, e := range all {
 		p := status.Pending{DevAddr: e.peer.String(), Name: e.name, Method: e.method.String(), State: e.state.String(), Since: e.since}
+		if e.refused {
+			p.State += ", invitation refused"
+		}
 		if e.peer.IsZero() {
 			p.DevAddr = ""
 		}
@@ -60,6 +63,7 @@ func (s *Session) Snapshot(st *status.Status, ips func(iface wpaevent.MAC) strin
 	for _, p := range ps {
 		st.Peers = append(st.Peers, status.Peer{DevAddr: p.dev.String(), Name: p.name, DevType: p.devType, FirstSeen: p.first, LastSeen: p.last})
 	}
+	st.Known = s.knownList()
 	st.Counters = maps.Clone(s.counters)
 }
 

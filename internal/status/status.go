@@ -53,6 +53,7 @@ type Status struct {
 	Clients    []Client          `json:"clients"`
 	Pending    []Pending         `json:"pending,omitempty"` // enrolments in progress / waiting for a PIN
 	Peers      []Peer            `json:"peers"`             // the address register: every peer seen
+	Known      []string          `json:"known,omitempty"`   // device addresses of the persistent group's client list (invited back when they search)
 	Counters   map[string]uint64 `json:"counters"`          // per event and per command
 	Radio      *Radio            `json:"radio,omitempty"`   // what the daemon knows of the radio and the P2P device
 }
@@ -131,6 +132,9 @@ type Controller interface {
 	EnterPIN(ctx context.Context, peer, pin string) error
 	// Disconnect removes a client from the group (device or interface address).
 	Disconnect(ctx context.Context, peer string) error
+	// Forget removes a phone from the known phones (the persistent group's
+	// client list): it is no longer invited back and must enrol again.
+	Forget(ctx context.Context, peer string) error
 	// Reload re-reads the configuration file (path "" = the current one,
 	// "reset" = defaults) and applies it; a bad file keeps the old config.
 	Reload(ctx context.Context, path string) error

@@ -65,6 +65,11 @@ func (c *Controller) Disconnect(_ context.Context, peer string) error {
 	return c.record("disconnect " + peer)
 }
 
+// Forget records "forget <peer>" and returns Err.
+func (c *Controller) Forget(_ context.Context, peer string) error {
+	return c.record("forget " + peer)
+}
+
 // Reload records "reload <path>" and returns Err.
 func (c *Controller) Reload(_ context.Context, path string) error {
 	return c.record("reload " + path)

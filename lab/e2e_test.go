@@ -66,6 +66,9 @@ var (
 		"24-daemon-per-sta-psk",
 		"25-daemon-doctor",
 		"30-dhcp-addresses",
+		"40-clients-neg-with-client",
+		"41-clients-known-back",
+		"42-clients-foreign-reinvoke",
 	}
 	// soak scenarios: long, not part of TestLabDaemon (TestLabSoak)
 	soakGroup = []string{"soak-join-leave"}

@@ -1,11 +1,11 @@
 #!/bin/sh
 # lab-radios: 2
 # lab-timeout: 150
-# DAEMON: a phone that only knows GO negotiation (no "join", as Android does
-# when the user taps the GO in the peer list) against an already RUNNING
-# autonomous group.  hostp2pd cannot negotiate a second group: it must invite
-# the phone into the running one (P2P_INVITE group=... peer=...) with WPS
-# armed for it; the phone accepts (P2P_CANCEL + p2p_connect ... join).
+# DAEMON: a plain client (wpa_cli, NetworkManager: GO negotiation only, it
+# never answers an invitation) asks a RUNNING autonomous group that has no
+# client for GO negotiation (issue 13 item 1).  hostp2pd removes the empty
+# group and answers the negotiation as GO (P2P_CONNECT <phone> pbc
+# go_intent=15); it sends no invitation, which the plain client would refuse.
 . /lab/lib.sh
 
 go_start
@@ -20,18 +20,22 @@ dhcp:
   enabled: true
 YAML
 need daemon-group-started go_group 30
-wait_go_ip 10; GO_IP=${GO_IP:-$LAB_NET.1}
+OLD_GIF=$GIF
 need ph1-find ph 1 find $GO_DEV
 m=$(lines go)
-need ph1-negotiate-pbc ph 1 join --method pbc --negotiate
+need ph1-negotiate-pbc ph 1 --client plain join --method pbc --negotiate
 J=$(pf ms) MODE=$(pf mode)
-check ph1-accepted-invitation [ "$MODE" = invited ]
-check ph1-in-running-group [ "$(pf ssid)" = "$GO_SSID" ]
-check no-second-group sh -c "! tail -n +$((m + 1)) /tmp/go.log | grep -q P2P-GROUP-STARTED"
-check daemon-invited-ph1 quiet grep -q "P2P_INVITE group=$GIF peer=42:00:00:00:01:00" /tmp/hostp2pd.log
+check ph1-negotiated-not-invited [ "$MODE" = negotiate ]
+check daemon-removed-empty-group quiet grep -q "removing the group to answer it as GO" /tmp/hostp2pd.log
+check daemon-answered-as-go quiet grep -q "P2P_CONNECT 42:00:00:00:01:00 pbc go_intent=15" /tmp/hostp2pd.log
+check no-invitation sh -c "! grep -q 'P2P_INVITE' /tmp/hostp2pd.log"
+need daemon-is-go go_group 20 $m
+check old-group-gone [ ! -S $CTRL/$OLD_GIF ] || [ "$OLD_GIF" = "$GIF" ]
+check ph1-in-the-group [ "$(pf ssid)" = "$GO_SSID" ]
 check go-sees-ph1 sta_connected 1 $m
 check ph1-dhcp ph 1 dhcp
 IP1=$(pf ip)
+wait_go_ip 10; GO_IP=${GO_IP:-$LAB_NET.1}
 check ph1-ping-go ph 1 ping $GO_IP -c 2
-story "phone-1 used GO negotiation against running group $GO_SSID: invited, joined in $(secs $J) s, got $IP1"
+story "plain phone-1 negotiated against the running empty group: hostp2pd re-formed it as GO, joined in $(secs $J) s, got $IP1"
 lab_exit

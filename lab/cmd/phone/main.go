@@ -16,6 +16,7 @@
 //	phone [--phone phN] find <go-dev-addr|name> [--timeout 30s]
 //	phone [--phone phN] join --method pbc|keypad|display [--pin N] [--join|--negotiate] [--persistent] [--go ADDR]
 //	phone [--phone phN] reinvoke [--via invite|group-add] [--go ADDR]
+//	phone [--phone phN] search [--method M] [--timeout 10s]
 //	phone [--phone phN] leave
 //	phone [--phone phN] dhcp [--renew N]
 //	phone [--phone phN] ping <ip> [-c N] [--min M]
@@ -24,11 +25,28 @@
 // Methods: pbc = push button; keypad = the phone types --pin (the GO's PIN);
 // display = the phone shows --pin and the GO side must enter it.
 // --join (default) joins a running group (p2p_connect ... join);
-// --negotiate runs GO negotiation with go_intent=0.  A GO that answers the
-// negotiation request by inviting the phone into a group
-// (P2P-INVITATION-RECEIVED ... unknown-network from the GO) is accepted the
-// way Android does it: P2P_CANCEL, then p2p_connect <GO> <method> join; the
-// PHONE line then says mode=invited.
+// --negotiate runs GO negotiation with go_intent=0.
+//
+// --client (default plain, or $PHONE_CLIENT) is the software on the phone,
+// which decides what happens to an invitation (docs/clients.md):
+//
+//   - plain copies wpa_cli and NetworkManager (nm-device-wifi-p2p.c only
+//     negotiates): nothing answers P2P-INVITATION-RECEIVED, and the
+//     supplicant runs with wpa_supplicant's default persistent_reconnect=0,
+//     so it replies "information currently unavailable" (status 1) to every
+//     invitation (p2p_supplicant.c wpas_invitation_process).
+//   - android copies AOSP: p2p_supplicant_overlay.conf sets
+//     persistent_reconnect=1, so the supplicant itself accepts a
+//     re-invocation of a group it stored; an invitation to another group
+//     (P2P-INVITATION-RECEIVED ... unknown-network) is the user dialog of
+//     WifiP2pServiceImpl, accepted here at once: P2P_CANCEL of a pending
+//     negotiation, then p2p_connect <GO> <method> join (the PHONE line says
+//     mode=invited).
+//
+// Every command sets persistent_reconnect on the phone's supplicant to
+// match its client.  search is the user opening the Wi-Fi Direct screen:
+// p2p_find until the phone is in a group (a GO inviting it back) or the
+// timeout.
 //
 // Built with CGO_ENABLED=0; only the standard library.
 package main
@@ -54,6 +72,7 @@ type phone struct {
 	iface   string // p2p-dev-wlanN
 	verbose bool
 	timeout time.Duration
+	client  string // plain or android
 
 	start  time.Time
 	up0    float64
@@ -68,15 +87,17 @@ var macRE = regexp.MustCompile(`^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$`)
 func main() { os.Exit(run(os.Args[1:])) }
 
 func usage() int {
-	fmt.Fprintln(os.Stderr, `usage: phone [--phone phN] <find|join|reinvoke|leave|dhcp|ping> [args]
+	fmt.Fprintln(os.Stderr, `usage: phone [--phone phN] <find|join|reinvoke|search|leave|dhcp|ping> [args]
   find <go-dev-addr|name>       p2p_find until the GO is seen
   join --method pbc|keypad|display [--pin N] [--join|--negotiate] [--persistent]
   reinvoke [--via invite|group-add]   re-invoke the stored persistent group
+  search [--method M]           p2p_find until a GO brings the phone into a group
   leave                         p2p_group_remove of the phone's group
   dhcp [--renew N]              udhcpc on the group interface (in the phone's netns);
                                 --renew: then N renewals (SIGUSR1), each timed
   ping <ip> [-c N] [--min M]    ping from the phone's netns
-common flags: --phone phN (default $PHONE or ph1), --ctrl-dir DIR, --timeout D, -v`)
+common flags: --phone phN (default $PHONE or ph1), --client plain|android|legacy
+  (default $PHONE_CLIENT or plain), --ctrl-dir DIR, --timeout D, -v`)
 	return 2
 }
 
@@ -113,6 +134,10 @@ func run(args []string) int {
 		return usage()
 	}
 	p := &phone{start: time.Now()}
+	defClient := os.Getenv("PHONE_CLIENT")
+	if defClient == "" {
+		defClient = "plain"
+	}
 	fs := flag.NewFlagSet("phone "+sub, flag.ContinueOnError)
 	def := os.Getenv("PHONE")
 	if def == "" {
@@ -124,7 +149,8 @@ func run(args []string) int {
 	fs.StringVar(&p.iface, "iface", "", "P2P device control interface (default p2p-dev-wlanN)")
 	fs.DurationVar(&p.timeout, "timeout", 0, "step timeout (default depends on the step)")
 	fs.BoolVar(&p.verbose, "v", false, "print every event to stderr")
-	client := fs.String("client", "p2p", "p2p, or legacy: a station without Wi-Fi Direct (legacy.go)")
+	fs.StringVar(&p.client, "client", defClient, "plain (wpa_cli, NetworkManager), android, or legacy: a station without Wi-Fi Direct (legacy.go)")
+	client := &p.client
 	ssid := fs.String("ssid", "", "legacy join: SSID")
 	passphrase := fs.String("passphrase", "", "legacy join: passphrase")
 	// subcommand flags
@@ -154,6 +180,13 @@ func run(args []string) int {
 	}
 	if p.netns == "" {
 		p.netns = p.name
+	}
+	if p.client == "p2p" {
+		p.client = "plain"
+	}
+	if p.client != "plain" && p.client != "android" && p.client != "legacy" {
+		fmt.Fprintln(os.Stderr, "phone: --client must be plain, android or legacy")
+		return 2
 	}
 	if p.iface == "" {
 		p.iface = fmt.Sprintf("p2p-dev-wlan%d", p.n)
@@ -189,6 +222,8 @@ func run(args []string) int {
 		return p.join(*method, *pin, *negotiate, *persistent, *goAddr)
 	case "reinvoke":
 		return p.reinvoke(*via, *goAddr)
+	case "search":
+		return p.search(*method, *pin)
 	case "leave":
 		return p.leave()
 	case "dhcp":
@@ -320,6 +355,16 @@ func (p *phone) connect() error {
 	}
 	if r != "OK" {
 		return fmt.Errorf("ATTACH: %s", r)
+	}
+	if p.client == "legacy" {
+		return nil
+	}
+	pr := "0"
+	if p.client == "android" {
+		pr = "1"
+	}
+	if r, err := p.cmd.request("SET persistent_reconnect "+pr, 5*time.Second, nil); err != nil || r != "OK" {
+		return fmt.Errorf("SET persistent_reconnect %s: %q %v", pr, r, err)
 	}
 	return nil
 }
@@ -535,10 +580,11 @@ func (p *phone) join(method, pin string, negotiate, persistent bool, flagGo stri
 	}
 	// Android's "accept invitation": a GO that answers our negotiation
 	// request by inviting us into its (new or running) group gets a
-	// P2P_CANCEL of the negotiation and a p2p_connect ... join.
+	// P2P_CANCEL of the negotiation and a p2p_connect ... join.  A plain
+	// client has nothing that answers.
 	var hook func(string) (bool, error)
 	invited := false
-	if negotiate {
+	if negotiate && p.client == "android" {
 		joinCmd := strings.Replace(cmd, " go_intent=0", " join", 1)
 		hook = func(ev string) (bool, error) {
 			switch {
@@ -633,7 +679,14 @@ func (p *phone) reinvoke(via, flagGo string) int {
 	default:
 		return p.fail("reinvoked", fmt.Errorf("unknown --via %q", via), kv...)
 	}
-	if _, err := p.waitGroup(p.to(45 * time.Second)); err != nil {
+	// Our invitation refused with status 1 (the GO's supplicant runs with
+	// persistent_reconnect=0, or does not know the group): an Android
+	// phone waits, as its user would, for the GO to invite it instead.
+	var hook func(string) (bool, error)
+	if p.client == "android" {
+		hook = p.androidInvitations("pbc", "", &kv)
+	}
+	if _, err := p.waitGroupHook(p.to(45*time.Second), hook); err != nil {
 		return p.fail("reinvoked", err, kv...)
 	}
 	_ = ssid
@@ -643,6 +696,74 @@ func (p *phone) reinvoke(via, flagGo string) int {
 	}
 	return p.emit("reinvoked", true, append(kv, "group", p.state["group"], "ssid", p.state["ssid"],
 		"freq", p.state["freq"], "find_ms", fm)...)
+}
+
+// androidInvitations is the Android side of invitations while the phone
+// waits for a group: "information currently unavailable" (status 1) to
+// its own invitation is waited out, and an invitation to a group it did
+// not store (P2P-INVITATION-RECEIVED ... unknown-network) is accepted as
+// the user would in WifiP2pServiceImpl's dialog: p2p_connect <GO>
+// <method> join.  kv gets mode=invited then.
+func (p *phone) androidInvitations(method, pin string, kv *[]string) func(string) (bool, error) {
+	invited := false
+	return func(ev string) (bool, error) {
+		switch {
+		case strings.HasPrefix(ev, "P2P-INVITATION-RESULT ") && evField(ev, "status") == "1":
+			return true, nil
+		case strings.HasPrefix(ev, "P2P-INVITATION-RECEIVED "):
+			if invited || !strings.Contains(ev, "unknown-network") {
+				return true, nil // the supplicant answered it (persistent_reconnect=1)
+			}
+			goa := evField(ev, "go_dev_addr")
+			if goa == "" {
+				goa = evField(ev, "sa")
+			}
+			invited = true
+			*kv = append(*kv, "mode", "invited")
+			c := "P2P_CONNECT " + goa + " pbc join"
+			if method != "pbc" {
+				c = "P2P_CONNECT " + goa + " " + pin + " " + method + " join"
+			}
+			_, _ = p.do("P2P_STOP_FIND")
+			_, _ = p.do("P2P_CANCEL")
+			return true, p.doOK(c)
+		case invited && strings.HasPrefix(ev, "P2P-GO-NEG-FAILURE"):
+			return true, nil // a negotiation cancelled for the join
+		}
+		return false, nil
+	}
+}
+
+// search is the user opening the Wi-Fi Direct screen: p2p_find until the
+// phone is in a group.  A GO re-invoking a persistent group the phone
+// stored is accepted by the supplicant itself (android:
+// persistent_reconnect=1); an invitation to another group is accepted the
+// Android way (p2p_connect <GO> <method> join).  ms is the time from the
+// start of the search to P2P-GROUP-STARTED.
+func (p *phone) search(method, pin string) int {
+	kv := []string{"client", p.client}
+	if err := p.connect(); err != nil {
+		return p.fail("back", err, kv...)
+	}
+	if err := p.doOK("P2P_FIND"); err != nil {
+		return p.fail("back", err, kv...)
+	}
+	var hook func(string) (bool, error)
+	if p.client == "android" {
+		hook = p.androidInvitations(method, pin, &kv)
+	}
+	ev, err := p.waitGroupHook(p.to(10*time.Second), hook)
+	_, _ = p.do("P2P_STOP_FIND")
+	if err != nil {
+		_, _ = p.do("P2P_CANCEL")
+		return p.fail("back", err, kv...)
+	}
+	pers := "0"
+	if strings.Contains(ev, "[PERSISTENT]") {
+		pers = "1"
+	}
+	return p.emit("back", true, append(kv, "group", p.state["group"], "ssid", p.state["ssid"],
+		"freq", p.state["freq"], "go", p.state["go"], "persistent", pers)...)
 }
 
 // group returns the phone's group interface: from the state, else the first

@@ -466,3 +466,36 @@ func TestPause_OverflowResynchronisesOnResume(t *testing.T) {
 		t.Errorf("%d held connect hooks ran after the overflow", n)
 	}
 }
+
+// The loop never waits on one command for longer than half of what the
+// systemd watchdog allows (hostp2pd.Daemon.Alive: 10 s): with
+// wpa_supplicant stalled (but not for long enough to be taken for dead),
+// an operator's disconnect sends two commands that both time out, and the
+// loop's last turn is never more than 5 s old.
+func TestStall_CommandsNeverHoldTheLoopPastTheWatchdog(t *testing.T) {
+	if testing.Short() {
+		t.Skip("an 8 s stall")
+	}
+	h := startWith(t, autonomous, func(o *Options) { o.StallTimeout = 20 * time.Second })
+	h.want(dev, "P2P_GROUP_ADD")
+	h.groupUp()
+	h.srv.Emit("p2p-wlan0-0", evStaConn)
+	h.eventually("client", func(s status.Status) bool { return len(s.Clients) == 1 })
+	h.srv.Stall(9 * time.Second)
+	errc := make(chan error, 1)
+	go func() { errc <- h.d.Disconnect(context.Background(), phone) }()
+	const watchdog = 10 * time.Second
+	t0 := time.Now()
+	for time.Since(t0) < 8500*time.Millisecond {
+		if !h.d.Alive(watchdog / 2) {
+			t.Fatalf("%v into the stall, the loop had not turned for %v", time.Since(t0).Round(time.Millisecond), watchdog/2)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := <-errc; err != nil {
+		t.Fatalf("Disconnect: %v", err)
+	}
+	if d := time.Since(t0); d > 9500*time.Millisecond {
+		t.Errorf("two stalled commands held the loop for %v", d)
+	}
+}

@@ -342,6 +342,7 @@ func runGroup(t *testing.T, e *labEnv, run string, names []string, extra ...stri
 			for _, c := range r.fails {
 				t.Error("CHECK FAIL " + c)
 			}
+			checkQR(t, r.lines)
 			if !r.ended {
 				t.Errorf("scenario %s did not finish (killed by the VM timeout or the VM died)", n)
 			} else if r.rc != 0 && len(r.fails) == 0 {

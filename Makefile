@@ -8,7 +8,7 @@ COMMIT  ?= $(shell packaging/version.sh -c)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 BIN     := bin/hostp2pd
 
-.PHONY: build test unit lab lab-image lint demo bench fuzz soak cross deb pkg-check arm-test clean
+.PHONY: build test unit lab lab-image lint demo bench fuzz probe soak cross deb pkg-check arm-test clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/hostp2pd
@@ -41,6 +41,13 @@ bench:
 	mkdir -p lab/.build
 	set -o pipefail; $(GO) test -run '^$$' -bench . -benchmem ./wpaevent/ ./wpactrl/... ./internal/p2p/ | tee lab/.build/gobench.txt
 	BENCH_GOBENCH=lab/.build/gobench.txt bash lab/bench.sh
+
+# The hostile-input probe (issue 21): every TestProbe* test replays hostile
+# config files, CLI arguments, pid/state files, control-socket and /metrics
+# floods, requests from the air and supplicant faults, each bounded in time.
+# `make unit` runs them too; this target runs only them.
+probe:
+	$(GO) test -race -count=1 -run 'TestProbe' -timeout 5m ./...
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 10m ./wpaevent/

@@ -36,12 +36,14 @@ const (
 	TagClientList        // GET_NETWORK <id> p2p_client_list: the known phones
 	TagKnownPeer         // P2P_PEER Peer of a known phone: is it searching (age)
 	TagPreauth           // P2P_CONNECT Peer … auth: a negotiation authorised ahead
+	TagNetworkBSSID      // GET_NETWORK <NetID> bssid: does the persistent network name our device (bssid.go)
+	TagOwnAddress        // STATUS on the P2P device: our P2P device address, for network NetID's bssid
 )
 
 func (t Tag) String() string {
 	names := [...]string{"none", "config-methods", "interfaces", "adopt-status", "list-networks", "network-mode",
 		"add-network", "learn-network", "group-add", "connect", "group-remove", "invite", "wps", "find", "peer",
-		"client-list", "known-peer", "preauth"}
+		"client-list", "known-peer", "preauth", "network-bssid", "own-address"}
 	if int(t) < len(names) {
 		return names[t]
 	}
@@ -59,7 +61,7 @@ type Cmd struct {
 	Tag   Tag
 
 	Peer   wpaevent.MAC // TagConnect, TagInvite, TagWPS, TagPeer, TagKnownPeer, TagPreauth
-	NetID  int          // TagNetworkMode
+	NetID  int          // TagNetworkMode, TagNetworkBSSID, TagOwnAddress
 	SSID   string       // TagLearnNetwork
 	ViaNeg bool         // TagPeer: the phone asked by GO negotiation (else provision discovery)
 }

@@ -47,6 +47,7 @@ func upPersistent(t *testing.T, yml, clientList string) *Session {
 	drive(s, s.Start(t0), map[string]string{
 		"LIST_NETWORKS":                 "network id / ssid / bssid / flags\n0\tDIRECT-PP\t42:00:00:00:00:00\t[DISABLED][P2P-PERSISTENT]\n",
 		"GET_NETWORK 0 mode":            "3",
+		"GET_NETWORK 0 bssid":           "42:00:00:00:00:00", // it names our device: kept
 		"GET_NETWORK 0 p2p_client_list": clientList,
 	}, t0)
 	s.HandleEvent("p2p-dev-wlan0", ev(`P2P-GROUP-STARTED p2p-wlan0-0 GO ssid="DIRECT-PP" freq=2437 passphrase="28GwK432" go_dev_addr=42:00:00:00:00:00 [PERSISTENT]`), t0)
@@ -118,8 +119,9 @@ func TestNegotiationAgainstRunningGroup(t *testing.T) {
 	t.Run("idle on-demand persistent group answers the negotiation as GO", func(t *testing.T) {
 		s := New(cfgFor(t, "dynamic_group: true\npbc_in_use: true"), nil, nil)
 		drive(s, s.Start(t0), map[string]string{
-			"LIST_NETWORKS":      "network id / ssid / bssid / flags\n0\tDIRECT-PP\t42:00:00:00:00:00\t[DISABLED][P2P-PERSISTENT]\n",
-			"GET_NETWORK 0 mode": "3",
+			"LIST_NETWORKS":       "network id / ssid / bssid / flags\n0\tDIRECT-PP\t42:00:00:00:00:00\t[DISABLED][P2P-PERSISTENT]\n",
+			"GET_NETWORK 0 mode":  "3",
+			"GET_NETWORK 0 bssid": "42:00:00:00:00:00", // it names our device: kept
 		}, t0)
 		run(t, s, []step{
 			{in: negReq(phoneA, wpaevent.DevPasswdPushButton), want: []Action{connectTo(phoneA, "pbc persistent=0 go_intent=15"), armNeg}},
@@ -178,8 +180,9 @@ func TestInvitationReceived(t *testing.T) {
 	t.Run("our persistent group re-invoked while idle and persistent_reconnect off", func(t *testing.T) {
 		s := New(cfgFor(t, "dynamic_group: true\npbc_in_use: true"), nil, nil)
 		drive(s, s.Start(t0), map[string]string{
-			"LIST_NETWORKS":      "network id / ssid / bssid / flags\n0\tDIRECT-PP\t42:00:00:00:00:00\t[DISABLED][P2P-PERSISTENT]\n",
-			"GET_NETWORK 0 mode": "3",
+			"LIST_NETWORKS":       "network id / ssid / bssid / flags\n0\tDIRECT-PP\t42:00:00:00:00:00\t[DISABLED][P2P-PERSISTENT]\n",
+			"GET_NETWORK 0 mode":  "3",
+			"GET_NETWORK 0 bssid": "42:00:00:00:00:00", // it names our device: kept
 		}, t0)
 		run(t, s, []step{
 			{in: devEvent("P2P-INVITATION-RECEIVED sa=" + phoneA + " persistent=0 freq=2437"),
@@ -333,9 +336,10 @@ func TestKnownPhones(t *testing.T) {
 		got := drive(s, s.Start(t0), map[string]string{
 			"LIST_NETWORKS":                 "network id / ssid / bssid / flags\n0\tDIRECT-PP\t42:00:00:00:00:00\t[DISABLED][P2P-PERSISTENT]\n",
 			"GET_NETWORK 0 mode":            "3",
+			"GET_NETWORK 0 bssid":           "42:00:00:00:00:00", // it names our device: kept
 			"GET_NETWORK 0 p2p_client_list": phoneA,
 		}, t0)
-		if diff := cmp.Diff([]string{":INTERFACES", ":LIST_NETWORKS", ":GET_NETWORK 0 mode", ":P2P_LISTEN", ":GET_NETWORK 0 p2p_client_list"}, got); diff != "" {
+		if diff := cmp.Diff([]string{":INTERFACES", ":LIST_NETWORKS", ":GET_NETWORK 0 mode", ":GET_NETWORK 0 bssid", ":P2P_LISTEN", ":GET_NETWORK 0 p2p_client_list"}, got); diff != "" {
 			t.Errorf("activation (-want +got):\n%s", diff)
 		}
 		run(t, s, []step{

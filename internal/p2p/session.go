@@ -456,9 +456,11 @@ func (s *Session) HandleReply(c Cmd, reply string, err error, now time.Time) []A
 				s.grp.netID = s.netID
 				s.grp.persistent = true
 			}
-			return s.networksKnown(now)
+			return s.checkBSSID(c.NetID)
 		}
 		return s.nextCandidate(now)
+	case TagNetworkBSSID, TagOwnAddress:
+		return s.bssidReply(c, reply, err, now)
 	case TagAddNetwork:
 		id, perr := strconv.Atoi(strings.TrimSpace(reply))
 		if err != nil || perr != nil {
@@ -471,11 +473,8 @@ func (s *Session) HandleReply(c Cmd, reply string, err error, now time.Time) []A
 		}
 		a = append(a, s.cmd("", "SET_NETWORK "+strconv.Itoa(id)+" mode 3", TagNone),
 			s.cmd("", "SET_NETWORK "+strconv.Itoa(id)+" disabled 2", TagNone))
-		if s.cfg.SaveConfigEnabled {
-			a = append(a, s.cmd("", "SAVE_CONFIG", TagNone))
-		}
 		s.netID = id
-		return append(a, s.networksKnown(now)...)
+		return append(a, s.ownAddress(id)) // bssid, then SAVE_CONFIG
 	case TagGroupAdd:
 		if err != nil {
 			return s.groupFailed(now, "P2P_GROUP_ADD: "+err.Error())

@@ -73,11 +73,12 @@ func TestSession_ActivationPerMode(t *testing.T) {
 			name: "persistent reuses the stored GO network",
 			yml:  "pbc_in_use: true",
 			replies: map[string]string{
-				"INTERFACES":         "p2p-dev-wlan0\nwlan0\n",
-				"LIST_NETWORKS":      "network id / ssid / bssid / flags\n0\tDIRECT-PP\t42:00:00:00:00:00\t[DISABLED][P2P-PERSISTENT]\n",
-				"GET_NETWORK 0 mode": "3",
+				"INTERFACES":          "p2p-dev-wlan0\nwlan0\n",
+				"LIST_NETWORKS":       "network id / ssid / bssid / flags\n0\tDIRECT-PP\t42:00:00:00:00:00\t[DISABLED][P2P-PERSISTENT]\n",
+				"GET_NETWORK 0 mode":  "3",
+				"GET_NETWORK 0 bssid": "42:00:00:00:00:00", // it names our device: kept
 			},
-			want: []string{":INTERFACES", ":LIST_NETWORKS", ":GET_NETWORK 0 mode", ":P2P_GROUP_ADD persistent=0", ":GET_NETWORK 0 p2p_client_list"},
+			want: []string{":INTERFACES", ":LIST_NETWORKS", ":GET_NETWORK 0 mode", ":GET_NETWORK 0 bssid", ":P2P_GROUP_ADD persistent=0", ":GET_NETWORK 0 p2p_client_list"},
 		},
 		{
 			name:    "persistent creates one when none is stored",

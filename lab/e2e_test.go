@@ -65,6 +65,7 @@ var (
 		"23-daemon-supplicant-restart",
 		"24-daemon-per-sta-psk",
 		"25-daemon-doctor",
+		"26-daemon-legacy",
 		"30-dhcp-addresses",
 		"40-clients-neg-with-client",
 		"41-clients-known-back",

@@ -1,0 +1,129 @@
+#!/bin/sh
+# lab-radios: 3
+# lab-timeout: 150
+# DAEMON: join without WPS. Radio 1 is a legacy station (wpa_supplicant with
+# p2p_disabled=1: an iPhone or a laptop), radio 2 a P2P phone.
+# (c) autonomous group: the legacy station joins with the SSID and passphrase
+#     read from status --json, gets a lease, pings the GO, shows in status as
+#     "legacy"; hostp2pd qr --png is printed for the host to decode (QRPNG);
+#     a wrong passphrase does not associate; the P2P phone joins with the
+#     keypad PIN in the same run (join times compared in a STORY line).
+# (a) restart in persistent mode: the README's predefined DIRECT-PP-group
+#     block (no bssid line, in the GO's wpa_supplicant.conf) is reused, given
+#     bssid=<P2P device address>, and no second network is stored; the legacy
+#     station joins it with the block's passphrase.
+# (b) restart with network_parms (persistent mode, no stored group): the
+#     group has the user's SSID and passphrase; the legacy station joins it.
+. /lab/lib.sh
+
+go_start 'network={
+	ssid="DIRECT-PP-group"
+	mode=3
+	disabled=2
+	key_mgmt=WPA-PSK
+	proto=RSN
+	pairwise=CCMP
+	psk="readme-passphrase"
+}'
+legacy_up 1
+phone_up 2
+daemon_start <<YAML || lab_exit
+# hostp2pd lab: autonomous GO, keypad; legacy stations join with the passphrase
+activate_persistent_group: false
+activate_autonomous_group: true
+pbc_in_use: false
+password: "12345670"
+ctl_socket: /run/hostp2pd.sock
+dhcp:
+  enabled: true
+YAML
+need daemon-group-started go_group 30
+check daemon-sets-go-ip wait_go_ip 10
+GO_IP=${GO_IP:-$LAB_NET.1}
+check status-has-passphrase wait_json '"passphrase":"[^"]{8,}"' 5
+SSID=$(json_group_str ssid)
+PASS=$(json_group_str passphrase)
+BSSID=$(json_group_str bssid)
+GADDR=$(cat /sys/class/net/$GIF/address 2>/dev/null)
+check status-ssid-is-the-groups [ "$SSID" = "$GO_SSID" ]
+check status-bssid-is-group-iface-address [ -n "$BSSID" -a "$BSSID" = "$GADDR" ]
+check status-go-ip wait_json "\"go_ip\":\"$GO_IP\"" 2
+check log-has-no-passphrase not grep -q -- "$PASS" /tmp/hostp2pd.log
+check qr-png hp qr --png /tmp/qr.png
+echo "QRPNG $(base64 -w0 /tmp/qr.png)"
+echo "QRWANT $(printf %s "$SSID" | base64 -w0) $(printf %s "$PASS" | base64 -w0)"
+check qr-terminal sh -c "/usr/local/bin/hostp2pd qr -c /etc/hostp2pd.yaml | grep -q '█'"
+
+m=$(lines go)
+need ph1-legacy-join ph 1 --client legacy join --ssid "$SSID" --passphrase "$PASS"
+LJ=$(pf ms)
+check go-sees-station-without-p2p-ie quiet wait_ev go "AP-STA-CONNECTED ([0-9a-f]{2}:){5}[0-9a-f]{2}\$" 10 $m
+check ph1-dhcp ph 1 dhcp
+LD=$(pf ms); IP1=$(pf ip)
+check ph1-lease-in-subnet is_in_net "$IP1"
+check ph1-ping-go ph 1 ping $GO_IP -c 3
+check status-lists-legacy wait_json '"iface_addr":"[0-9a-f:]*","name":"legacy","ip":"'"$IP1"'"' 5
+story "legacy station joined $SSID with the passphrase (no WPS) in $(secs $LJ) s, lease $IP1 in $(secs $LD) s, ping $(pf recv)/$(pf sent)"
+
+need ph2-find ph 2 find $GO_DEV
+need ph2-join-keypad ph 2 join --method keypad --pin 12345670
+KJ=$(pf ms)
+check ph2-dhcp ph 2 dhcp
+KD=$(pf ms)
+check ph2-ping-go ph 2 ping $GO_IP -c 2
+story "join to lease: legacy association $(secs $LJ) s + DHCP $(secs $LD) s; P2P keypad join $(secs $KJ) s + DHCP $(secs $KD) s"
+
+check ph1-legacy-leave ph 1 --client legacy leave
+check ph1-wrong-passphrase-refused not ph 1 --client legacy join --ssid "$SSID" --passphrase "not-the-passphrase" --timeout 20s
+
+# (a) the README's predefined block, reused as it is (plus bssid).
+check daemon-stops sh -c "/usr/local/bin/hostp2pd -i p2p-dev-wlan0 -t >/dev/null"
+sleep 1
+daemon_start <<YAML || lab_exit
+# hostp2pd lab: persistent group from the predefined wpa_supplicant.conf block
+activate_persistent_group: true
+activate_autonomous_group: false
+pbc_in_use: false
+password: "12345670"
+ctl_socket: /run/hostp2pd.sock
+dhcp:
+  enabled: true
+YAML
+need daemon-reuses-predefined-block wait_json '"ssid":"DIRECT-PP-group"' 30
+check predefined-block-passphrase [ "$(json_group_str passphrase)" = "readme-passphrase" ]
+check predefined-block-given-bssid [ "$(wcli p2p-dev-wlan0 get_network 0 bssid)" = "$GO_DEV" ]
+need ph1-legacy-join-predefined ph 1 --client legacy join --ssid DIRECT-PP-group --passphrase readme-passphrase
+check ph1-dhcp-predefined ph 1 dhcp
+check ph1-ping-go-predefined ph 1 ping $GO_IP -c 2
+check no-second-network-stored [ "$(go_persistent_nets | wc -l)" -eq 1 ]
+go_persistent_nets | sed 's/^/  networks| /'
+check ph1-legacy-leave-predefined ph 1 --client legacy leave
+
+# (b) network_parms: the user's SSID and passphrase; no persistent group stored.
+check daemon-stops-again sh -c "/usr/local/bin/hostp2pd -i p2p-dev-wlan0 -t >/dev/null"
+sleep 1
+wcli_ok p2p-dev-wlan0 remove_network all
+daemon_start <<YAML || lab_exit
+# hostp2pd lab: persistent group from network_parms
+activate_persistent_group: true
+activate_autonomous_group: false
+pbc_in_use: false
+password: "12345670"
+ctl_socket: /run/hostp2pd.sock
+network_parms:
+  - ssid "DIRECT-PP-lab"
+  - psk "lab-pass;phrase"
+  - proto RSN
+  - key_mgmt WPA-PSK
+  - pairwise CCMP
+dhcp:
+  enabled: true
+YAML
+need daemon-group-from-network-parms wait_json '"ssid":"DIRECT-PP-lab"' 30
+check network-parms-passphrase [ "$(json_group_str passphrase)" = "lab-pass;phrase" ]
+need ph1-legacy-join-network-parms ph 1 --client legacy join --ssid DIRECT-PP-lab --passphrase "lab-pass;phrase"
+check ph1-dhcp-network-parms ph 1 dhcp
+check ph1-ping-go-network-parms ph 1 ping $GO_IP -c 2
+check network-parms-one-network [ "$(go_persistent_nets | wc -l)" -eq 1 ]
+story "legacy station joined the network_parms group DIRECT-PP-lab in $(pf ms) ms (DHCP)"
+lab_exit

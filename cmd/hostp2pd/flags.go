@@ -15,7 +15,7 @@ import (
 const defaultInterface = config.AutoInterface
 
 // subcommands are clients of a running daemon's control socket.
-var subcommands = map[string]bool{"status": true, "clients": true, "pin": true, "disconnect": true, "forget": true, "reload": true, "doctor": true, "qr": true}
+var subcommands = map[string]bool{"status": true, "clients": true, "pin": true, "disconnect": true, "forget": true, "reload": true, "doctor": true, "qr": true, "rotate": true}
 
 // options are the parsed command line.
 type options struct {
@@ -125,7 +125,7 @@ func parseArgs(args []string) (*options, error) {
 	if o.terminate || o.reload || o.daemon || o.batchSet || o.runProgramSet {
 		return nil, fmt.Errorf("%s: only -i, -c, --socket and --json apply to subcommands", o.sub)
 	}
-	want := map[string][2]int{"status": {0, 0}, "clients": {0, 0}, "pin": {1, 2}, "disconnect": {1, 1}, "forget": {1, 1}, "reload": {0, 1}, "doctor": {0, 0}, "qr": {0, 0}}[o.sub]
+	want := map[string][2]int{"status": {0, 0}, "clients": {0, 0}, "pin": {1, 2}, "disconnect": {1, 1}, "forget": {1, 1}, "reload": {0, 1}, "doctor": {0, 0}, "qr": {0, 0}, "rotate": {0, 0}}[o.sub]
 	if len(o.args) < want[0] || len(o.args) > want[1] {
 		return nil, fmt.Errorf("usage: hostp2pd %s", subUsage[o.sub])
 	}
@@ -147,13 +147,14 @@ var subUsage = map[string]string{
 	"reload":     "reload [FILE|reset]",
 	"doctor":     "doctor [-i INTERFACE] [-c CONFIG_FILE]",
 	"qr":         "qr [--png FILE]",
+	"rotate":     "rotate",
 }
 
 const usageLine = `usage: hostp2pd [-h] [-V] [-v] [-vv] [-t] [-r] [-c CONFIG_FILE] [-d]
                 [-b FILE] [-i INTERFACE] [-p RUN_PROGRAM]
        hostp2pd {status [--json] | clients [--json] | pin [PEER] PIN |
                  disconnect PEER | forget PEER | reload [FILE|reset] | doctor |
-                 qr [--png FILE]}
+                 qr [--png FILE] | rotate}
                 [-i INTERFACE] [-c CONFIG_FILE] [--socket PATH]
 `
 
@@ -205,6 +206,8 @@ subcommands (clients of the control socket of a running hostp2pd):
   qr [--png FILE]       the running group's Wi-Fi join code (SSID and
                         passphrase) as a QR code on the terminal, or as a
                         PNG file (mode 0600: it holds the passphrase)
+  rotate                new random passphrase for the persistent group, which
+                        restarts; prints the new join code (root only)
   --socket PATH         control socket (default: ctl_socket of the
                         configuration, else /run/hostp2pd-INTERFACE.sock)
 

@@ -149,3 +149,37 @@ func TestQR_NoGroupRunningExits1(t *testing.T) {
 		}
 	}
 }
+
+type rotatingController struct{ *statustest.Controller }
+
+func (r rotatingController) Rotate(context.Context) (string, string, error) {
+	r.Set(func(c *statustest.Controller) { c.Snapshot.Group.Passphrase = "N3wPassphrase99" })
+	return "DIRECT-PP-group", "N3wPassphrase99", nil
+}
+
+func TestRotate_PrintsTheNewJoinCode(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "ctl.sock")
+	l, err := ctl.Listen(path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- ctl.Serve(ctx, l, rotatingController{&statustest.Controller{Snapshot: groupStatus()}}, nil)
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	var out, errb bytes.Buffer
+	if code := run([]string{"rotate", "--socket", path}, sys{stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	head, rest, _ := strings.Cut(out.String(), "\n")
+	if !strings.Contains(head, "new passphrase for DIRECT-PP-group") {
+		t.Errorf("first line %q", head)
+	}
+	drawing, _, _ := strings.Cut(rest, "ssid:")
+	if got, want := decodeQR(t, halfBlocksImage(t, drawing)), "WIFI:T:WPA;S:DIRECT-PP-group;P:N3wPassphrase99;;"; got != want {
+		t.Errorf("the new code reads %q, want %q", got, want)
+	}
+}

@@ -174,6 +174,8 @@ func runSubcommand(o *options, s sys) int {
 			return c.Disconnect(ctx, o.args[0])
 		case "qr":
 			return runQR(ctx, c, o.png, s)
+		case "rotate":
+			return runRotate(ctx, c, s)
 		case "forget":
 			return c.Forget(ctx, o.args[0])
 		case "reload":

@@ -106,6 +106,13 @@ func (c *Client) QRPNG(ctx context.Context) ([]byte, error) {
 	return b, err
 }
 
+// Rotate gives the persistent group a new passphrase (root only).
+func (c *Client) Rotate(ctx context.Context) (RotateResponse, error) {
+	var r RotateResponse
+	err := c.do(ctx, http.MethodPost, "/v1/rotate", nil, &r)
+	return r, err
+}
+
 // WPA sends a raw wpa_supplicant command and returns its reply.
 func (c *Client) WPA(ctx context.Context, cmd string) (string, error) {
 	var r WPAResponse

@@ -2,9 +2,11 @@ package ctl_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"image/png"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -62,5 +64,44 @@ func TestQRPNG_NoGroupIs409(t *testing.T) {
 		if !errors.As(err, &ae) || ae.Code != http.StatusConflict || !strings.Contains(ae.Message, name) {
 			t.Errorf("%s: QRPNG error = %v, want 409 mentioning %q", name, err, name)
 		}
+	}
+}
+
+// rotator is a controller that can rotate: the new passphrase shows in the
+// status, as the daemon's does once the group is back.
+type rotator struct {
+	*statustest.Controller
+}
+
+func (r rotator) Rotate(context.Context) (string, string, error) {
+	r.Set(func(c *statustest.Controller) { c.Snapshot.Group.Passphrase = "N3wPassphrase99" })
+	return r.Status().Group.SSID, "N3wPassphrase99", nil
+}
+
+func TestRotate_Route(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "ctl.sock")
+	l, err := ctl.Listen(path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- ctl.Serve(ctx, l, rotator{&statustest.Controller{Snapshot: sampleStatus()}}, nil) }()
+	t.Cleanup(func() { cancel(); <-done })
+	c := ctl.NewClient(path)
+	defer c.Close()
+	r, err := c.Rotate(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.SSID != "DIRECT-ab-Group" || r.Passphrase != "N3wPassphrase99" {
+		t.Errorf("Rotate = %+v", r)
+	}
+	// A controller that cannot rotate: 501.
+	c2, _ := start(t, &statustest.Controller{Snapshot: sampleStatus()})
+	var ae *ctl.APIError
+	if _, err := c2.Rotate(t.Context()); !errors.As(err, &ae) || ae.Code != http.StatusNotImplemented {
+		t.Errorf("Rotate on a plain controller = %v, want 501", err)
 	}
 }

@@ -126,7 +126,8 @@ var routes = []route{
 	{"POST /v1/forget", member, (*server).forget},
 	{"POST /v1/reload", member, (*server).reload}, // another path: privileged, see reload
 	{"POST /v1/wpa", privileged, (*server).wpa},
-	{"GET /v1/qr.png", member, (*server).qrPNG}, // the passphrase, as status shows it
+	{"GET /v1/qr.png", member, (*server).qrPNG},       // the passphrase, as status shows it
+	{"POST /v1/rotate", privileged, (*server).rotate}, // changes wpa_supplicant.conf
 }
 
 type server struct {
@@ -505,4 +506,29 @@ func JoinCode(g *status.Group) (*joincode.Code, error) {
 		return nil, status.Errorf(status.ErrConflict, "the passphrase of group %s is unknown", g.Iface)
 	}
 	return joincode.Encode(joincode.URI(g.SSID, g.Passphrase))
+}
+
+// Rotator is a controller that can give the persistent group a new
+// passphrase (the daemon does). Rotate returns the group's SSID and the new
+// passphrase once the group restarts.
+type Rotator interface {
+	Rotate(ctx context.Context) (ssid, passphrase string, err error)
+}
+
+// RotateResponse answers POST /v1/rotate.
+type RotateResponse struct {
+	SSID       string `json:"ssid"`
+	Passphrase string `json:"passphrase"`
+}
+
+func (s *server) rotate(r *http.Request, _ caller) (any, error) {
+	rot, ok := s.c.(Rotator)
+	if !ok {
+		return nil, &httpError{code: http.StatusNotImplemented, msg: "this controller cannot rotate the passphrase"}
+	}
+	ssid, pass, err := rot.Rotate(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	return RotateResponse{SSID: ssid, Passphrase: pass}, nil
 }

@@ -2,6 +2,8 @@ package daemon
 
 import (
 	"context"
+	"crypto/rand"
+	"time"
 
 	"github.com/hostp2pd/hostp2pd/internal/joincode"
 	"github.com/hostp2pd/hostp2pd/internal/status"
@@ -73,4 +75,34 @@ func (l *loop) fillJoin(g *status.Group) {
 	if g.Passphrase == "" {
 		g.Passphrase = l.join.passphrase
 	}
+}
+
+// rotatedLen is the length of the passphrases Rotate makes.
+const rotatedLen = 16
+
+// Rotate gives the persistent group a new random passphrase and restarts
+// it (p2p.Session.Rotate). It returns the group's SSID and the new
+// passphrase; the group is back once P2P-GROUP-STARTED arrives.
+func (d *Daemon) Rotate(ctx context.Context) (ssid, passphrase string, err error) {
+	pass, err := joincode.NewPassphrase(rand.Reader, rotatedLen)
+	if err != nil {
+		return "", "", err
+	}
+	err = d.do(ctx, func(l *loop) error {
+		if l.conn == nil {
+			return errOffline
+		}
+		var st status.Status
+		l.sess.Snapshot(&st, nil)
+		acts, err := l.sess.Rotate(pass, time.Now())
+		if err != nil {
+			return err
+		}
+		ssid = st.Group.SSID
+		return l.exec(ctx, acts)
+	})
+	if err != nil {
+		return "", "", err
+	}
+	return ssid, pass, nil
 }

@@ -3,6 +3,7 @@ package daemon
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"strings"
@@ -117,5 +118,42 @@ func TestCreatedGroup_PassphraseFromEventNeverLogged(t *testing.T) {
 	}
 	if strings.Contains(out, wpatest.Passphrase) {
 		t.Errorf("the log shows the passphrase:\n%s", out)
+	}
+}
+
+// TestRotate_SetsPskAndRestartsThePersistentGroup: hostp2pd rotate's
+// daemon side against the fake wpa_supplicant.
+func TestRotate_SetsPskAndRestartsThePersistentGroup(t *testing.T) {
+	h := start(t, "activate_persistent_group: true", func(s *wpatest.Server) {
+		s.AddNetwork(wpatest.Network{ID: 0, SSID: "DIRECT-PP-group", BSSID: wpatest.DeviceAddress, Flags: "[DISABLED][P2P-PERSISTENT]", Mode: 3, Disabled: 2})
+	})
+	h.want(dev, "P2P_GROUP_ADD persistent=0")
+	h.groupUp()
+	ssid, pass, err := h.d.Rotate(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ssid != "DIRECT-PP-group" || len(pass) != rotatedLen {
+		t.Errorf("Rotate = %q, %q; want DIRECT-PP-group and a %d-character passphrase", ssid, pass, rotatedLen)
+	}
+	if c := h.want(dev, "SET_NETWORK 0 psk"); c.Cmd != `SET_NETWORK 0 psk "`+pass+`"` {
+		t.Errorf("sent %q", c.Cmd)
+	}
+	h.want(dev, "P2P_GROUP_REMOVE p2p-wlan0-0")
+	h.eventually("group back", func(s status.Status) bool { return s.Group != nil && s.Group.Iface == "p2p-wlan0-1" })
+	if n := countPrefix(h.srv.Commands(), "P2P_GROUP_ADD persistent=0"); n != 2 {
+		t.Errorf("P2P_GROUP_ADD persistent=0 sent %d times, want 2", n)
+	}
+	if _, _, err := h.d.Rotate(context.Background()); err != nil {
+		t.Errorf("second Rotate: %v", err)
+	}
+}
+
+func TestRotate_TemporaryGroupRefused(t *testing.T) {
+	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true")
+	h.want(dev, "P2P_GROUP_ADD")
+	h.groupUp()
+	if _, _, err := h.d.Rotate(context.Background()); !errors.Is(err, status.ErrConflict) {
+		t.Errorf("Rotate of a temporary group = %v, want ErrConflict", err)
 	}
 }

@@ -2,6 +2,7 @@ package joincode
 
 import (
 	"bytes"
+	"crypto/rand"
 	"image"
 	"image/color"
 	"image/png"
@@ -280,4 +281,27 @@ func parseWifiURI(t *testing.T, s string) (ssid, pass string) {
 		t.Errorf("T=%q, want WPA", fields["T"])
 	}
 	return fields["S"], fields["P"]
+}
+
+func TestNewPassphrase(t *testing.T) {
+	seen := map[string]bool{}
+	for range 50 {
+		p, err := NewPassphrase(rand.Reader, 16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ValidPassphrase(p); err != nil || len(p) != 16 || URI("DIRECT-xy", p) != "WIFI:T:WPA;S:DIRECT-xy;P:"+p+";;" {
+			t.Errorf("NewPassphrase = %q (%v): want 16 letters or digits that need no escaping", p, err)
+		}
+		seen[p] = true
+	}
+	if len(seen) != 50 {
+		t.Errorf("%d distinct passphrases in 50", len(seen))
+	}
+	if _, err := NewPassphrase(rand.Reader, 7); err == nil {
+		t.Error("length 7 accepted")
+	}
+	if _, err := NewPassphrase(strings.NewReader("ab"), 8); err == nil {
+		t.Error("a short random source gave a passphrase")
+	}
 }

@@ -3,6 +3,7 @@ package joincode
 import (
 	"errors"
 	"fmt"
+	"io"
 	"unicode/utf8"
 )
 
@@ -56,4 +57,30 @@ func ValidPassphrase(p string) error {
 
 func alnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// passphraseAlphabet is what NewPassphrase draws from: letters and digits
+// only, so the passphrase needs no escaping anywhere (URI, wpa_supplicant
+// quoting, a shell) and is easy to type.
+const passphraseAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+
+// NewPassphrase returns a random passphrase of n characters (8 to 63)
+// drawn from r (crypto/rand.Reader in the daemon), without modulo bias.
+func NewPassphrase(r io.Reader, n int) (string, error) {
+	if n < 8 || n > 63 {
+		return "", fmt.Errorf("joincode: passphrase length %d outside 8..63", n)
+	}
+	out := make([]byte, 0, n)
+	buf := make([]byte, 1)
+	limit := 256 - 256%len(passphraseAlphabet)
+	for len(out) < n {
+		if _, err := io.ReadFull(r, buf); err != nil {
+			return "", fmt.Errorf("joincode: random: %w", err)
+		}
+		if int(buf[0]) >= limit {
+			continue
+		}
+		out = append(out, passphraseAlphabet[int(buf[0])%len(passphraseAlphabet)])
+	}
+	return string(out), nil
 }

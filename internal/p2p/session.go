@@ -143,6 +143,7 @@ type Session struct {
 	groupFails  int
 	wantGroup   bool
 	stopping    bool
+	rotating    bool // Rotate removed the group: start it again (rotate.go)
 
 	// docs/clients.md
 	reform     *enrol                     // a GO negotiation answered once the running empty group is gone
@@ -848,6 +849,11 @@ func (s *Session) groupGone(now time.Time, requested bool) []Action {
 		}
 	} else {
 		s.log.Info("group removed", "group", iface)
+	}
+	if s.rotating {
+		s.rotating = false
+		s.wantGroup = true
+		return append(a, s.groupAdd(now)...)
 	}
 	if e := s.reform; e != nil {
 		s.reform = nil

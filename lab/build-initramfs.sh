@@ -23,7 +23,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-PKGS=(qemu-system-x86 linux-image-amd64 wpasupplicant iw iproute2 busybox-static kmod cpio)
+PKGS=(qemu-system-x86 linux-image-amd64 wpasupplicant hostapd iw iproute2 busybox-static kmod cpio)
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-2}"; }
 BUILD=${LAB_BUILD:-$HERE/.build} KVER=${LAB_KVER:-} FORCE=0 QUIET=0
@@ -51,7 +51,7 @@ if command -v dpkg-query >/dev/null; then
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 	done
 else
-	for b in qemu-system-x86_64 wpa_supplicant iw ip busybox kmod cpio; do
+	for b in qemu-system-x86_64 wpa_supplicant hostapd iw ip busybox kmod cpio; do
 		command -v "$b" >/dev/null || missing+=("$b")
 	done
 fi
@@ -79,7 +79,7 @@ M=/lib/modules/$KVER
 # Host binaries copied into the image (absolute paths).
 BUSYBOX=$(command -v busybox || echo /bin/busybox)
 BINS=()
-for b in wpa_supplicant wpa_cli iw ip kmod; do
+for b in wpa_supplicant wpa_cli hostapd hostapd_cli iw ip kmod; do
 	p=$(command -v "$b") || die "$b not found in PATH"
 	BINS+=("$(readlink -f "$p"):/sbin/$b")
 done
@@ -97,7 +97,7 @@ OUT=$(cd "$OUT" && pwd)
 {
 	echo "kernel=$KVER"
 	if command -v dpkg-query >/dev/null; then
-		for p in linux-image-$KVER wpasupplicant iw iproute2 busybox-static kmod libc6 libnl-3-200 libssl3 libpcsclite1 libdbus-1-3; do
+		for p in linux-image-$KVER wpasupplicant hostapd iw iproute2 busybox-static kmod libc6 libnl-3-200 libssl3 libpcsclite1 libdbus-1-3; do
 			echo "pkg $p=$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null || echo none)"
 		done
 	fi

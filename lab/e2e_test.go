@@ -66,6 +66,7 @@ var (
 		"24-daemon-per-sta-psk",
 		"25-daemon-doctor",
 		"26-daemon-legacy",
+		"27-daemon-boxes",
 		"30-dhcp-addresses",
 		"40-clients-neg-with-client",
 		"41-clients-known-back",

@@ -12,6 +12,7 @@
 #     block (no bssid line, in the GO's wpa_supplicant.conf) is reused, given
 #     bssid=<P2P device address>, and no second network is stored; the legacy
 #     station joins it with the block's passphrase.
+# (d) hostp2pd rotate on that group: the old passphrase fails, the new joins.
 # (b) restart with network_parms (persistent mode, no stored group): the
 #     group has the user's SSID and passphrase; the legacy station joins it.
 . /lab/lib.sh
@@ -98,6 +99,29 @@ check ph1-ping-go-predefined ph 1 ping $GO_IP -c 2
 check no-second-network-stored [ "$(go_persistent_nets | wc -l)" -eq 1 ]
 go_persistent_nets | sed 's/^/  networks| /'
 check ph1-legacy-leave-predefined ph 1 --client legacy leave
+
+# (d) hostp2pd rotate: the old passphrase no longer associates, the new one
+# does; only the psk of the network changed in the GO's wpa_supplicant.conf
+# (wpa_supplicant itself writes auth_alg=OPEN, the default, when it stores
+# the restarted group: ignored).
+grep -v -e 'psk=' -e 'auth_alg=OPEN' /tmp/go.conf >/tmp/go.conf.before
+check rotate sh -c "/usr/local/bin/hostp2pd rotate -c /etc/hostp2pd.yaml >/tmp/rotate.out 2>&1"
+sed 's/^/  rotate| /' /tmp/rotate.out | grep -v passphrase
+NEWPASS=$(sed -n 's/^passphrase: "\(.*\)"$/\1/p' /tmp/rotate.out)
+check rotate-new-passphrase [ ${#NEWPASS} -eq 16 -a "$NEWPASS" != readme-passphrase ]
+check rotate-status-shows-it wait_json "\"passphrase\":\"$NEWPASS\"" 10
+grep -v -e 'psk=' -e 'auth_alg=OPEN' /tmp/go.conf >/tmp/go.conf.after
+check rotate-only-psk-changed cmp -s /tmp/go.conf.before /tmp/go.conf.after
+diff /tmp/go.conf.before /tmp/go.conf.after | sed 's/^/  conf-diff| /'
+check rotate-psk-saved grep -q "psk=\"$NEWPASS\"" /tmp/go.conf
+check rotate-one-network [ "$(go_persistent_nets | wc -l)" -eq 1 ]
+check old-passphrase-refused not ph 1 --client legacy join --ssid DIRECT-PP-group --passphrase readme-passphrase --timeout 20s
+need ph1-legacy-join-rotated ph 1 --client legacy join --ssid DIRECT-PP-group --passphrase "$NEWPASS"
+check ph1-dhcp-rotated ph 1 dhcp
+RIP=$(pf ip)
+check ph1-ping-go-rotated ph 1 ping $GO_IP -c 2
+story "rotate: the old passphrase is refused, the new one joins (lease $RIP)"
+check ph1-legacy-leave-rotated ph 1 --client legacy leave
 
 # (b) network_parms: the user's SSID and passphrase; no persistent group stored.
 check daemon-stops-again sh -c "/usr/local/bin/hostp2pd -i p2p-dev-wlan0 -t >/dev/null"

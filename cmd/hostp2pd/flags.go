@@ -37,6 +37,7 @@ type options struct {
 	args              []string // subcommand arguments
 	jsonUsed          bool
 	png               string // qr --png FILE
+	rotate            bool   // disconnect --rotate
 	pngSet            bool
 	stdinYAML         []byte // the configuration read from "-c -"
 }
@@ -67,6 +68,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVar(&o.json, "json", false, "")
 	fs.StringVar(&o.socket, "socket", "", "")
 	fs.StringVar(&o.png, "png", "", "")
+	fs.BoolVar(&o.rotate, "rotate", false, "")
 	return fs
 }
 
@@ -135,6 +137,9 @@ func parseArgs(args []string) (*options, error) {
 	if o.pngSet && (o.sub != "qr" || o.png == "") {
 		return nil, fmt.Errorf("--png FILE applies to qr")
 	}
+	if o.rotate && o.sub != "disconnect" {
+		return nil, fmt.Errorf("--rotate applies to disconnect")
+	}
 	return o, nil
 }
 
@@ -142,7 +147,7 @@ var subUsage = map[string]string{
 	"status":     "status [--json]",
 	"clients":    "clients [--json]",
 	"pin":        "pin [PEER] PIN",
-	"disconnect": "disconnect PEER",
+	"disconnect": "disconnect [--rotate] PEER",
 	"forget":     "forget PEER",
 	"reload":     "reload [FILE|reset]",
 	"doctor":     "doctor [-i INTERFACE] [-c CONFIG_FILE]",
@@ -196,7 +201,9 @@ subcommands (clients of the control socket of a running hostp2pd):
   status [--json]       mode, state, group, clients and counters
   clients [--json]      connected stations
   pin [PEER] PIN        PIN displayed by a phone (display method)
-  disconnect PEER       remove a station from the group
+  disconnect PEER       remove a station from the group; --rotate then gives
+                        the persistent group a new passphrase (for legacy
+                        stations, which share it), as rotate does
   forget PEER           remove a phone from the known phones (the persistent
                         group's client list): it is not invited back
   reload [FILE|reset]   reload the configuration (same file, another file,

@@ -140,7 +140,7 @@ func TestParseArgs(t *testing.T) {
 		{args: []string{"pin", "42:00:00:00:01:00", "12345670"}, sub: "pin"},
 		{args: []string{"reload", "reset"}, sub: "reload"},
 		{args: []string{"pin"}, wantErr: "usage: hostp2pd pin [PEER] PIN"},
-		{args: []string{"disconnect"}, wantErr: "usage: hostp2pd disconnect PEER"},
+		{args: []string{"disconnect"}, wantErr: "usage: hostp2pd disconnect [--rotate] PEER"},
 		{args: []string{"pin", "--json", "1234"}, wantErr: "--json applies to status and clients"},
 		{args: []string{"status", "-t"}, wantErr: "only -i, -c, --socket and --json"},
 		{args: []string{"-t", "-r"}, wantErr: "exclude each other"},

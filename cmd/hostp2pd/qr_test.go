@@ -183,3 +183,30 @@ func TestRotate_PrintsTheNewJoinCode(t *testing.T) {
 		t.Errorf("the new code reads %q, want %q", got, want)
 	}
 }
+
+func TestDisconnectRotate_DisconnectsThenRotates(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "ctl.sock")
+	l, err := ctl.Listen(path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &statustest.Controller{Snapshot: groupStatus()}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- ctl.Serve(ctx, l, rotatingController{f}, nil) }()
+	t.Cleanup(func() { cancel(); <-done })
+	var out, errb bytes.Buffer
+	if code := run([]string{"disconnect", "--rotate", "02:11:22:33:44:55", "--socket", path}, sys{stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if got := f.Calls(); len(got) != 1 || got[0] != "disconnect 02:11:22:33:44:55" {
+		t.Errorf("controller calls %q, want the disconnect", got)
+	}
+	if !strings.Contains(out.String(), `passphrase: "N3wPassphrase99"`) {
+		t.Errorf("no new code printed:\n%s", out.String())
+	}
+	if _, err := parseArgs([]string{"status", "--rotate"}); err == nil {
+		t.Error("status --rotate accepted")
+	}
+}

@@ -171,7 +171,12 @@ func runSubcommand(o *options, s sys) int {
 			}
 			return c.EnterPIN(ctx, peer, pin)
 		case "disconnect":
-			return c.Disconnect(ctx, o.args[0])
+			if err := c.Disconnect(ctx, o.args[0]); err != nil || !o.rotate {
+				return err
+			}
+			// A legacy station shares the group passphrase: only a new
+			// one keeps it out.
+			return runRotate(ctx, c, s)
 		case "qr":
 			return runQR(ctx, c, o.png, s)
 		case "rotate":

@@ -6,7 +6,7 @@
 #              built there (cached), hostp2pd (stripped, like `make build`)
 #              and the phone simulator go to DIR/bin, runs to DIR/runs/bench-*
 #   -n N       measured joins per case and run (default $BENCH_N or 20)
-#   -c R       rounds per concurrency level 1/3/8 (default $BENCH_CONC or 3)
+#   -c R       rounds per concurrency level (default $BENCH_CONC or 3)
 #   -s CASE    run only this case (repeatable): pbc keypad negotiated
 #              persistent groupup concurrency timetoip (= lab/bench/1x-*.sh)
 #   -j FILE    JSON output (default bench/results/<date>-<gitsha>.json)
@@ -23,6 +23,9 @@
 #   BENCH_FREQ=MHz       the GO channel for daemon and oracle alike (2437)
 #   BENCH_REFLEX=R       joins answered by lab/bench/reflex (the minimal Go
 #                        client: reaction-latency floor) in the keypad case (10)
+#   BENCH_CROWDS="1 3 8 16"  the concurrency levels (phones joining at once);
+#                        the VM gets one radio per phone of the largest + 1
+#                        (hwsim and the lab give at most 33: 32 phones)
 #
 # Each case is one VM boot (lab/run-vm.sh) of the scenario lab/bench/1x-*.sh
 # with lab/bench/lib.sh installed as /lab/bench-lib.sh; the scenario's
@@ -39,6 +42,13 @@ N=${BENCH_N:-20}
 CONC=${BENCH_CONC:-3}
 IDLE=${BENCH_IDLE:-60}
 REFLEX=${BENCH_REFLEX:-10}
+CROWDS=${BENCH_CROWDS:-1 3 8 16}
+MAXK=0 SUMK=0
+for k in $CROWDS; do
+	[[ $k =~ ^[1-9][0-9]*$ ]] && [ "$k" -le 32 ] || { echo "bench: BENCH_CROWDS: $k is not a crowd size of 1..32" >&2; exit 2; }
+	[ "$k" -le $MAXK ] || MAXK=$k
+	SUMK=$((SUMK + k))
+done
 JSON="" REANALYSE=0
 CASES=()
 while getopts "o:n:c:s:j:Rh" opt; do
@@ -126,9 +136,12 @@ for c in "${CASES[@]}"; do
 	[ $REANALYSE = 0 ] || continue
 	read -r a b < <(sed -n 's/^# bench-timeout: *\([0-9]*\) *\([0-9]*\).*/\1 \2/p' "$HERE/bench/$s.sh")
 	to=$((${a:-120} + ${b:-20} * N))
-	[ "$c" != concurrency ] || to=$((${a:-120} + IDLE + ${b:-20} * CONC))
+	# the concurrency header's B is for the crowds 1+3+8 phones; phones come up in ~5 s each
+	[ "$c" != concurrency ] || to=$((${a:-120} + IDLE + ${b:-20} * CONC * SUMK / 12 + 5 * MAXK))
 	[ "$c" != keypad ] || to=$((to + ${b:-20} * REFLEX / 2))
-	sed "s/^# lab-timeout: .*/# lab-timeout: $to/" "$HERE/bench/$s.sh" >"$SCDIR/$s.sh"
+	radios=
+	[ "$c" != concurrency ] || radios="s/^# lab-radios: .*/# lab-radios: $((MAXK + 1))/;"
+	sed "${radios}s/^# lab-timeout: .*/# lab-timeout: $to/" "$HERE/bench/$s.sh" >"$SCDIR/$s.sh"
 	wait_qemu
 	echo "bench: case $c (N=$N, rounds=$CONC), timeout ${to}s" >&2
 	t0=$(date +%s)
@@ -139,7 +152,7 @@ for c in "${CASES[@]}"; do
 	[ "$c" != keypad ] || add+=(-a "$BUILD/vmtest/reflex")
 	set +e
 	"$HERE/run-vm.sh" -o "$BUILD" -n "bench-$c" -s "$SCDIR/$s.sh" "${add[@]}" \
-		-A "lab.args=n=$N,conc=$CONC,idle=$IDLE,reflex=$REFLEX,freq=${BENCH_FREQ:-2437}" >/dev/null 2>"$BUILD/bench-$c.stderr"
+		-A "lab.args=n=$N,conc=$CONC,idle=$IDLE,reflex=$REFLEX,freq=${BENCH_FREQ:-2437},crowds=$(echo $CROWDS | tr ' ' :)" >/dev/null 2>"$BUILD/bench-$c.stderr"
 	rc=$?
 	set -e
 	echo "bench: case $c done in $(($(date +%s) - t0)) s, rc=$rc ($(grep -c '^BENCH ' "$log" 2>/dev/null || echo 0) BENCH lines; $log)" >&2

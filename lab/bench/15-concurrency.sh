@@ -1,23 +1,27 @@
 #!/bin/sh
-# lab-radios: 9
+# lab-radios: 17
 # lab-timeout: 900
 # bench-timeout: 240 40
 # BENCH concurrency + footprint.  hostp2pd runs an autonomous group with a
-# fixed PIN; 8 phones are up.
+# fixed PIN; as many phones are up as the largest crowd (crowds=1:3:8:16 in
+# lab.args; lab/bench.sh sets lab-radios to that number + 1).
 #   footprint: VmRSS/VmHWM right after the group is up, CPU time (utime+stime
-#     from /proc/PID/stat) over 60 s with nothing happening, VmRSS/VmHWM with
-#     8 clients connected;
-#   concurrency: rounds of 1, 3 and 8 phones starting a keypad join at the
-#     same moment (conc=R rounds per level); per phone ok and its PHONE t/ms,
-#     from which the host computes the success rate and the time until the
-#     last one is connected.  The daemon serialises the wildcard PIN.
+#     from /proc/PID/stat) and wake-ups (context switches of all threads)
+#     over 60 s with nothing happening, VmRSS/VmHWM with K clients connected
+#     after the last round of every crowd size K;
+#   concurrency: rounds of 1, 3, 8, 16 phones starting a keypad join at the
+#     same moment (conc=R rounds per level); per phone ok and its PHONE
+#     t/ms, from which the host computes the success rate and the time until
+#     the last one is connected.
 . /lab/bench-lib.sh
 BENCH_IDLE=${BENCH_IDLE:-60}
 for a in $LAB_ARGS; do case $a in idle=*) BENCH_IDLE=${a#idle=} ;; esac; done
 
 bench_go_start
+MAXK=0
+for k in $BENCH_CROWDS; do [ "$k" -le "$MAXK" ] || MAXK=$k; done
 n=1
-while [ $n -le 8 ]; do need phone-$n-up phone_up $n; n=$((n + 1)); done
+while [ $n -le $MAXK ]; do need phone-$n-up phone_up $n; n=$((n + 1)); done
 
 bench_daemon_start concurrency <<YAML || lab_exit
 activate_persistent_group: false
@@ -40,15 +44,16 @@ bench "kind=cpu case=concurrency state=idle-end secs=$BENCH_IDLE $(pstat $DAEMON
 
 # every phone finds the GO (two at a time: eight concurrent finds starve TCG)
 n=1
-while [ $n -le 8 ]; do
+while [ $n -le $MAXK ]; do
 	phone --phone ph$n find $GO_DEV >/tmp/f$n.out 2>&1 & p1=$!
-	phone --phone ph$((n + 1)) find $GO_DEV >/tmp/f$((n + 1)).out 2>&1 & p2=$!
-	wait $p1; wait $p2
+	p2=
+	if [ $((n + 1)) -le $MAXK ]; then phone --phone ph$((n + 1)) find $GO_DEV >/tmp/f$((n + 1)).out 2>&1 & p2=$!; fi
+	wait $p1; [ -z "$p2" ] || wait $p2
 	n=$((n + 2))
 done
 cat /tmp/f*.out | grep '^PHONE'
 
-for k in 1 3 8; do
+for k in $BENCH_CROWDS; do
 	r=1
 	while [ $r -le $BENCH_CONC ]; do
 		mark "conc phones=$k round=$r"
@@ -67,9 +72,9 @@ for k in 1 3 8; do
 			bench "kind=conc phones=$k round=$r ph=$n ok=$((rc == 0)) t=$(field "$l" t) ms=$(field "$l" ms)"
 			n=$((n + 1))
 		done
-		if [ $k -eq 8 ] && [ $r -eq $BENCH_CONC ]; then
+		if [ $r -eq $BENCH_CONC ]; then
 			sleep 2
-			bench "kind=mem case=concurrency state=clients-8 clients=$(wcli $GIF list_sta | grep -c :) $(pstat $DAEMON_PID)"
+			bench "kind=mem case=concurrency state=clients-$k clients=$(wcli $GIF list_sta | grep -c :) $(pstat $DAEMON_PID)"
 		fi
 		n=1 lp=
 		while [ $n -le $k ]; do

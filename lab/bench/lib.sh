@@ -21,6 +21,7 @@
 # Parameters come from the kernel command line (lab.args=n=20,conc=5):
 #   n=N     measured joins (iterations) per case and run (default 20)
 #   conc=R  rounds per concurrency level (default 3)
+#   crowds=1:3:8:16   the concurrency levels (phones at once; default 1:3:8:16)
 #   reflex=R   joins answered by lab/bench/reflex in the keypad case (10)
 #   freq=F     the GO's channel, the same for hostp2pd (group_freq) and the
 #              oracle (freq=): the phone's join time depends on it (2437)
@@ -28,6 +29,7 @@
 
 BENCH_N=20
 BENCH_CONC=3
+BENCH_CROWDS="1 3 8 16"
 BENCH_REFLEX=10
 BENCH_FREQ=2437
 for a in $LAB_ARGS; do
@@ -36,6 +38,7 @@ for a in $LAB_ARGS; do
 	reflex=*) BENCH_REFLEX=${a#reflex=} ;;
 	freq=*) BENCH_FREQ=${a#freq=} ;;
 	conc=*) BENCH_CONC=${a#conc=} ;;
+	crowds=*) BENCH_CROWDS=$(echo "${a#crowds=}" | tr : ' ') ;;
 	esac
 done
 BENCH_CASE=${BENCH_CASE:-$SCEN}
@@ -106,11 +109,14 @@ bench_leave() {
 	quiet wait_ev go "AP-STA-DISCONNECTED .*p2p_dev_addr=$GO_PH" 5 "$m"
 }
 
-# pstat PID: "rss_kb=.. hwm_kb=.. utime=.. stime=.." (ticks of 1/100 s)
+# pstat PID: "rss_kb=.. hwm_kb=.. threads=.. utime=.. stime=.. wakeups=.."
+# (utime/stime in ticks of 1/100 s; wakeups = voluntary + involuntary
+# context switches summed over the process's threads: each one is a thread
+# that ran, so their rate over an idle period counts the wake-ups)
 pstat() {
 	local st
 	st=$(sed 's/^.*) //' /proc/$1/stat)   # after "(comm) ": field 3 onwards
-	echo "$(awk '/^(VmRSS|VmHWM|Threads):/ { k = tolower($1); sub(/:$/, "", k); sub(/^vm/, "", k); printf "%s%s=%s ", k, (k == "threads" ? "" : "_kb"), $2 }' /proc/$1/status)utime=$(echo "$st" | cut -d' ' -f12) stime=$(echo "$st" | cut -d' ' -f13)"
+	echo "$(awk '/^(VmRSS|VmHWM|Threads):/ { k = tolower($1); sub(/:$/, "", k); sub(/^vm/, "", k); printf "%s%s=%s ", k, (k == "threads" ? "" : "_kb"), $2 }' /proc/$1/status)utime=$(echo "$st" | cut -d' ' -f12) stime=$(echo "$st" | cut -d' ' -f13) wakeups=$(cat /proc/$1/task/*/status 2>/dev/null | awk '/^(voluntary|nonvoluntary)_ctxt_switches:/ { n += $2 } END { print n + 0 }')"
 }
 
 # vm_gobench: the Go micro-benchmarks inside the VM (when lab/bench.sh added

@@ -285,20 +285,25 @@ type ConcLevel struct {
 }
 
 type Footprint struct {
-	RSSIdleKB       int                 `json:"rss_idle_kb"`
-	HWMIdleKB       int                 `json:"hwm_idle_kb"`
-	RSSClientsKB    int                 `json:"rss_8_clients_kb"`
-	HWMClientsKB    int                 `json:"hwm_8_clients_kb"`
-	Clients         int                 `json:"clients_connected"`
-	HWMEndKB        int                 `json:"hwm_end_kb"`
-	Threads         int                 `json:"threads_idle"`
-	IdleSecs        float64             `json:"idle_period_s"`
-	IdleCPUms       float64             `json:"idle_cpu_ms"`
-	IdleCPUPct      float64             `json:"idle_cpu_percent"`
-	TotalCPUms      float64             `json:"cpu_ms_whole_concurrency_run"`
-	BinaryStripped  int64               `json:"binary_bytes_stripped"`
-	BinaryFull      int64               `json:"binary_bytes_unstripped"`
-	OtherMemSamples []map[string]string `json:"other_mem_samples,omitempty"`
+	RSSIdleKB         int                 `json:"rss_idle_kb"`
+	HWMIdleKB         int                 `json:"hwm_idle_kb"`
+	RSSClientsKB      int                 `json:"rss_8_clients_kb"`
+	HWMClientsKB      int                 `json:"hwm_8_clients_kb"`
+	Clients           int                 `json:"clients_connected"`
+	HWMEndKB          int                 `json:"hwm_end_kb"`
+	Threads           int                 `json:"threads_idle"`
+	IdleSecs          float64             `json:"idle_period_s"`
+	IdleCPUms         float64             `json:"idle_cpu_ms"`
+	IdleCPUPct        float64             `json:"idle_cpu_percent"`
+	TotalCPUms        float64             `json:"cpu_ms_whole_concurrency_run"`
+	BinaryStripped    int64               `json:"binary_bytes_stripped"`
+	BinaryFull        int64               `json:"binary_bytes_unstripped"`
+	OtherMemSamples   []map[string]string `json:"other_mem_samples,omitempty"`
+	RSSByClientsKB    map[string]int      `json:"rss_kb_by_clients,omitempty"` // clients connected -> VmRSS
+	IdleWakeups       int                 `json:"idle_wakeups"`                // context switches of all threads over the idle period
+	IdleWakeupsPerMin float64             `json:"idle_wakeups_per_min"`
+
+	wakeupsMeasured bool
 }
 
 type GroupUp struct {
@@ -346,6 +351,8 @@ type Result struct {
 	GoMicro     map[string]map[string]float64 `json:"go_micro"`
 	VMMicro     map[string]map[string]float64 `json:"vm_micro,omitempty"`
 	Scenarios   []*scenario                   `json:"scenarios"`
+	Summary     *Summary                      `json:"summary"`
+	Goals       []Goal                        `json:"goals"`
 }
 
 func main() {
@@ -478,6 +485,7 @@ func main() {
 		}
 	}
 
+	summarise(res)
 	printTable(os.Stdout, res)
 	if *jsonOut != "" {
 		b, err := json.MarshalIndent(res, "", "  ")
@@ -627,8 +635,14 @@ func footprint(scs []*scenario, idle int) *Footprint {
 			switch {
 			case b["kind"] == "mem" && b["case"] == "concurrency" && b["state"] == "idle":
 				fp.RSSIdleKB, fp.HWMIdleKB, fp.Threads = atoi(b["rss_kb"]), atoi(b["hwm_kb"]), atoi(b["threads"])
-			case b["kind"] == "mem" && b["state"] == "clients-8":
-				fp.RSSClientsKB, fp.HWMClientsKB, fp.Clients = atoi(b["rss_kb"]), atoi(b["hwm_kb"]), atoi(b["clients"])
+			case b["kind"] == "mem" && strings.HasPrefix(b["state"], "clients-"):
+				if fp.RSSByClientsKB == nil {
+					fp.RSSByClientsKB = map[string]int{}
+				}
+				fp.RSSByClientsKB[strings.TrimPrefix(b["state"], "clients-")] = atoi(b["rss_kb"])
+				if b["state"] == "clients-8" {
+					fp.RSSClientsKB, fp.HWMClientsKB, fp.Clients = atoi(b["rss_kb"]), atoi(b["hwm_kb"]), atoi(b["clients"])
+				}
 			case b["kind"] == "mem":
 				fp.OtherMemSamples = append(fp.OtherMemSamples, b)
 			case b["kind"] == "cpu" && b["state"] == "idle-start":
@@ -648,6 +662,11 @@ func footprint(scs []*scenario, idle int) *Footprint {
 	if idle0 != nil && idle1 != nil {
 		fp.IdleCPUms = float64(ticks(idle1)-ticks(idle0)) * 10 // USER_HZ = 100
 		fp.IdleCPUPct = r3(fp.IdleCPUms / (fp.IdleSecs * 1000) * 100)
+		if _, ok := idle1["wakeups"]; ok {
+			fp.IdleWakeups = atoi(idle1["wakeups"]) - atoi(idle0["wakeups"])
+			fp.IdleWakeupsPerMin = r3(float64(fp.IdleWakeups) / fp.IdleSecs * 60)
+			fp.wakeupsMeasured = true
+		}
 	}
 	if end != nil {
 		fp.TotalCPUms = float64(ticks(end)) * 10
@@ -785,7 +804,13 @@ func printTable(w io.Writer, r *Result) {
 	p("5. FOOTPRINT (hostp2pd in the VM)\n")
 	p("  VmRSS / VmHWM idle (group up)      %6d / %6d kB   (%d threads)\n", fp.RSSIdleKB, fp.HWMIdleKB, fp.Threads)
 	p("  VmRSS / VmHWM with %d clients       %6d / %6d kB   (VmHWM at the end %d kB)\n", fp.Clients, fp.RSSClientsKB, fp.HWMClientsKB, fp.HWMEndKB)
+	for _, k := range slices.SortedFunc(mapKeys(fp.RSSByClientsKB), func(a, b string) int { return atoi(a) - atoi(b) }) {
+		p("  VmRSS after a crowd of %3s           %6d kB\n", k, fp.RSSByClientsKB[k])
+	}
 	p("  CPU over %.0f s idle                 %6.0f ms  (%.3f%% of one vCPU; 10 ms tick resolution)\n", fp.IdleSecs, fp.IdleCPUms, fp.IdleCPUPct)
+	if fp.wakeupsMeasured {
+		p("  wake-ups over %.0f s idle            %6d     (%.1f per minute; context switches of all threads)\n", fp.IdleSecs, fp.IdleWakeups, fp.IdleWakeupsPerMin)
+	}
 	p("  binary (-trimpath -s -w)           %6.2f MB  (unstripped %.2f MB)\n", float64(fp.BinaryStripped)/1e6, float64(fp.BinaryFull)/1e6)
 	p("%s\n", line)
 	p("6. GO MICRO-BENCHMARKS (host)\n")
@@ -794,6 +819,8 @@ func printTable(w io.Writer, r *Result) {
 		p("   the same inside the VM (TCG):\n")
 		micro(p, r.VMMicro)
 	}
+	p("%s\n", line)
+	printGoals(w, r)
 	p("%s\n", line)
 	for _, s := range r.Scenarios {
 		st := "ok"

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestSummarise(t *testing.T) {
+	r := &Result{
+		Reaction: &Reaction{All: &Stats{P50: 6.6, P99: 30}, Reflex: map[string]*Stats{"all_ms": {P50: 6.0, P99: 10}}},
+		Joins: map[string]*JoinCase{
+			"keypad":     {Oracle: &Stats{P50: 4000}},
+			"negotiated": {RatioP50: 1.01, Oracle: &Stats{P50: 570}},
+		},
+		Concurrency: []*ConcLevel{
+			{Phones: 8, Joins: 24, JoinsOK: 24, SuccessRate: 1, AllConnMS: &Stats{P50: 5000}},
+			{Phones: 16, Joins: 48, JoinsOK: 47, SuccessRate: 0.979, AllConnMS: &Stats{P50: 7000}},
+		},
+		Footprint: &Footprint{RSSClientsKB: 12000, IdleSecs: 60, IdleWakeups: 30, IdleWakeupsPerMin: 30, wakeupsMeasured: true},
+	}
+	summarise(r)
+	s := r.Summary
+	for name, c := range map[string]struct {
+		got  *float64
+		want float64
+	}{
+		"crowd8_ratio":       {s.Crowd8Ratio, 1.25},
+		"crowd16_ratio":      {s.Crowd16Ratio, 1.75},
+		"crowd16_success":    {s.Crowd16Success, 0.979},
+		"reaction_p50_ratio": {s.ReactionP50Ratio, 1.1},
+		"reaction_p99_ratio": {s.ReactionP99Ratio, 3},
+		"negotiated_ratio":   {s.NegotiatedRatio, 1.01},
+		"rss_8_clients_kb":   {s.RSS8ClientsKB, 12000},
+		"idle_wakeups":       {s.IdleWakeupsPerMin, 30},
+	} {
+		if c.got == nil || *c.got != c.want {
+			t.Errorf("%s = %v, want %v", name, c.got, c.want)
+		}
+	}
+	if s.Crowd32Success != nil {
+		t.Errorf("crowd32_success = %v for a run without 32 phones, want null", *s.Crowd32Success)
+	}
+	verdict := map[string]string{}
+	for _, g := range r.Goals {
+		verdict[g.Name] = g.Verdict
+	}
+	for name, want := range map[string]string{
+		"crowd of 8, all connected (ratio)":  "PASS",
+		"crowd of 16, success":               "MISSED",
+		"crowd of 16, all connected (ratio)": "MISSED", // the ratio is met, not every phone joined
+		"crowd of 32, success (moonshot)":    "not run",
+		"reaction p50 / reflex":              "MISSED",
+		"reaction p99 / reflex":              "MISSED",
+		"negotiated join / oracle":           "PASS",
+		"VmRSS with 8 clients, kB":           "MISSED",
+		"idle wake-ups per minute":           "PASS",
+	} {
+		if verdict[name] != want {
+			t.Errorf("%s: %q, want %q", name, verdict[name], want)
+		}
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw["summary"], new(map[string]any)); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"crowd8_ratio", "crowd16_success", "reaction_p50_ratio", "reaction_p99_ratio", "negotiated_ratio", "rss_8_clients_kb"} {
+		if !bytes.Contains(raw["summary"], []byte(`"`+k+`":`)) {
+			t.Errorf("summary has no %s: %s", k, raw["summary"])
+		}
+	}
+	var out strings.Builder
+	printGoals(&out, r)
+	if !strings.Contains(out.String(), "4000 ms (keypad join") {
+		t.Errorf("goals table does not show the oracle:\n%s", out.String())
+	}
+}
+
+func TestSummariseWithoutOracle(t *testing.T) {
+	r := &Result{Reaction: &Reaction{}, Footprint: &Footprint{},
+		Concurrency: []*ConcLevel{{Phones: 1, Joins: 3, JoinsOK: 3, SuccessRate: 1, AllConnMS: &Stats{P50: 4100}},
+			{Phones: 8, Joins: 8, JoinsOK: 8, SuccessRate: 1, AllConnMS: &Stats{P50: 8200}}}}
+	summarise(r)
+	if r.Summary.Crowd8Ratio == nil || *r.Summary.Crowd8Ratio != 2 || !strings.Contains(r.Summary.CrowdOracle, "1-phone crowd") {
+		t.Errorf("without the keypad case the 1-phone crowd is the divisor: %+v", r.Summary)
+	}
+	if r.Summary.ReactionP50Ratio != nil || r.Summary.IdleWakeupsPerMin != nil {
+		t.Errorf("unmeasured figures must be null: %+v", r.Summary)
+	}
+}

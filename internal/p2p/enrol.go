@@ -71,12 +71,21 @@ type enrol struct {
 	byInvite bool // the peer invited us to a group we do not have: never answered by negotiation
 	refused  bool // it refused our invitation (shown in the status)
 	state    enrolState
-	since    time.Time // of the request, the PIN entry or the arming (shown in the status)
-	asked    time.Time // of the request, or of the PIN entry: the start of the phone's WPS walk
-	live     bool      // armed for push button and a push-button enrollee probed since
-	used     bool      // armed PIN: WPS-REG-SUCCESS came, the AP-STA-CONNECTED naming the phone not yet
-	noShow   bool      // the no-show timer runs for it
+	since    time.Time     // of the request, the PIN entry or the arming (shown in the status)
+	asked    time.Time     // of the request, or of the PIN entry: the start of the phone's WPS walk
+	live     bool          // armed for push button and a push-button enrollee probed since
+	used     bool          // armed PIN: WPS-REG-SUCCESS came, the AP-STA-CONNECTED naming the phone not yet
+	noShow   bool          // the no-show timer runs for it
+	crowd    bool          // armed PIN: its hold was cut to crowdPINHold because others wait
+	credit   time.Duration // time spent waiting behind enrollees that vanished mid-WPS (not counted against its window)
 }
+
+// crowdPINHold bounds how long a PIN stays armed for one phone while others
+// wait. The registrar holds one wildcard PIN at a time, so a phone that
+// vanishes mid-WPS would otherwise hold every other phone for the whole
+// pinArmTimeout; a phone that is there completes its WPS run in a few
+// seconds once armed (it typed the fixed PIN before it asked).
+const crowdPINHold = 15 * time.Second
 
 // admittedAt applies the MAC allow/deny lists and operator disconnects.
 func (s *Session) admittedAt(dev wpaevent.MAC, now time.Time) bool {
@@ -232,7 +241,7 @@ func (s *Session) proceed(e *enrol, now time.Time) []Action {
 			s.enqueue(e, now)
 		}
 		if s.armed != nil {
-			return s.noShowCheck(now)
+			return append(s.noShowCheck(now), s.crowdCheck(now)...)
 		}
 		return s.armNext(now)
 	case s.st == stateIdle && !e.byInvite && (s.negotiated() || e.viaNeg):
@@ -322,6 +331,10 @@ func (s *Session) armNext(now time.Time) []Action {
 	} else {
 		a = append(a, s.peerCmd(s.grp.iface, "WPS_PIN any "+e.pin, TagWPS, e.peer))
 	}
+	if e.method != methodPBC && s.othersWait() {
+		e.crowd = true
+		timeout = min(timeout, crowdPINHold)
+	}
 	a = append(a, ArmTimer{Name: timerEnrol, After: timeout})
 	if e.viaNeg {
 		a = append(a, s.invite(e, now)...)
@@ -338,10 +351,43 @@ func (s *Session) window(e *enrol) time.Duration {
 	return max(pinArmTimeout, config.Seconds(s.cfg.PINTimeoutSecs))
 }
 
+func (s *Session) othersWait() bool {
+	return slices.ContainsFunc(s.queue, func(q *enrol) bool { return q.state == enrolQueued })
+}
+
+// crowdCheck cuts the hold of an armed PIN to crowdPINHold (from its
+// arming) as soon as another phone waits.
+func (s *Session) crowdCheck(now time.Time) []Action {
+	e := s.armed
+	if e == nil || e.method == methodPBC || e.used || e.crowd || !s.othersWait() {
+		return nil
+	}
+	e.crowd = true
+	return []Action{ArmTimer{Name: timerEnrol, After: max(crowdPINHold-now.Sub(e.since), 0)}}
+}
+
+// vanished credits the phones waiting behind an armed enrolment that timed
+// out (its phone vanished mid-WPS) with the time it held the registrar, so
+// that a crowd of vanishing enrollees does not expire the phones that stay.
+// Only PIN requests are credited, and never past the 120 s WPS walk of the
+// phone itself (wpa_supplicant's default): a push-button walk is over when
+// it is over.
+func (s *Session) vanished(e *enrol, now time.Time) {
+	held := now.Sub(e.since)
+	for _, q := range s.queue {
+		if q.state == enrolQueued && q.method != methodPBC {
+			q.credit = min(q.credit+held, max(pbcWalkTime-s.window(q), 0))
+		}
+	}
+	if e.crowd {
+		s.count("enrol_vanished")
+	}
+}
+
 // expire drops queued requests whose phone stopped waiting.
 func (s *Session) expire(now time.Time) {
 	s.queue = slices.DeleteFunc(s.queue, func(e *enrol) bool {
-		if e.state != enrolQueued || now.Sub(e.asked) < s.window(e) {
+		if e.state != enrolQueued || now.Sub(e.asked)-e.credit < s.window(e) {
 			return false
 		}
 		s.drop("enrol_expired", e, "the phone's WPS walk is over")

@@ -182,7 +182,7 @@ func TestWPSArmFailureReleasesQueue(t *testing.T) {
 		s := upAutonomous(t, "pbc_in_use: false\npin: \"12345670\"")
 		run(t, s, []step{
 			{in: showPINReq(phoneA, "a"), want: []Action{wpsPIN("12345670", phoneA), armPIN}},
-			{in: showPINReq(phoneB, "b")},
+			{in: showPINReq(phoneB, "b"), want: []Action{armCrowd}}, // another waits: A's hold is cut
 			{in: reply(wpsPIN("12345670", phoneA), "FAIL"), want: []Action{stopEnrol, wpsPIN("12345670", phoneB), armPIN}},
 		})
 	})
@@ -458,7 +458,7 @@ func TestWPSResults(t *testing.T) {
 	s := upAutonomous(t, "pbc_in_use: false\npin: \"12345670\"")
 	run(t, s, []step{
 		{in: showPINReq(phoneA, "a"), want: []Action{wpsPIN("12345670", phoneA), armPIN}},
-		{in: showPINReq(phoneB, "b")},
+		{in: showPINReq(phoneB, "b"), want: []Action{armCrowd}}, // another waits: A's hold is cut
 		{in: grpEvent("WPS-FAIL msg=8 config_error=18 reason=3 (Device Password Auth Failure)"), want: []Action{stopEnrol, wpsPIN("12345670", phoneB), armPIN}},
 		// With a PIN for any enrollee the phone is known at its association:
 		// the PIN is armed again until then.
@@ -712,7 +712,7 @@ func TestWhiteListFallsBackToPIN(t *testing.T) {
 		{in: pbcReq(phoneA, "phone"), want: []Action{wpsPIN("12345670", phoneA), armPIN}},
 		{in: pbcReq(phoneA, "phone"), at: time.Second}, // the phone repeats its request: the same enrolment
 		{in: showPINReq(phoneB, "b")},                  // keypad itself is still not accepted
-		{in: pbcReq(phoneC, "tablet"), at: time.Second},
+		{in: pbcReq(phoneC, "tablet"), at: time.Second, want: []Action{ArmTimer{Name: timerEnrol, After: crowdPINHold - time.Second}}},
 		{in: regSuccess(staA), at: 2 * time.Second, want: []Action{armConfirm}},
 		{in: staConn(staA, phoneA), at: 2 * time.Second, want: []Action{stopEnrol, wpsPBC(phoneC), ArmTimer{Name: timerEnrol, After: pbcWalkTime - time.Second}, stopEmpty}},
 	})
@@ -966,11 +966,11 @@ func TestWildcardPINUsedOutOfTurn(t *testing.T) {
 	staC := "46:00:00:00:03:00"
 	run(t, s, []step{
 		{in: showPINReq(phoneC, "c"), want: []Action{pin(phoneC), armPIN}},
-		{in: showPINReq(phoneA, "a")},
+		{in: showPINReq(phoneA, "a"), want: []Action{armCrowd}},
 		{in: showPINReq(phoneB, "b")},
 		{in: regSuccess(staA), at: time.Second, want: []Action{armConfirm}},
 		// A used C's PIN: C is armed again, A leaves the queue.
-		{in: staConn(staA, phoneA), at: 2 * time.Second, want: []Action{stopEnrol, pin(phoneC), armPIN, stopEmpty}},
+		{in: staConn(staA, phoneA), at: 2 * time.Second, want: []Action{stopEnrol, pin(phoneC), armCrowd, stopEmpty}}, // B waits
 		{in: regSuccess(staC), at: 3 * time.Second, want: []Action{armConfirm}},
 		{in: staConn(staC, phoneC), at: 4 * time.Second, want: []Action{stopEnrol, pin(phoneB), armPIN, stopEmpty}},
 		{in: regSuccess(staB), at: 5 * time.Second, want: []Action{armConfirm}},

@@ -1065,6 +1065,7 @@ func (s *Session) HandleTimer(name Timer, now time.Time) []Action {
 			e := s.armed
 			s.log.Warn("enrolment timed out", "peer", e.peer, "method", e.method)
 			s.count("enrol_timeouts")
+			s.vanished(e, now)
 			a := []Action{s.cmd(s.grp.iface, "WPS_CANCEL", TagNone)}
 			return append(a, s.release(now)...)
 		}

@@ -1,0 +1,153 @@
+package p2p
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hostp2pd/hostp2pd/internal/status"
+	"github.com/hostp2pd/hostp2pd/wpaevent"
+)
+
+// armCrowd: the enrol timer of a PIN armed while others wait.
+var armCrowd = ArmTimer{Name: timerEnrol, After: crowdPINHold}
+
+// A crowd of keypad phones asks at once; some vanish mid-WPS (never finish).
+// Each is timed out on its own turn, counted, and never starves the others:
+// every phone that stays gets its PIN armed and joins.
+func TestCrowd_VanishingEnrolleesTimedOutPerEnrollee(t *testing.T) {
+	for _, tc := range []struct {
+		phones int
+		vanish map[int]bool
+	}{
+		{phones: 8, vanish: map[int]bool{}},
+		{phones: 8, vanish: map[int]bool{1: true, 2: true, 3: true}},
+		{phones: 8, vanish: map[int]bool{2: true, 4: true, 6: true, 8: true}},
+		{phones: 16, vanish: map[int]bool{1: true, 5: true, 9: true, 16: true}},
+	} {
+		t.Run(fmt.Sprintf("%d phones %d vanish", tc.phones, len(tc.vanish)), func(t *testing.T) {
+			s := upAutonomous(t, "pbc_in_use: false\nwps_method: keypad\npin: \"12345670\"")
+			now := t0
+			dev := func(i int) string { return fmt.Sprintf("42:00:00:00:%02x:00", i) }
+			sta := func(i int) string { return fmt.Sprintf("46:00:00:00:%02x:00", i) }
+			var armedFor []string
+			var hold time.Duration // the enrol timer as last (re)armed
+			note := func(a []Action) {
+				for _, x := range a {
+					if at, ok := x.(ArmTimer); ok && at.Name == timerEnrol {
+						hold = at.After
+					}
+				}
+				for _, c := range cmds(a) {
+					if strings.HasPrefix(c, "p2p-wlan0-0:WPS_PIN ") {
+						armedFor = append(armedFor, c)
+					}
+				}
+			}
+			for i := 1; i <= tc.phones; i++ {
+				note(s.HandleEvent("p2p-dev-wlan0", ev(fmt.Sprintf("P2P-PROV-DISC-SHOW-PIN %s 87654321 p2p_dev_addr=%s pri_dev_type=1-0050F204-1 name='p%d' config_methods=0x188 dev_capab=0x25 group_capab=0x0", dev(i), dev(i), i)), now))
+			}
+			joined := 0
+			for turn := 0; turn < tc.phones; turn++ {
+				e := s.armed
+				if e == nil {
+					t.Fatalf("turn %d: nothing armed while %d phones wait", turn, len(s.queue))
+				}
+				i := 0
+				fmt.Sscanf(strings.Split(e.peer.String(), ":")[4], "%x", &i)
+				if tc.vanish[i] {
+					if tc.phones-turn > 1 && hold > crowdPINHold {
+						t.Errorf("phone %d holds the PIN %v while others wait", i, hold)
+					}
+					now = now.Add(hold)
+					a := s.HandleTimer(timerEnrol, now)
+					if !strings.Contains(strings.Join(cmds(a), "\n"), "WPS_CANCEL") {
+						t.Errorf("phone %d timed out without WPS_CANCEL: %v", i, cmds(a))
+					}
+					note(a)
+					continue
+				}
+				now = now.Add(3 * time.Second)
+				note(s.HandleEvent("p2p-wlan0-0", ev("WPS-REG-SUCCESS "+sta(i)+" 572cf82f-c957-5653-9b16-b5cfb298abf1"), now))
+				note(s.HandleEvent("p2p-wlan0-0", ev("AP-STA-CONNECTED "+sta(i)+" p2p_dev_addr="+dev(i)), now))
+				joined++
+			}
+			if want := tc.phones - len(tc.vanish); joined != want || len(s.clients) != want {
+				t.Errorf("joined %d, clients %d; want %d", joined, len(s.clients), want)
+			}
+			if s.counters["enrol_expired"] != 0 {
+				t.Errorf("enrol_expired = %d: a phone that stayed lost its turn to vanished ones", s.counters["enrol_expired"])
+			}
+			if got := s.counters["enrol_timeouts"]; got != uint64(len(tc.vanish)) {
+				t.Errorf("enrol_timeouts = %d, want %d (one per vanished phone)", got, len(tc.vanish))
+			}
+			if len(armedFor) != tc.phones {
+				t.Errorf("WPS_PIN armed %d times for %d phones: %v", len(armedFor), tc.phones, armedFor)
+			}
+			if s.armed != nil || len(s.queue) != 0 {
+				t.Errorf("left armed %v, queue %d", s.armed, len(s.queue))
+			}
+			var st status.Status
+			s.Snapshot(&st, nil)
+			if st.Counters["enrol_timeouts"] != uint64(len(tc.vanish)) {
+				t.Errorf("status counters: enrol_timeouts = %d", st.Counters["enrol_timeouts"])
+			}
+		})
+	}
+}
+
+// BenchmarkEventCost is the per-event cost of the session against an oracle
+// in the same run: the reflex client's work for the same event (parse the
+// line, build the answer). It also reports what a status snapshot after
+// every event would add (the daemon publishes one per loop turn), with 8
+// clients and 30 peers known.
+func BenchmarkEventCost(b *testing.B) {
+	s := upAutonomous(b, "pbc_in_use: false\nwps_method: keypad\npin: \"12345670\"")
+	for i := 1; i <= 8; i++ {
+		s.HandleEvent("p2p-wlan0-0", ev(fmt.Sprintf("AP-STA-CONNECTED 46:00:00:00:%02x:01 p2p_dev_addr=42:00:00:00:%02x:01", i, i)), t0)
+	}
+	for i := 1; i <= 30; i++ {
+		s.HandleEvent("p2p-dev-wlan0", ev(fmt.Sprintf("P2P-DEVICE-FOUND 42:00:00:00:%02x:02 p2p_dev_addr=42:00:00:00:%02x:02 pri_dev_type=10-0050F204-5 name='p%d' config_methods=0x188 dev_capab=0x25 group_capab=0x0", i, i, i)), t0)
+	}
+	lines := []string{
+		"<3>P2P-PROV-DISC-SHOW-PIN 42:00:00:00:01:00 87654321 p2p_dev_addr=42:00:00:00:01:00 pri_dev_type=1-0050F204-1 name='a' config_methods=0x188 dev_capab=0x25 group_capab=0x0",
+		"<3>WPS-REG-SUCCESS 46:00:00:00:01:00 572cf82f-c957-5653-9b16-b5cfb298abf1",
+		"<3>AP-STA-CONNECTED 46:00:00:00:01:00 p2p_dev_addr=42:00:00:00:01:00",
+		"<3>AP-STA-DISCONNECTED 46:00:00:00:01:00 p2p_dev_addr=42:00:00:00:01:00",
+	}
+	srcs := []string{"p2p-dev-wlan0", "p2p-wlan0-0", "p2p-wlan0-0", "p2p-wlan0-0"}
+	var dSess, dSnap, dReflex time.Duration
+	var st status.Status
+	var sink int
+	now := t0
+	b.ReportAllocs()
+	for b.Loop() {
+		now = now.Add(time.Minute)
+		t := time.Now()
+		for i, l := range lines {
+			sink += len(s.HandleEvent(srcs[i], wpaevent.Parse(l), now))
+		}
+		t1 := time.Now()
+		for range lines {
+			s.Snapshot(&st, nil)
+		}
+		t2 := time.Now()
+		for _, l := range lines {
+			e := wpaevent.Parse(l)
+			if e.Kind == wpaevent.ProvDiscShowPIN {
+				sink += len("WPS_PIN any " + "12345670" + e.Addr.String())
+			}
+		}
+		t3 := time.Now()
+		dSess, dSnap, dReflex = dSess+t1.Sub(t), dSnap+t2.Sub(t1), dReflex+t3.Sub(t2)
+	}
+	n := float64(b.N * len(lines))
+	b.ReportMetric(float64(dSess.Nanoseconds())/n, "ns/event")
+	b.ReportMetric(float64(dReflex.Nanoseconds())/n, "oracle-ns/event")
+	b.ReportMetric(float64(dSess)/float64(dReflex), "ratio")
+	b.ReportMetric(float64(dSnap.Nanoseconds())/n, "snapshot-ns/event")
+	if sink < 0 {
+		b.Fatal(sink)
+	}
+}

@@ -151,3 +151,21 @@ func BenchmarkEventCost(b *testing.B) {
 		b.Fatal(sink)
 	}
 }
+
+// The snapshot is built after every event: ordering the clients must not
+// format their addresses (it allocated two strings per comparison).
+func TestSortedClientsAllocatesOnlyTheSlice(t *testing.T) {
+	s := upAutonomous(t, "pbc_in_use: true")
+	for i := 16; i >= 1; i-- {
+		s.HandleEvent("p2p-wlan0-0", ev(fmt.Sprintf("AP-STA-CONNECTED 46:00:00:00:%02x:01 p2p_dev_addr=42:00:00:00:%02x:01", i, i)), t0)
+	}
+	if n := testing.AllocsPerRun(50, func() { s.sortedClients() }); n > 1 {
+		t.Errorf("sortedClients: %.0f allocations for 16 clients, want 1", n)
+	}
+	cs := s.sortedClients()
+	for i := 1; i < len(cs); i++ {
+		if cs[i-1].iface.String() >= cs[i].iface.String() {
+			t.Errorf("clients joined together out of address order: %s before %s", cs[i-1].iface, cs[i].iface)
+		}
+	}
+}

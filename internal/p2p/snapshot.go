@@ -1,6 +1,7 @@
 package p2p
 
 import (
+	"bytes"
 	"maps"
 	"slices"
 	"strings"
@@ -10,12 +11,12 @@ import (
 )
 
 func (s *Session) sortedClients() []*client {
-	cs := slices.Collect(maps.Values(s.clients))
+	cs := slices.AppendSeq(make([]*client, 0, len(s.clients)), maps.Values(s.clients))
 	slices.SortFunc(cs, func(a, b *client) int {
 		if c := a.joined.Compare(b.joined); c != 0 {
 			return c
 		}
-		return strings.Compare(a.iface.String(), b.iface.String())
+		return bytes.Compare(a.iface[:], b.iface[:]) // the order of the text, without formatting it
 	})
 	return cs
 }
@@ -58,7 +59,7 @@ func (s *Session) Snapshot(st *status.Status, ips func(iface wpaevent.MAC) strin
 		st.Pending = append(st.Pending, p)
 	}
 	st.Peers = make([]status.Peer, 0, len(s.peers))
-	ps := slices.Collect(maps.Values(s.peers))
+	ps := slices.AppendSeq(make([]*peer, 0, len(s.peers)), maps.Values(s.peers))
 	slices.SortFunc(ps, func(a, b *peer) int { return a.first.Compare(b.first) })
 	for _, p := range ps {
 		st.Peers = append(st.Peers, status.Peer{DevAddr: p.dev.String(), Name: p.name, DevType: p.devType, FirstSeen: p.first, LastSeen: p.last})

@@ -314,11 +314,12 @@ func (d *Daemon) Stats() Status { return statusFrom(d.d.Status()) }
 // API's GET /v1/status answer.
 type Status struct {
 	Version    string            `json:"version"`
-	Interface  string            `json:"interface"`  // P2P device interface, e.g. p2p-dev-wlan0
-	Mode       string            `json:"mode"`       // e.g. "persistent", "negotiated-on-demand"
-	WPSMethod  string            `json:"wps_method"` // keypad, pbc, display, random
-	State      string            `json:"state"`      // session state
-	Supplicant string            `json:"supplicant"` // "connected" or "lost"
+	Interface  string            `json:"interface"`             // P2P device interface, e.g. p2p-dev-wlan0
+	ConfigFile string            `json:"config_file,omitempty"` // file the configuration was loaded from
+	Mode       string            `json:"mode"`                  // e.g. "persistent", "negotiated-on-demand"
+	WPSMethod  string            `json:"wps_method"`            // keypad, pbc, display, random
+	State      string            `json:"state"`                 // session state
+	Supplicant string            `json:"supplicant"`            // "connected" or "lost"
 	Paused     bool              `json:"paused"`
 	Started    time.Time         `json:"started"`
 	Group      *Group            `json:"group,omitempty"` // nil when no group runs
@@ -374,7 +375,7 @@ type Peer struct {
 // with the internal ones at compile time.
 func statusFrom(s status.Status) Status {
 	out := Status{
-		Version: s.Version, Interface: s.Interface, Mode: s.Mode, WPSMethod: s.WPSMethod, State: s.State,
+		Version: s.Version, Interface: s.Interface, ConfigFile: s.ConfigFile, Mode: s.Mode, WPSMethod: s.WPSMethod, State: s.State,
 		Supplicant: s.Supplicant, Paused: s.Paused, Started: s.Started,
 	}
 	if g := s.Group; g != nil {

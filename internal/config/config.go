@@ -63,7 +63,7 @@ type Config struct {
 	File string `yaml:"-"`
 
 	// --- hostp2pd keys ---
-	Interface               string            `yaml:"interface"` // "auto" (default) = -i flag, else first p2p-dev-* interface
+	Interface               string            `yaml:"interface"` // "auto" (default): the first p2p-dev-* interface; -i wins; see CheckInterface
 	RunProgram              string            `yaml:"run_program"`
 	PIN                     string            `yaml:"pin"` // alias: password; default "00000000"
 	PBCInUse                *bool             `yaml:"pbc_in_use"`
@@ -122,8 +122,9 @@ func Seconds(n int) time.Duration { return time.Duration(n) * time.Second }
 
 // Special values of string keys.
 const (
-	// AutoInterface is the default interface: the -i flag when given, else the
-	// first p2p-dev-* interface that wpa_supplicant reports.
+	// AutoInterface is the default interface (of the key and of -i): the
+	// first p2p-dev-* interface that wpa_supplicant reports, resolved by the
+	// caller.
 	AutoInterface = "auto"
 	// Off disables ctl_socket and dhcp.lease_file.
 	Off = "off"

@@ -339,3 +339,29 @@ func TestAuto_OneDaemonOrAskForI(t *testing.T) {
 		}
 	}
 }
+
+// TestAuto_DaemonModeChildRunsOnTheFoundInterface: -d resolves auto in the
+// parent and the detached child runs on that interface.
+func TestAuto_DaemonModeChildRunsOnTheFoundInterface(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	wpa := filepath.Join(dir, "wpa")
+	fakeSupplicant(t, wpa, "p2p-dev-wlan8")
+	cfg := filepath.Join(dir, "d.yaml")
+	if err := os.WriteFile(cfg, []byte("ctrl_interface: "+wpa+"\nlog_file: "+filepath.Join(dir, "d.log")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runClient(t, dir, "-d", "-c", cfg, "-v")
+	if code != 0 {
+		t.Fatalf("-d: exit %d, %q", code, errOut)
+	}
+	t.Cleanup(func() { runClient(t, dir, "-t", "-i", "p2p-dev-wlan8") })
+	waitFile(t, filepath.Join(dir, "hostp2pd-p2p-dev-wlan8.sock"))
+	code, out, errOut := runClient(t, dir, "-t", "-c", cfg)
+	if code != 0 || !strings.Contains(out, "on p2p-dev-wlan8") {
+		t.Fatalf("-t: exit %d, %q %q", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "hostp2pd-p2p-dev-wlan8.pid")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("pidfile left: %v", err)
+	}
+}

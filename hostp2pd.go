@@ -327,6 +327,28 @@ type Status struct {
 	Pending    []Pending         `json:"pending,omitempty"` // enrolments in progress
 	Peers      []Peer            `json:"peers"`             // every peer seen
 	Counters   map[string]uint64 `json:"counters"`          // per event and per command
+	Radio      *Radio            `json:"radio,omitempty"`   // what the daemon knows of the radio and the P2P device
+}
+
+// Radio is what the daemon learnt about the radio and the P2P device when
+// it connected to wpa_supplicant.
+type Radio struct {
+	DeviceAddress string `json:"device_address"` // P2P device address
+	// AddressChanged is set when DeviceAddress differs from the address
+	// remembered with the persistent group: phones' saved groups stop
+	// reconnecting.
+	AddressChanged *AddressChange `json:"address_changed,omitempty"`
+	Country        string         `json:"country,omitempty"`     // regulatory country ("" unknown, "00" world)
+	ChannelFreq    int            `json:"channel_freq"`          // freq= for P2P_GROUP_ADD (MHz; 2, 5: a band; 0: none)
+	ChannelWhy     string         `json:"channel_why,omitempty"` // why that channel
+}
+
+// AddressChange is a P2P device address that differs from the one
+// remembered.
+type AddressChange struct {
+	Old  string    `json:"old"`
+	New  string    `json:"new"`
+	Seen time.Time `json:"seen"`
 }
 
 // Group describes the running P2P group.
@@ -390,6 +412,13 @@ func statusFrom(s status.Status) Status {
 	}
 	for _, p := range s.Peers {
 		out.Peers = append(out.Peers, Peer(p))
+	}
+	if r := s.Radio; r != nil {
+		out.Radio = &Radio{DeviceAddress: r.DeviceAddress, Country: r.Country, ChannelFreq: r.ChannelFreq, ChannelWhy: r.ChannelWhy}
+		if c := r.AddressChanged; c != nil {
+			ac := AddressChange(*c)
+			out.Radio.AddressChanged = &ac
+		}
 	}
 	if s.Counters != nil {
 		out.Counters = make(map[string]uint64, len(s.Counters))

@@ -32,6 +32,7 @@ func TestStatus_MirrorsTheInternalSnapshot(t *testing.T) {
 		Pending:  []status.Pending{{DevAddr: "p", Since: now}},
 		Peers:    []status.Peer{{DevAddr: "q", FirstSeen: now}},
 		Counters: map[string]uint64{"x": 1},
+		Radio:    &status.Radio{DeviceAddress: "a", AddressChanged: &status.AddressChange{Old: "o", New: "n", Seen: now}, Country: "DE", ChannelFreq: 2412, ChannelWhy: "w"},
 	}
 	got := statusFrom(src)
 	gv, sv := reflect.ValueOf(got), reflect.ValueOf(src)
@@ -45,7 +46,16 @@ func TestStatus_MirrorsTheInternalSnapshot(t *testing.T) {
 	}
 	src.Counters["x"] = 2
 	src.Group.SSID = "changed"
-	if got.Counters["x"] != 1 || got.Group.SSID != "DIRECT-x" {
+	pr, ir := reflect.TypeOf(Radio{}), reflect.TypeOf(status.Radio{})
+	if pr.NumField() != ir.NumField() {
+		t.Errorf("Radio has %d fields, status.Radio %d", pr.NumField(), ir.NumField())
+	}
+	if r := got.Radio; r == nil || *r != (Radio{DeviceAddress: "a", AddressChanged: r.AddressChanged, Country: "DE", ChannelFreq: 2412, ChannelWhy: "w"}) ||
+		r.AddressChanged == nil || *r.AddressChanged != AddressChange(*src.Radio.AddressChanged) {
+		t.Errorf("Radio = %+v", got.Radio)
+	}
+	src.Radio.AddressChanged.Old = "changed"
+	if got.Counters["x"] != 1 || got.Group.SSID != "DIRECT-x" || got.Radio.AddressChanged.Old != "o" {
 		t.Error("statusFrom shares memory with the internal snapshot")
 	}
 }

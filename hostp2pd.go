@@ -326,6 +326,7 @@ type Status struct {
 	Clients    []Client          `json:"clients"`
 	Pending    []Pending         `json:"pending,omitempty"` // enrolments in progress
 	Peers      []Peer            `json:"peers"`             // every peer seen
+	Known      []string          `json:"known,omitempty"`   // device addresses of the persistent group's client list
 	Counters   map[string]uint64 `json:"counters"`          // per event and per command
 	Radio      *Radio            `json:"radio,omitempty"`   // what the daemon knows of the radio and the P2P device
 }
@@ -413,6 +414,7 @@ func statusFrom(s status.Status) Status {
 	for _, p := range s.Peers {
 		out.Peers = append(out.Peers, Peer(p))
 	}
+	out.Known = slices.Clone(s.Known)
 	if r := s.Radio; r != nil {
 		out.Radio = &Radio{DeviceAddress: r.DeviceAddress, Country: r.Country, ChannelFreq: r.ChannelFreq, ChannelWhy: r.ChannelWhy}
 		if c := r.AddressChanged; c != nil {

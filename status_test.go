@@ -31,6 +31,7 @@ func TestStatus_MirrorsTheInternalSnapshot(t *testing.T) {
 		Clients:  []status.Client{{DevAddr: "d", Name: "n", Joined: now}},
 		Pending:  []status.Pending{{DevAddr: "p", Since: now}},
 		Peers:    []status.Peer{{DevAddr: "q", FirstSeen: now}},
+		Known:    []string{"k"},
 		Counters: map[string]uint64{"x": 1},
 		Radio:    &status.Radio{DeviceAddress: "a", AddressChanged: &status.AddressChange{Old: "o", New: "n", Seen: now}, Country: "DE", ChannelFreq: 2412, ChannelWhy: "w"},
 	}

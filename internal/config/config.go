@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/hostp2pd/hostp2pd/internal/services"
 )
 
 // Mode is the group formation technique, derived from the three hostp2pd
@@ -111,6 +113,10 @@ type Config struct {
 	LogBackups      int      `yaml:"log_backups"`           // default 3
 	LogFileLevel    string   `yaml:"log_file_level"`        // level of the log file; "" = same as the console
 	DHCP            DHCP     `yaml:"dhcp"`
+	// Services are advertised over P2P service discovery and, on the
+	// group, over mDNS (internal/services, internal/mdns).
+	Services []services.Service `yaml:"services"`
+	MDNSHost string             `yaml:"mdns_host"` // mDNS host label on the group (<mdns_host>.local); default "hostp2pd", "off" = no mDNS
 
 	// Resolved by Load/Validate from the above (not YAML keys).
 	Mode      Mode      `yaml:"-"`
@@ -207,6 +213,7 @@ func Default() *Config {
 		LogFile:                 DefaultLogFile,
 		LogMaxSizeMB:            1,
 		LogBackups:              3,
+		MDNSHost:                "hostp2pd",
 		DHCP: DHCP{
 			Enabled:   true,
 			Subnet:    "192.168.49.1/24",
@@ -240,6 +247,7 @@ func (c *Config) Clone() *Config {
 	n.AllowMACs = slices.Clone(c.AllowMACs)
 	n.DenyMACs = slices.Clone(c.DenyMACs)
 	n.DHCP.DNS = slices.Clone(c.DHCP.DNS)
+	n.Services = services.Clone(c.Services)
 	return &n
 }
 

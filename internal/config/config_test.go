@@ -58,6 +58,7 @@ func TestDefault_HasHostp2pdAndOurDefaults(t *testing.T) {
 		LogFile:                 "/var/log/hostp2pd.log",
 		LogMaxSizeMB:            1,
 		LogBackups:              3,
+		MDNSHost:                "hostp2pd",
 		DHCP: DHCP{
 			Enabled: true, Subnet: "192.168.49.1/24", RangeFrom: "192.168.49.2",
 			RangeTo: "192.168.49.254", LeaseSecs: 3600, EAPOLIP: true,

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/hostp2pd/hostp2pd/internal/services"
 )
 
 // configKeys lists every YAML key of Config with its field value in c,
@@ -191,6 +193,10 @@ func filled() *Config {
 				}
 				f.Set(p)
 			case reflect.Slice:
+				if f.Type() == reflect.TypeFor[[]services.Service]() {
+					f.Set(reflect.ValueOf([]services.Service{{DNSSD: &services.DNSSD{Instance: "K", Type: "_a._tcp", Port: 1, TXT: []string{"a"}}}, {UPnP: "upnp:rootdevice"}}))
+					break
+				}
 				f.Set(reflect.ValueOf([]string{"a", "b"}))
 			case reflect.Map:
 				f.Set(reflect.ValueOf(map[string]string{"k": "v"}))
@@ -219,6 +225,14 @@ func mutate(v reflect.Value) {
 			}
 		case reflect.Slice:
 			for j := range f.Len() {
+				if e := f.Index(j); e.Kind() == reflect.Struct {
+					if d := e.FieldByName("DNSSD"); !d.IsNil() {
+						d.Elem().FieldByName("Instance").SetString("changed")
+						d.Elem().FieldByName("TXT").Index(0).SetString("changed")
+					}
+					e.FieldByName("UPnP").SetString("changed")
+					continue
+				}
 				f.Index(j).SetString("changed")
 			}
 		case reflect.Map:

@@ -301,6 +301,8 @@ var keyTable = []keyDef{
 	{name: "log_backups", set: integer(func(c *Config) *int { return &c.LogBackups })},
 	{name: "log_file_level", set: setLevel(func(c *Config) *string { return &c.LogFileLevel })},
 	{name: "dhcp", set: setDHCP},
+	{name: "services", set: setServices},
+	{name: "mdns_host", set: str(func(c *Config) *string { return &c.MDNSHost })},
 }
 
 var timeoutKeys = []keyDef{

@@ -89,6 +89,7 @@ func (v *checker) check(c *Config) {
 	v.checkMACs(c)
 	v.checkDHCP(c)
 	v.checkLogging(c)
+	v.checkServices(c)
 }
 
 // checkMode enforces the combinations of the README "Use cases" table and

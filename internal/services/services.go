@@ -20,16 +20,16 @@ import (
 // DNSSD is one DNS-SD service instance: Instance._type.local, e.g.
 // Kiosk._http._tcp.local on port 80.
 type DNSSD struct {
-	Instance string   // e.g. "Kiosk": one DNS label (1-63 bytes, no dot)
-	Type     string   // "_name._tcp" or "_name._udp"
-	Port     int      // 1-65535
-	TXT      []string // each at most 255 bytes, in all at most MaxTXT bytes
+	Instance string   `yaml:"instance"` // e.g. "Kiosk": one DNS label (1-63 bytes, no dot)
+	Type     string   `yaml:"type"`     // "_name._tcp" or "_name._udp"
+	Port     int      `yaml:"port"`     // 1-65535
+	TXT      []string `yaml:"txt"`      // each at most 255 bytes, in all at most MaxTXT bytes
 }
 
 // Service is one item of services:: exactly one of DNSSD and UPnP is set.
 type Service struct {
-	DNSSD *DNSSD
-	UPnP  string // a UPnP service or device URN, e.g. urn:schemas-upnp-org:service:ContentDirectory:1
+	DNSSD *DNSSD `yaml:"dns_sd,omitempty"`
+	UPnP  string `yaml:"upnp,omitempty"` // a UPnP service or device URN, e.g. urn:schemas-upnp-org:service:ContentDirectory:1
 }
 
 // Limits of a service's text.

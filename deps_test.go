@@ -20,6 +20,11 @@ var allowedModules = []string{
 	// skip2/go-qrcode are frozen since 2018/2020, yeqown/go-qrcode/v2
 	// pulls reedsolomon (2018) and x/text.
 	"github.com/piglig/go-qr",
+	// DNS wire format of the P2P service discovery records and the mDNS
+	// responder (internal/services, internal/mdns): maintained since 2010,
+	// what CoreDNS uses; hashicorp/mdns answers on every interface.
+	"github.com/miekg/dns",
+	"golang.org/x/net",             // ← miekg/dns; ipv4 multicast options of the mDNS socket
 	"github.com/josharian/native",  // ← insomniacslk/dhcp
 	"github.com/pierrec/lz4/v4",    // ← u-root/uio
 	"github.com/spf13/pflag",       // command line

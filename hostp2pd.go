@@ -324,11 +324,20 @@ type Status struct {
 	Started    time.Time         `json:"started"`
 	Group      *Group            `json:"group,omitempty"` // nil when no group runs
 	Clients    []Client          `json:"clients"`
-	Pending    []Pending         `json:"pending,omitempty"` // enrolments in progress
-	Peers      []Peer            `json:"peers"`             // every peer seen
-	Known      []string          `json:"known,omitempty"`   // device addresses of the persistent group's client list
-	Counters   map[string]uint64 `json:"counters"`          // per event and per command
-	Radio      *Radio            `json:"radio,omitempty"`   // what the daemon knows of the radio and the P2P device
+	Pending    []Pending         `json:"pending,omitempty"`  // enrolments in progress
+	Peers      []Peer            `json:"peers"`              // every peer seen
+	Known      []string          `json:"known,omitempty"`    // device addresses of the persistent group's client list
+	Counters   map[string]uint64 `json:"counters"`           // per event and per command
+	Radio      *Radio            `json:"radio,omitempty"`    // what the daemon knows of the radio and the P2P device
+	Services   []Service         `json:"services,omitempty"` // advertised services (services: in hostp2pd.yaml)
+}
+
+// Service is one advertised service.
+type Service struct {
+	Kind       string `json:"kind"`       // dns_sd or upnp
+	Name       string `json:"name"`       // Kiosk._http._tcp.local, or the UPnP URN
+	Registered bool   `json:"registered"` // wpa_supplicant holds its service discovery records
+	MDNS       bool   `json:"mdns"`       // answered by the mDNS responder on the group now
 }
 
 // Radio is what the daemon learnt about the radio and the P2P device when
@@ -415,6 +424,9 @@ func statusFrom(s status.Status) Status {
 		out.Peers = append(out.Peers, Peer(p))
 	}
 	out.Known = slices.Clone(s.Known)
+	for _, sv := range s.Services {
+		out.Services = append(out.Services, Service(sv))
+	}
 	if r := s.Radio; r != nil {
 		out.Radio = &Radio{DeviceAddress: r.DeviceAddress, Country: r.Country, ChannelFreq: r.ChannelFreq, ChannelWhy: r.ChannelWhy}
 		if c := r.AddressChanged; c != nil {

@@ -34,6 +34,7 @@ func TestStatus_MirrorsTheInternalSnapshot(t *testing.T) {
 		Known:    []string{"k"},
 		Counters: map[string]uint64{"x": 1},
 		Radio:    &status.Radio{DeviceAddress: "a", AddressChanged: &status.AddressChange{Old: "o", New: "n", Seen: now}, Country: "DE", ChannelFreq: 2412, ChannelWhy: "w"},
+		Services: []status.Service{{Kind: "dns_sd", Name: "K._http._tcp.local", Registered: true, MDNS: true}},
 	}
 	got := statusFrom(src)
 	gv, sv := reflect.ValueOf(got), reflect.ValueOf(src)
@@ -54,6 +55,9 @@ func TestStatus_MirrorsTheInternalSnapshot(t *testing.T) {
 	if r := got.Radio; r == nil || *r != (Radio{DeviceAddress: "a", AddressChanged: r.AddressChanged, Country: "DE", ChannelFreq: 2412, ChannelWhy: "w"}) ||
 		r.AddressChanged == nil || *r.AddressChanged != AddressChange(*src.Radio.AddressChanged) {
 		t.Errorf("Radio = %+v", got.Radio)
+	}
+	if len(got.Services) != 1 || got.Services[0] != (Service{Kind: "dns_sd", Name: "K._http._tcp.local", Registered: true, MDNS: true}) {
+		t.Errorf("Services = %+v", got.Services)
 	}
 	src.Radio.AddressChanged.Old = "changed"
 	if got.Counters["x"] != 1 || got.Group.SSID != "DIRECT-x" || got.Radio.AddressChanged.Old != "o" {

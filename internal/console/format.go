@@ -62,6 +62,16 @@ func WriteStatus(w io.Writer, st status.Status, now time.Time) {
 	if len(st.Known) > 0 {
 		fmt.Fprintf(w, "known:     %d (%s)\n", len(st.Known), strings.Join(st.Known, " "))
 	}
+	for _, sv := range st.Services {
+		state := "registered"
+		if !sv.Registered {
+			state = "NOT registered"
+		}
+		if sv.MDNS {
+			state += ", mDNS"
+		}
+		fmt.Fprintf(w, "service:   %s %s (%s)\n", sv.Kind, Quote(sv.Name), state)
+	}
 	if len(st.Counters) > 0 {
 		fmt.Fprintln(w, "counters:")
 		WriteCounters(w, st.Counters, "  ")

@@ -160,6 +160,7 @@ func (l *loop) reload(ctx context.Context, cfg *config.Config) error {
 	if l.conn == nil {
 		return nil
 	}
+	l.reloadServices(ctx, cfg)
 	return l.exec(ctx, acts)
 }
 

@@ -308,6 +308,7 @@ type loop struct {
 	held     *config.Config // a reload that waits for the session to settle
 	warn     *repeatLog     // "waiting for wpa_supplicant"
 	box      boxes          // see boxes.go
+	svc      svcState       // advertised services, see services.go
 }
 
 // maxPending bounds the actions held while paused; beyond it they are
@@ -435,6 +436,7 @@ func (l *loop) session(ctx context.Context) (err error) {
 		l.conn, l.mon = nil, nil
 	}()
 	l.setupEAPOL(ctx)
+	l.registerServices(ctx)
 	if err := l.exec(ctx, l.sess.Start(time.Now())); err != nil {
 		return l.lost(ctx, err)
 	}
@@ -568,6 +570,9 @@ func (l *loop) event(ctx context.Context, src string, m wpactrl.Message) error {
 		src = m.Iface
 	}
 	l.d.log.Debug("event", "iface", src, "event", redact.Line(m.Text))
+	if strings.Contains(m.Text, "P2P-SERV-DISC-REQ ") {
+		l.serviceEvent(m.Text)
+	}
 	if ev.Kind == wpaevent.Terminating && (src == l.dev || l.global) {
 		return fmt.Errorf("%w: CTRL-EVENT-TERMINATING", errLost)
 	}
@@ -874,6 +879,7 @@ func (l *loop) groupAttached(ga groupAttach) {
 		l.d.log.Debug("attached to group interface", "group", ga.iface)
 	case ga.netStop != nil:
 		l.netStop = ga.netStop
+		l.startMDNS(ga.iface)
 	}
 }
 
@@ -890,6 +896,7 @@ func (l *loop) closeGroup() {
 		l.gconn.Close()
 		l.gconn = nil
 	}
+	l.stopMDNS()
 	if l.netStop != nil {
 		l.netStop()
 		l.netStop = nil
@@ -943,6 +950,7 @@ func (d *Daemon) publish(l *loop, supplicant string) {
 	l.addCounters(st)
 	l.rememberGroup(st.Group)
 	l.publishBox(st)
+	l.addServices(st)
 	if st.Group != nil && cfg.DHCP.Enabled && d.o.Net != nil {
 		st.Group.GOIP, _, _ = strings.Cut(cfg.DHCP.Subnet, "/")
 	}

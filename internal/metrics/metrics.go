@@ -61,6 +61,13 @@ func Write(w io.Writer, st status.Status) {
 	vm.WriteGaugeUint64(w, "hostp2pd_clients", uint64(len(st.Clients)))
 	vm.WriteGaugeUint64(w, "hostp2pd_pending_enrolments", uint64(len(st.Pending)))
 	vm.WriteGaugeUint64(w, "hostp2pd_peers_known", uint64(len(st.Peers)))
+	registered := uint64(0)
+	for _, sv := range st.Services {
+		if sv.Registered {
+			registered++
+		}
+	}
+	vm.WriteGaugeUint64(w, "hostp2pd_services_advertised", registered)
 	up := uint64(0)
 	if st.Group != nil {
 		up = 1

@@ -51,11 +51,12 @@ type Status struct {
 	Started    time.Time         `json:"started"`
 	Group      *Group            `json:"group,omitempty"`
 	Clients    []Client          `json:"clients"`
-	Pending    []Pending         `json:"pending,omitempty"` // enrolments in progress / waiting for a PIN
-	Peers      []Peer            `json:"peers"`             // the address register: every peer seen
-	Known      []string          `json:"known,omitempty"`   // device addresses of the persistent group's client list (invited back when they search)
-	Counters   map[string]uint64 `json:"counters"`          // per event and per command
-	Radio      *Radio            `json:"radio,omitempty"`   // what the daemon knows of the radio and the P2P device
+	Pending    []Pending         `json:"pending,omitempty"`  // enrolments in progress / waiting for a PIN
+	Peers      []Peer            `json:"peers"`              // the address register: every peer seen
+	Known      []string          `json:"known,omitempty"`    // device addresses of the persistent group's client list (invited back when they search)
+	Counters   map[string]uint64 `json:"counters"`           // per event and per command
+	Radio      *Radio            `json:"radio,omitempty"`    // what the daemon knows of the radio and the P2P device
+	Services   []Service         `json:"services,omitempty"` // advertised services (services: in hostp2pd.yaml)
 }
 
 // Radio is what the daemon learnt about the radio and the P2P device when
@@ -77,6 +78,14 @@ type AddressChange struct {
 	Old  string    `json:"old"`
 	New  string    `json:"new"`
 	Seen time.Time `json:"seen"`
+}
+
+// Service is one advertised service.
+type Service struct {
+	Kind       string `json:"kind"`       // dns_sd or upnp
+	Name       string `json:"name"`       // Kiosk._http._tcp.local, or the UPnP URN
+	Registered bool   `json:"registered"` // wpa_supplicant holds its service discovery records
+	MDNS       bool   `json:"mdns"`       // answered by the mDNS responder on the group now
 }
 
 // Group describes the running P2P group.

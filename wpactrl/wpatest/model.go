@@ -122,6 +122,8 @@ func (s *Server) model(name, cmd string) (string, func()) {
 			return "", nil // no stations: an empty datagram
 		}
 		return replyFail, nil
+	case "P2P_SERVICE_ADD", "P2P_SERVICE_DEL", "P2P_SERVICE_FLUSH":
+		return s.service(word, args), nil
 	case "P2P_GET_PASSPHRASE":
 		if group {
 			return Passphrase, nil
@@ -366,4 +368,66 @@ func (s *Server) groupRemove(args string) string {
 		_ = s.RemoveIface(g)
 	}
 	return replyOK
+}
+
+// service models wpa_supplicant 2.10's local service table:
+// P2P_SERVICE_ADD bonjour <query hex> <rdata hex> (an existing query's
+// RDATA is replaced) and upnp <version hex> <service>, P2P_SERVICE_DEL of
+// an entry (FAIL when absent), P2P_SERVICE_FLUSH.
+func (s *Server) service(word, args string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if word == "P2P_SERVICE_FLUSH" {
+		s.services = nil
+		return replyOK
+	}
+	kind, rest, _ := strings.Cut(args, " ")
+	var key, value string
+	switch kind {
+	case "bonjour":
+		q, r, _ := strings.Cut(rest, " ")
+		if !isHex(q) || q == "" || word == "P2P_SERVICE_ADD" && (!isHex(r) || r == "") {
+			return replyFail
+		}
+		key, value = "bonjour "+strings.ToLower(q), strings.ToLower(r)
+	case "upnp":
+		v, svc, ok := strings.Cut(rest, " ")
+		if _, err := strconv.ParseUint(v, 16, 8); err != nil || !ok || svc == "" {
+			return replyFail
+		}
+		key = "upnp " + v + " " + svc
+	default:
+		return replyFail
+	}
+	i := slices.IndexFunc(s.services, func(e string) bool { return e == key || strings.HasPrefix(e, key+" ") && kind == "bonjour" })
+	switch word {
+	case "P2P_SERVICE_ADD":
+		e := key
+		if value != "" {
+			e += " " + value
+		}
+		if i >= 0 {
+			s.services[i] = e
+		} else {
+			s.services = append(s.services, e)
+		}
+	case "P2P_SERVICE_DEL":
+		if i < 0 {
+			return replyFail
+		}
+		s.services = slices.Delete(s.services, i, i+1)
+	}
+	return replyOK
+}
+
+func isHex(h string) bool {
+	if len(h)%2 != 0 {
+		return false
+	}
+	for _, c := range h {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", c) {
+			return false
+		}
+	}
+	return true
 }

@@ -105,6 +105,7 @@ type Server struct {
 	networks  []Network
 	groupSeq  int
 	finding   bool
+	services  []string // P2P_SERVICE_ADD registrations ("bonjour <query>", "upnp <ver> <service>"), in order
 	cmds      []Command
 	consumed  []bool
 	cmdSignal chan struct{} // closed and replaced on every new command
@@ -315,6 +316,14 @@ func (s *Server) addNetworkLocked(n Network) {
 	slices.SortFunc(s.networks, func(a, b Network) int { return a.ID - b.ID })
 }
 
+// Services returns the local service table (P2P_SERVICE_ADD/DEL/FLUSH),
+// in order: "bonjour <query hex> <rdata hex>" and "upnp <version> <service>".
+func (s *Server) Services() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.services)
+}
+
 // Networks returns the current network list.
 func (s *Server) Networks() []Network {
 	s.mu.Lock()
@@ -492,7 +501,8 @@ func (s *Server) Terminate() {
 // never recover, and no monitors. Group interfaces are gone and their
 // numbering restarts at 0; a group socket file left stale by Kill stays
 // until a new group of the same name replaces it, as with the real one.
-// Settings, networks and recorded commands are kept.
+// Settings, networks and recorded commands are kept; the local services
+// (P2P_SERVICE_ADD) are not, as with the real one.
 func (s *Server) Restart() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -505,6 +515,7 @@ func (s *Server) Restart() error {
 	s.ifaces = nil
 	s.groupSeq = 0
 	s.finding = false
+	s.services = nil // a new process has no local services
 	s.global = nil
 	s.state = stateRunning
 	for _, name := range s.base {

@@ -32,7 +32,7 @@ check no-invitation sh -c "! grep -q 'P2P_INVITE' /tmp/hostp2pd.log"
 need daemon-is-go go_group 20 $m
 check old-group-gone [ ! -S $CTRL/$OLD_GIF ] || [ "$OLD_GIF" = "$GIF" ]
 check ph1-in-the-group [ "$(pf ssid)" = "$GO_SSID" ]
-check go-sees-ph1 sta_connected 1 $m
+check go-sees-ph1 quiet grep -q "AP-STA-CONNECTED .*p2p_dev_addr=42:00:00:00:01:00" /tmp/hostp2pd.log
 check ph1-dhcp ph 1 dhcp
 IP1=$(pf ip)
 wait_go_ip 10; GO_IP=${GO_IP:-$LAB_NET.1}

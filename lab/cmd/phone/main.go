@@ -498,11 +498,6 @@ func (p *phone) goAddr(flagGo string) (string, error) {
 	return "", fmt.Errorf("no GO address: run 'phone find' first or pass --go")
 }
 
-// waitGroup waits for P2P-GROUP-STARTED (client role) and records the group.
-func (p *phone) waitGroup(timeout time.Duration) (string, error) {
-	return p.waitGroupHook(timeout, nil)
-}
-
 // waitGroupHook is waitGroup with a hook that sees every event first; when
 // it returns handled=true the event is not matched any further (err ends
 // the wait).

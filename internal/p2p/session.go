@@ -864,7 +864,13 @@ func (s *Session) groupGone(now time.Time, requested bool) []Action {
 	a = append(a, s.find(now)...)
 	for _, d := range left {
 		// A phone that just left a negotiated group often comes back:
-		// its next negotiation is answered at once.
+		// its next negotiation is answered at once. Not in the
+		// persistent modes: there it comes back by re-invoking the
+		// stored group, and an authorised persistent negotiation made
+		// wpa_supplicant bring the group straight back up (lab 18).
+		if s.netID >= 0 {
+			break
+		}
 		a = append(a, s.preauthorise(d, now)...)
 	}
 	return a

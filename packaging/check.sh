@@ -213,12 +213,15 @@ for p in 8:hostp2pd 5:hostp2pd.yaml; do
 	[ ! -s "$tmp/manerr" ] || fail "man -l $page: $(cat "$tmp/manerr")"
 	lines=$(printf '%s\n' "$out" | wc -l)
 	[ "$lines" -gt 100 ] || fail "man -l $page: only $lines lines"
-	printf '%s\n' "$out" | head -1 | grep -q "^${name^^}($sec)" || fail "man -l $page: title $(printf '%s\n' "$out" | head -1)"
-	printf '%s\n' "$out" | grep -q "hostp2pd $version" || fail "man -l $page: no version $version in the footer"
+	# Here-strings, not pipes: under pipefail, grep -q or head leaving early
+	# kills the writer with SIGPIPE on a long page and fails the check.
+	title=$(head -1 <<<"$out")
+	grep -q "^${name^^}($sec)" <<<"$title" || fail "man -l $page: title $title"
+	grep -q "hostp2pd $version" <<<"$out" || fail "man -l $page: no version $version in the footer"
 done
 # The generated pages follow docs/: an option and a key from them appear.
-MANWIDTH=200 man 8 hostp2pd 2>/dev/null | grep -q -- '--run_program' || fail "hostp2pd(8) lacks --run_program"
-MANWIDTH=200 man 5 hostp2pd.yaml 2>/dev/null | grep -q 'activate_persistent_group' || fail "hostp2pd.yaml(5) lacks activate_persistent_group"
+grep -q -- '--run_program' <<<"$(MANWIDTH=200 man 8 hostp2pd 2>/dev/null)" || fail "hostp2pd(8) lacks --run_program"
+grep -q 'activate_persistent_group' <<<"$(MANWIDTH=200 man 5 hostp2pd.yaml 2>/dev/null)" || fail "hostp2pd.yaml(5) lacks activate_persistent_group"
 ok "man renders hostp2pd(8) and hostp2pd.yaml(5) without warnings, version $version"
 
 # bash completion: every long option of --help is offered, and subcommands.
@@ -227,7 +230,7 @@ comp() {
 }
 opts=$(comp hostp2pd --)
 for o in $(/usr/sbin/hostp2pd --help | grep -o -- '--[a-z_]\+' | sort -u); do
-	printf '%s\n' "$opts" | grep -qx -- "$o" || fail "bash completion does not offer $o (from --help)"
+	grep -qx -- "$o" <<<"$opts" || fail "bash completion does not offer $o (from --help)"
 done
 [ "$(comp hostp2pd st | tr '\n' ' ')" = "status " ] || fail "bash completion of 'st': $(comp hostp2pd st)"
 [ "$(comp hostp2pd -c /etc/hostp2pd.yaml di | tr '\n' ' ')" = "disconnect " ] || fail "bash completion after -c FILE"

@@ -493,12 +493,6 @@ func (l *loop) session(ctx context.Context) (err error) {
 				err = l.run(ctx)
 			}
 		case <-d.wake:
-			if !d.paused.Load() && l.resync {
-				l.resync, l.pending = false, nil
-				d.log.Info("resumed: re-reading wpa_supplicant's state")
-				err = errResync // through lost: the group's hooks pair up
-				break
-			}
 			err = l.run(ctx)
 		case f := <-d.reqs:
 			f(l)
@@ -598,6 +592,11 @@ func (l *loop) event(ctx context.Context, src string, m wpactrl.Message) error {
 // exec performs actions in order (see run). While paused, only the group's
 // own side (GroupUp, GroupDown: monitor, address, DHCP) is done at once;
 // the rest waits for Resume.
+//
+// Once the held actions have overflowed (resync), what the session asks
+// for is dropped as well until Resume: the resynchronisation replaces that
+// history, and the first turn of the loop after Resume ends the session
+// (see run), whichever of its inputs comes first.
 func (l *loop) exec(ctx context.Context, acts []p2p.Action) error {
 	if l.d.paused.Load() && !l.stopping {
 		for _, a := range acts {
@@ -607,7 +606,9 @@ func (l *loop) exec(ctx context.Context, acts []p2p.Action) error {
 					return err
 				}
 			default:
-				l.pending = append(l.pending, a)
+				if !l.resync {
+					l.pending = append(l.pending, a)
+				}
 			}
 		}
 		if len(l.pending) > l.maxHeld {
@@ -629,6 +630,14 @@ func (l *loop) exec(ctx context.Context, acts []p2p.Action) error {
 // hook (RunHook.Wait) runs off the loop: run stops there, and the rest
 // continues when its completion comes back (hookDone).
 func (l *loop) run(ctx context.Context) error {
+	if l.resync && !l.d.paused.Load() && !l.stopping {
+		// Resumed after an overflow: nothing held may run, whether the
+		// loop learns of the Resume by its wake-up or by an event, a
+		// timer or a hook's end that comes first.
+		l.resync, l.pending, l.waiting = false, nil, false
+		l.d.log.Info("resumed: re-reading wpa_supplicant's state")
+		return errResync // through lost: the group's hooks pair up
+	}
 	for len(l.pending) > 0 && !l.waiting && (!l.d.paused.Load() || l.stopping) {
 		a := l.pending[0]
 		l.pending = l.pending[1:]

@@ -187,12 +187,18 @@ func (d *Daemon) WPA(ctx context.Context, cmd string) (string, error) {
 	return conn.Request(ctx, cmd)
 }
 
-// ResetStats clears the counters. It gives up after 5 s, and at once when
-// Run has returned.
+// ResetStats clears the counters, the session's and the services' (P2P
+// service discovery requests, mDNS queries). It gives up after 5 s, and at
+// once when Run has returned.
 func (d *Daemon) ResetStats() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := d.do(ctx, func(l *loop) error { l.sess.ResetStats(); d.publish(l, d.snap.Load().Supplicant); return nil }); err != nil {
+	if err := d.do(ctx, func(l *loop) error {
+		l.sess.ResetStats()
+		l.svc.resetStats()
+		d.publish(l, d.snap.Load().Supplicant)
+		return nil
+	}); err != nil {
 		d.log.Warn("counters not reset", "err", err)
 	}
 }

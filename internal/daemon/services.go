@@ -31,6 +31,17 @@ func (s *svcState) count(k string) {
 	s.counters[k]++
 }
 
+// resetStats clears the service counters, the running mDNS responder's
+// included (it keeps counting from zero).
+func (s *svcState) resetStats() {
+	clear(s.counters)
+	if st := s.mdnsStats; st != nil {
+		st.Queries.Store(0)
+		st.Answered.Store(0)
+		st.Bad.Store(0)
+	}
+}
+
 // registerServices registers the configured services with wpa_supplicant
 // after a (re)connect. What an earlier run registered is unknown here, so
 // with services configured the table is flushed first (P2P_SERVICE_FLUSH);

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hostp2pd/hostp2pd/internal/config"
+	"github.com/hostp2pd/hostp2pd/internal/mdns"
 	"github.com/hostp2pd/hostp2pd/internal/metrics"
 	"github.com/hostp2pd/hostp2pd/internal/status"
 )
@@ -116,4 +117,97 @@ func TestServices_NoneConfiguredLeavesTableAlone(t *testing.T) {
 	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true")
 	h.want(dev, "P2P_GROUP_ADD")
 	h.noCommand("P2P_SERVICE_", 50*time.Millisecond)
+}
+
+// Malformed service discovery requests from peers (what wpa_supplicant's
+// event could carry from a broken or hostile phone) are counted and
+// ignored: the daemon sends nothing in reply (wpa_supplicant answers well
+// formed ones itself), the good-request counter does not move, and the
+// session goes on.
+func TestServices_MalformedDiscoveryRequestsIgnoredAndCounted(t *testing.T) {
+	h := start(t, svcYAML)
+	h.services("services registered", svcTable)
+	bad := []string{
+		"P2P-SERV-DISC-REQ 2437 42:00:00:00:01:00 1 0",                                     // no TLVs
+		"P2P-SERV-DISC-REQ 2437 42:00:00:00:01:00 1 0 02000101 extra",                      // a sixth field
+		"P2P-SERV-DISC-REQ x 42:00:00:00:01:00 1 0 02000101",                               // frequency
+		"P2P-SERV-DISC-REQ 2437 42:00:00:00:01 1 0 02000101",                               // address
+		"P2P-SERV-DISC-REQ 2437 42:00:00:00:01:00 256 0 02000101",                          // dialog token over 255
+		"P2P-SERV-DISC-REQ 2437 42:00:00:00:01:00 1 70000 02000101",                        // update indicator over 16 bits
+		"P2P-SERV-DISC-REQ 2437 42:00:00:00:01:00 1 0 0200010",                             // odd hex
+		"P2P-SERV-DISC-REQ 2437 42:00:00:00:01:00 1 0 020001",                              // TLV header cut
+		"P2P-SERV-DISC-REQ 2437 42:00:00:00:01:00 1 0 01000101",                            // TLV length 1 (< protocol + id)
+		"P2P-SERV-DISC-REQ 2437 42:00:00:00:01:00 1 0 ffff01" + strings.Repeat("01", 3000), // length past the end, 6 KB event
+	}
+	before := len(h.srv.Commands())
+	for _, ev := range bad {
+		h.srv.Emit(dev, ev)
+	}
+	h.eventually("malformed requests counted", func(s status.Status) bool {
+		return s.Counters["sd_requests_malformed"] == uint64(len(bad))
+	})
+	st := h.d.Status()
+	if st.Counters["sd_requests"] != 0 {
+		t.Errorf("sd_requests = %d after malformed requests only", st.Counters["sd_requests"])
+	}
+	for _, c := range h.srv.Commands()[before:] {
+		if strings.HasPrefix(c.Cmd, "P2P_SERV_DISC") || strings.HasPrefix(c.Cmd, "P2P_SERVICE") {
+			t.Errorf("the daemon answered a malformed request: %s", c.Cmd)
+		}
+	}
+	// A good one after them is counted as a request.
+	h.srv.Emit(dev, "P2P-SERV-DISC-REQ 2437 42:00:00:00:01:00 9 0 0200010102000202")
+	h.eventually("good request counted", func(s status.Status) bool { return s.Counters["sd_requests"] == 1 })
+	h.want(dev, "P2P_GROUP_ADD")
+	h.groupUp()
+}
+
+// ResetStats clears the service counters with the session's: the status
+// (and so the metrics) shows none until the next request.
+func TestServices_ResetStatsClearsServiceCounters(t *testing.T) {
+	h := start(t, svcYAML)
+	h.services("services registered", svcTable)
+	h.srv.Emit(dev, "P2P-SERV-DISC-REQ 2437 42:00:00:00:01:00 1 0 0200010102000202")
+	h.srv.Emit(dev, "P2P-SERV-DISC-REQ 2437 42:00:00:00:01:00 2 0 zz")
+	h.eventually("requests counted", func(s status.Status) bool {
+		return s.Counters["sd_requests"] == 1 && s.Counters["sd_requests_malformed"] == 1
+	})
+	h.d.ResetStats()
+	st := h.d.Status()
+	for _, k := range []string{"sd_requests", "sd_requests_malformed"} {
+		if v, ok := st.Counters[k]; ok && v != 0 {
+			t.Errorf("after ResetStats %s = %d", k, v)
+		}
+	}
+	var b strings.Builder
+	metrics.Write(&b, st)
+	if strings.Contains(b.String(), "hostp2pd_sd_requests_total 1") {
+		t.Errorf("metrics still count the request after ResetStats:\n%s", b.String())
+	}
+	// Counting goes on from zero.
+	h.srv.Emit(dev, "P2P-SERV-DISC-REQ 2437 42:00:00:00:01:00 3 0 02000101")
+	h.eventually("counted again", func(s status.Status) bool {
+		return s.Counters["sd_requests"] == 1 && s.Counters["sd_requests_malformed"] == 0
+	})
+}
+
+// resetStats also zeroes a running mDNS responder's counters and those
+// folded in from an earlier group.
+func TestSvcState_ResetStatsClearsMDNSCounters(t *testing.T) {
+	st := &mdns.Stats{}
+	st.Queries.Store(7)
+	st.Answered.Store(5)
+	st.Bad.Store(2)
+	s := svcState{counters: map[string]uint64{"mdns_queries": 3, "sd_requests": 4}, mdnsStats: st}
+	s.resetStats()
+	if len(s.counters) != 0 {
+		t.Errorf("counters after reset: %v", s.counters)
+	}
+	if q, a, b := st.Queries.Load(), st.Answered.Load(), st.Bad.Load(); q != 0 || a != 0 || b != 0 {
+		t.Errorf("mDNS stats after reset: queries %d answered %d bad %d", q, a, b)
+	}
+	s.count("sd_requests")
+	if s.counters["sd_requests"] != 1 {
+		t.Errorf("counting after reset: %v", s.counters)
+	}
 }

@@ -291,8 +291,10 @@ no_go_group() {
 go_persistent_nets() {
 	wcli p2p-dev-wlan0 list_networks | grep 'DIRECT-' | grep 'P2P-PERSISTENT'
 }
+# go_since MARK REGEX: a line of go.log after line MARK matches REGEX (grep -E)
+go_since() { tail -n +$(($1 + 1)) /tmp/go.log | grep -qE "$2"; }
 # wps_since MARK: did the GO run a WPS registration after line MARK of go.log?
-wps_since() { tail -n +$(($1 + 1)) /tmp/go.log | grep -q WPS-REG-SUCCESS; }
+wps_since() { go_since "$1" WPS-REG-SUCCESS; }
 # daemon_pid_of: pid of the hostp2pd holding the pidfile of p2p-dev-wlan0
 PIDFILE=/var/run/hostp2pd-p2p-dev-wlan0.pid
 daemon_pidfile_pid() { cat $PIDFILE 2>/dev/null | tr -d ' \n'; }
@@ -329,3 +331,121 @@ CONF
 
 # json_str KEY: the string value of KEY inside the status JSON's group object
 json_group_str() { hp_json | sed -n "s/.*\"group\":{[^}]*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
+
+# ---- the common blocks of the daemon scenarios ------------------------------
+# (keep these names stable: scenarios of other branches call them)
+
+# daemon_yaml MODE METHOD [LINE]...: the YAML of a daemon scenario, on stdout.
+#   MODE, the group modes of internal/config as hostp2pd's three booleans
+#   activate_persistent_group / activate_autonomous_group / dynamic_group:
+#     persistent T/F/F   persistent-on-demand T/F/T   autonomous F/T/F
+#     autonomous-on-demand F/F/F   negotiated-on-demand F/F/T
+#     negotiated-persistent F/F/T and negotiated_persistent: true
+#   METHOD: pbc (pbc_in_use: true); pin (pbc_in_use: false, password:
+#     $LAB_PIN, no wps_method: the daemon derives keypad from pbc_in_use);
+#     keypad (pin and wps_method: keypad); display (pbc_in_use: false,
+#     wps_method: display)
+#   then ctl_socket: /run/hostp2pd.sock and dhcp: enabled: true, last every
+#   LINE, one YAML line each: an indented LINE ("  eapol_ip: false") adds
+#   to the dhcp block, "white_list:" "  - phone-1" is a list.
+daemon_yaml() {
+	local mode=$1 method=$2 p a d
+	[ $# -ge 2 ] || { echo "daemon_yaml: usage: daemon_yaml MODE METHOD [LINE]..." >&2; return 1; }
+	shift 2
+	case $mode in
+	persistent) p=true a=false d=false ;;
+	persistent-on-demand) p=true a=false d=true ;;
+	autonomous) p=false a=true d=false ;;
+	autonomous-on-demand) p=false a=false d=false ;;
+	negotiated-on-demand | negotiated-persistent) p=false a=false d=true ;;
+	*) echo "daemon_yaml: unknown mode '$mode'" >&2; return 1 ;;
+	esac
+	case $method in
+	pbc | pin | keypad | display) ;;
+	*) echo "daemon_yaml: unknown method '$method'" >&2; return 1 ;;
+	esac
+	echo "activate_persistent_group: $p"
+	echo "activate_autonomous_group: $a"
+	echo "dynamic_group: $d"
+	[ "$mode" = negotiated-persistent ] && echo "negotiated_persistent: true"
+	case $method in
+	pbc) echo "pbc_in_use: true" ;;
+	*) echo "pbc_in_use: false" ;;
+	esac
+	case $method in pin | keypad) echo "password: \"$LAB_PIN\"" ;; esac
+	case $method in keypad | display) echo "wps_method: $method" ;; esac
+	echo "ctl_socket: /run/hostp2pd.sock"
+	echo "dhcp:"
+	echo "  enabled: true"
+	for a in "$@"; do echo "$a"; done
+}
+
+# daemon_up MODE METHOD [LINE]...: daemon_start with daemon_yaml's YAML (in
+# this shell: DAEMON_PID is set here, which `daemon_yaml | daemon_start`,
+# a pipeline's subshell, would not do)
+daemon_up() {
+	daemon_yaml "$@" >/tmp/daemon-up.yaml || { fail daemon-yaml "daemon_yaml $*"; return 1; }
+	daemon_start </tmp/daemon-up.yaml
+}
+
+# daemon_go MODE METHOD [LINE]...: daemon_up, then need daemon-group-started
+# (the GO's P2P-GROUP-STARTED within 30 s: GIF, GO_SSID, GO_FREQ, GO_LINE);
+# ends the scenario when either fails
+daemon_go() {
+	daemon_up "$@" || lab_exit
+	need daemon-group-started go_group 30
+}
+
+# go_addr [TIMEOUT]: wait up to TIMEOUT (10) s for the daemon's address on
+# $GIF; GO_IP is it, or $LAB_NET.1 when it did not come (no check: the
+# pings that use it are the checks)
+go_addr() {
+	wait_go_ip "${1:-10}"
+	GO_IP=${GO_IP:-$LAB_NET.1}
+}
+
+# find_join N JOIN-CHECK JOIN-ARGS...: need phN-find (phone N finds the GO
+# by address), then need JOIN-CHECK (phone N joins with JOIN-ARGS)
+find_join() {
+	local n=$1 c=$2
+	shift 2
+	need ph$n-find ph $n find $GO_DEV
+	need "$c" ph $n join "$@"
+}
+
+# dhcp_ping N DHCP-CHECK PING-CHECK COUNT: check DHCP-CHECK (phone N takes a
+# lease: LEASE), then check PING-CHECK (phone N pings $GO_IP COUNT times)
+dhcp_ping() {
+	check "$2" ph $1 dhcp
+	LEASE=$(pf ip)
+	check "$3" ph $1 ping $GO_IP -c $4
+}
+
+# is_persistent_group: GO_LINE (the GO's P2P-GROUP-STARTED) is a persistent group
+is_persistent_group() { echo "$GO_LINE" | grep -q PERSISTENT; }
+
+# at_once TAG "N..." PHONE-ARGS...: phones N... start `phone PHONE-ARGS` at
+# the same moment; waits for all; each one's stdout and stderr in
+# /tmp/TAG<N>.out, its exit status in r<N>; prints their PHONE lines (the
+# tail of the output of one that printed none)
+at_once() {
+	local tag=$1 ns=$2 n
+	shift 2
+	for n in $ns; do
+		phone --phone ph$n "$@" >/tmp/$tag$n.out 2>&1 &
+		eval p$n=$!
+	done
+	for n in $ns; do eval wait \$p$n; eval r$n=$?; done
+	for n in $ns; do
+		grep '^PHONE' /tmp/$tag$n.out || sed "s/^/  $tag$n| /" /tmp/$tag$n.out | tail -n 8
+	done
+}
+
+# hook_script LOG LINE: /tmp/hook.sh, a run_program hook that appends LINE
+# to LOG (LOG starts empty); LINE is expanded by the hook's own shell, in
+# double quotes, when the daemon runs it ('$*', '$HOSTP2PD_CLIENT_IP')
+hook_script() {
+	printf '#!/bin/sh\necho "%s" >>%s\n' "$2" "$1" >/tmp/hook.sh
+	chmod +x /tmp/hook.sh
+	: >"$1"
+}

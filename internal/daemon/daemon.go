@@ -294,6 +294,9 @@ type loop struct {
 	addr   addrWatch // see ipevents.go
 	pinC   chan pinNote
 	join   joinFacts // see join.go
+	// staSeen are the AP-STA-* events taken from the device socket while
+	// the group monitor was not the loop's yet.
+	staSeen staCopies
 
 	// pending are actions not yet executed, in order: those behind a
 	// waiting hook, and those the session asked for while paused.
@@ -576,9 +579,19 @@ func (l *loop) event(ctx context.Context, src string, m wpactrl.Message) error {
 	// AP-STA-CONNECTED/DISCONNECTED come on both the group and the P2P
 	// device socket, in either order: take them from the group socket once
 	// it is attached (it can take seconds), from the device socket before.
-	if (ev.Kind == wpaevent.APStaConnected || ev.Kind == wpaevent.APStaDisconnected) && !l.global &&
-		src == l.dev && l.gmon != nil {
-		return nil
+	if (ev.Kind == wpaevent.APStaConnected || ev.Kind == wpaevent.APStaDisconnected) && !l.global {
+		switch {
+		case src == l.dev && l.gmon != nil:
+			return nil
+		case src == l.dev && l.gname != "":
+			l.staSeen.taken(ev, m.Time)
+		case src == l.gname && l.staSeen.copyOf(ev, m.Time):
+			// wpa_supplicant registered the group monitor before the
+			// loop took it over: its copy of an event already taken
+			// from the device socket (a second connect, or a phantom
+			// one after the disconnect) is dropped.
+			return nil
+		}
 	}
 	l.checkGroupFreq(ctx, ev)
 	eapolIP := ev.Kind == wpaevent.APStaConnected && ev.IPAddr != "" && l.handshakeAddr(ev)
@@ -912,6 +925,7 @@ func (l *loop) closeGroup() {
 	}
 	l.gname = ""
 	l.join = joinFacts{}
+	l.staSeen = staCopies{}
 	clear(l.leases)
 }
 

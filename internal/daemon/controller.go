@@ -16,8 +16,19 @@ import (
 // errOffline is returned by operator commands while wpa_supplicant is away.
 var errOffline = status.Errorf(status.ErrNotRunning, "wpa_supplicant is not connected")
 
-// Status returns the latest snapshot. Safe for concurrent use.
-func (d *Daemon) Status() status.Status { return *d.snap.Load() }
+// Status returns the current snapshot. Safe for concurrent use. The loop
+// only marks the snapshot stale when its state may have changed; Status
+// then has the loop rebuild it, waiting at most statusWait (a loop busy
+// for longer, or one not running, gives the previous snapshot). Called
+// from Options.OnReady, which runs on the loop, it gives the previous one.
+func (d *Daemon) Status() status.Status {
+	if d.stale.Load() && !d.inReady.Load() {
+		ctx, cancel := context.WithTimeout(context.Background(), statusWait)
+		_ = d.do(ctx, func(l *loop) error { d.refresh(l); return nil })
+		cancel()
+	}
+	return *d.snap.Load()
+}
 
 // EnterPIN supplies the PIN a phone displays (display method).
 func (d *Daemon) EnterPIN(ctx context.Context, peer, pin string) error {
@@ -196,7 +207,7 @@ func (d *Daemon) ResetStats() {
 	if err := d.do(ctx, func(l *loop) error {
 		l.sess.ResetStats()
 		l.svc.resetStats()
-		d.publish(l, d.snap.Load().Supplicant)
+		d.publish(l, l.supplicant)
 		return nil
 	}); err != nil {
 		d.log.Warn("counters not reset", "err", err)

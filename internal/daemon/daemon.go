@@ -93,6 +93,9 @@ type Daemon struct {
 	done    chan struct{} // closed when Run has returned
 	ran     atomic.Bool
 	snap    atomic.Pointer[status.Status]
+	stale   atomic.Bool   // snap predates the loop's last turn (see changed)
+	builds  atomic.Uint64 // snapshots built (tests)
+	inReady atomic.Bool   // Options.OnReady runs (on the loop)
 	conn    atomic.Pointer[wpactrl.Conn]
 	started time.Time
 	paused  atomic.Bool
@@ -311,7 +314,11 @@ type loop struct {
 	held     *config.Config // a reload that waits for the session to settle
 	warn     *repeatLog     // "waiting for wpa_supplicant"
 	box      boxes          // see boxes.go
-	svc      svcState       // advertised services, see services.go
+	// supplicant is the connection state of the last snapshot
+	// ("connected", "lost"); fresh: the turn was a Status rebuild.
+	supplicant string
+	fresh      bool
+	svc        svcState // advertised services, see services.go
 }
 
 // maxPending bounds the actions held while paused; beyond it they are
@@ -506,7 +513,7 @@ func (l *loop) session(ctx context.Context) (err error) {
 		if err != nil {
 			return l.lost(ctx, err)
 		}
-		d.publish(l, "connected")
+		l.changed()
 	}
 }
 
@@ -566,7 +573,11 @@ func (l *loop) event(ctx context.Context, src string, m wpactrl.Message) error {
 	if m.Iface != "" && !strings.HasPrefix(m.Iface, "p2p-dev-") {
 		src = m.Iface
 	}
-	l.d.log.Debug("event", "iface", src, "event", redact.Line(m.Text))
+	if l.d.log.Enabled(ctx, slog.LevelDebug) {
+		// Redacting costs four regular expressions per line: only for a
+		// record written (this is on the way from an event to its command).
+		l.d.log.Debug("event", "iface", src, "event", redact.Line(m.Text))
+	}
 	if strings.Contains(m.Text, "P2P-SERV-DISC-REQ ") {
 		l.serviceEvent(m.Text)
 	}
@@ -674,7 +685,9 @@ func (l *loop) do1(ctx context.Context, act p2p.Action) error {
 		if err != nil && (errors.Is(err, wpactrl.ErrGone) || errors.Is(err, wpactrl.ErrClosed)) && a.Iface == "" {
 			return err
 		}
-		l.d.log.Debug("command", "iface", a.Iface, "cmd", redact.Line(a.Text), "reply", strings.TrimSpace(redact.Reply(a.Text, reply)), "err", err)
+		if l.d.log.Enabled(ctx, slog.LevelDebug) {
+			l.d.log.Debug("command", "iface", a.Iface, "cmd", redact.Line(a.Text), "reply", strings.TrimSpace(redact.Reply(a.Text, reply)), "err", err)
+		}
 		if more := l.sess.HandleReply(a, reply, err, time.Now()); len(more) > 0 {
 			l.pending = append(more, l.pending...)
 		}
@@ -715,7 +728,9 @@ func (l *loop) do1(ctx context.Context, act p2p.Action) error {
 	case p2p.Ready:
 		l.d.log.Info("session ready", "iface", l.dev, "mode", l.d.config().Mode.String(), "state", l.sess.State())
 		if l.d.o.OnReady != nil {
+			l.d.inReady.Store(true)
 			l.d.o.OnReady()
+			l.d.inReady.Store(false)
 		}
 	}
 	return nil
@@ -962,8 +977,42 @@ func (l *loop) showPIN(a p2p.ShowPIN) {
 		[]string{"HOSTP2PD_PIN=" + a.PIN, "HOSTP2PD_PEER=" + a.Peer.String(), "HOSTP2PD_PEER_NAME=" + a.Name}, nil)
 }
 
+// statusWait bounds how long Status waits for the loop to rebuild a stale
+// snapshot; a loop busy for longer (a slow wpa_supplicant command) gives
+// the previous snapshot.
+const statusWait = time.Second
+
+// changed ends a loop turn that may have changed the session: the snapshot
+// is marked stale instead of rebuilt (a rebuild with 8 clients and 30
+// peers costs more than the event did, and makes garbage on the way from
+// one event to the next); the first Status call after it has the loop
+// rebuild it. What publish does besides the snapshot is done here.
+func (l *loop) changed() {
+	if l.fresh {
+		l.fresh = false // this turn was a Status call's rebuild
+		return
+	}
+	var g status.Group
+	if l.sess.FillGroup(&g) {
+		l.rememberGroup(&g)
+	}
+	l.d.stale.Store(true)
+}
+
+// refresh rebuilds a stale snapshot; on the loop. The turn changed
+// nothing else, whether another reader's refresh came first or not.
+func (d *Daemon) refresh(l *loop) {
+	if d.stale.Load() {
+		d.publish(l, l.supplicant)
+	}
+	l.fresh = true
+}
+
 // publish stores a fresh immutable snapshot.
 func (d *Daemon) publish(l *loop, supplicant string) {
+	l.supplicant = supplicant
+	d.stale.Store(false)
+	d.builds.Add(1)
 	cfg := d.config()
 	st := &status.Status{Version: d.o.Version, Interface: l.dev, ConfigFile: cfg.File, Supplicant: supplicant, Paused: d.paused.Load(), Started: d.started}
 	if st.Interface == "" {

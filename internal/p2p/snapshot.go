@@ -28,9 +28,8 @@ func (s *Session) Snapshot(st *status.Status, ips func(iface wpaevent.MAC) strin
 	st.Mode = s.cfg.Mode.String()
 	st.WPSMethod = s.policyString()
 	st.Group = nil
-	if g := s.grp; g != nil {
-		st.Group = &status.Group{Iface: g.iface, SSID: g.ssid, Freq: g.freq, Persistent: g.persistent,
-			NetworkID: g.netID, Passphrase: g.passphrase, Since: g.since}
+	if g := new(status.Group); s.FillGroup(g) {
+		st.Group = g
 	}
 	st.Clients = make([]status.Client, 0, len(s.clients))
 	for _, c := range s.sortedClients() {
@@ -66,6 +65,18 @@ func (s *Session) Snapshot(st *status.Status, ips func(iface wpaevent.MAC) strin
 	}
 	st.Known = s.knownList()
 	st.Counters = maps.Clone(s.counters)
+}
+
+// FillGroup sets *g to the group as in a snapshot and reports whether
+// there is one; it allocates nothing.
+func (s *Session) FillGroup(g *status.Group) bool {
+	r := s.grp
+	if r == nil {
+		return false
+	}
+	*g = status.Group{Iface: r.iface, SSID: r.ssid, Freq: r.freq, Persistent: r.persistent,
+		NetworkID: r.netID, Passphrase: r.passphrase, Since: r.since}
+	return true
 }
 
 func (s *Session) policyString() string {

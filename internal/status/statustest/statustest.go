@@ -14,7 +14,7 @@ import (
 // with [Controller.Set] while it is in use; it is safe for concurrent use.
 type Controller struct {
 	Snapshot status.Status // returned by Status
-	Err      error         // returned by EnterPIN, Disconnect, Reload and WPA
+	Err      error         // returned by EnterPIN, Disconnect, Forget, Reload and WPA
 	Reply    string        // returned by WPA
 	YAML     string        // returned by Config
 
@@ -33,8 +33,8 @@ func (c *Controller) Set(f func(c *Controller)) {
 }
 
 // Calls returns the calls so far, one line each: "pin <peer> <pin>",
-// "disconnect <peer>", "reload <path>", "wpa <cmd>", "reset", "pause",
-// "resume".
+// "disconnect <peer>", "forget <peer>", "reload <path>", "wpa <cmd>",
+// "reset", "pause", "resume".
 func (c *Controller) Calls() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()

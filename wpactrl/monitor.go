@@ -25,7 +25,7 @@ import (
 type Monitor struct {
 	c        *Conn
 	events   chan Message
-	interval time.Duration
+	interval time.Duration // 0: no PING (WithoutPing)
 	timeout  time.Duration
 	dropped  atomic.Uint64
 
@@ -45,6 +45,9 @@ func newMonitor(c *Conn, o options) *Monitor {
 		interval: o.pingInterval,
 		timeout:  o.pingTimeoutOrDefault(),
 		done:     make(chan struct{}),
+	}
+	if o.noPing {
+		m.interval = 0
 	}
 	go m.run()
 	return m
@@ -104,7 +107,10 @@ func (m *Monitor) run() {
 	debug := log.Enabled(context.Background(), slog.LevelDebug)
 	buf := make([]byte, readBufferLen)
 	oob := make([]byte, 0)
-	next := time.Now().Add(m.interval)
+	var next time.Time // read deadline: the next PING; zero: none (no PING)
+	if m.interval > 0 {
+		next = time.Now().Add(m.interval)
+	}
 	var unanswered time.Time // when the oldest unanswered PING was sent; zero: none
 
 	for {

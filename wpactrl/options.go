@@ -32,6 +32,7 @@ type options struct {
 	queueLen     int
 	log          *slog.Logger
 	pingInterval time.Duration
+	noPing       bool
 	pingTimeout  time.Duration // 0: defaultPingMisses × pingInterval
 }
 
@@ -101,6 +102,15 @@ func WithPingInterval(d time.Duration) Option {
 			o.pingInterval = d
 		}
 	}
+}
+
+// WithoutPing makes a Monitor send no PING: it wakes only for what
+// wpa_supplicant sends, and does not notice a wpa_supplicant that died.
+// For a second Monitor on a process that another one already watches (a
+// P2P group interface beside its P2P device); it overrides
+// WithPingInterval.
+func WithoutPing() Option {
+	return func(o *options) { o.noPing = true }
 }
 
 // WithPingTimeout sets how long a Monitor waits for a PONG before it stops

@@ -584,3 +584,20 @@ func TestMonitor_KillIsGoneAtOnce(t *testing.T) {
 		t.Fatalf("Err = %v, want ErrGone (ECONNREFUSED)", err)
 	}
 }
+
+// WithoutPing: the Monitor sends no PING, so a stall far past what the
+// ping options would allow goes unnoticed, and it still delivers events.
+func TestMonitor_WithoutPingSendsNone(t *testing.T) {
+	t.Parallel()
+	s, local := fakePair(t)
+	m := attach(t, s.Path(dev), local, wpactrl.WithPingInterval(50*time.Millisecond), wpactrl.WithPingTimeout(200*time.Millisecond), wpactrl.WithoutPing())
+	s.Stall(600 * time.Millisecond)
+	time.Sleep(700 * time.Millisecond)
+	s.Emit(dev, "AFTER")
+	if msg := next(t, m, 2*time.Second); msg.Text != "AFTER" {
+		t.Fatalf("event = %q", msg.Text)
+	}
+	if err := m.Err(); err != nil {
+		t.Fatalf("a Monitor without PING stopped: %v", err)
+	}
+}

@@ -122,9 +122,29 @@ func (l *loop) ipHook(ctx context.Context, iface wpaevent.MAC, ip string) {
 
 // clients returns the session's clients with their addresses.
 func (l *loop) clients() []status.Client {
-	st := &status.Status{}
-	l.sess.Snapshot(st, func(mac wpaevent.MAC) string { return l.leases[mac] })
-	return st.Clients
+	return l.sess.Clients(func(mac wpaevent.MAC) string { return l.leases[mac] })
+}
+
+// addrCheckIn returns when checkAddresses has something to do: the first
+// client without an address (not yet warned about) reaches
+// noAddressAfter. ok is false when no client waits for an address.
+func (l *loop) addrCheckIn(now time.Time) (in time.Duration, ok bool) {
+	if l.d.o.Net == nil || !l.d.config().DHCP.Enabled {
+		return 0, false
+	}
+	var next time.Time
+	l.sess.EachClient(func(iface wpaevent.MAC, joined time.Time) {
+		if l.leases[iface] != "" || l.addr.warned[iface.String()] {
+			return
+		}
+		if due := joined.Add(noAddressAfter); next.IsZero() || due.Before(next) {
+			next = due
+		}
+	})
+	if next.IsZero() {
+		return 0, false
+	}
+	return max(next.Sub(now), 0), true
 }
 
 // ipOfDev returns the address of the client with P2P device address dev.

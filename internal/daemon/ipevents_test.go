@@ -231,3 +231,39 @@ func TestNoAddress_WarnedOncePerStation(t *testing.T) {
 	}
 	h.eventually("counter", func(s status.Status) bool { return s.Counters["clients_without_address"] == 1 })
 }
+
+// TestNoAddress_CheckArmedOnlyWhileAClientWaits: no ticker runs the address
+// check; it is due noAddressAfter after a client joined without an
+// address, and not at all once the client has one or has been warned about.
+func TestNoAddress_CheckArmedOnlyWhileAClientWaits(t *testing.T) {
+	n := &linkNet{}
+	h, _ := startNet(t, autonomousPBC+"\ndhcp:\n  eapol_ip: false", n)
+	st := h.groupUp()
+	due := func(at time.Time) (in time.Duration, ok bool) {
+		if err := h.d.do(context.Background(), func(l *loop) error { in, ok = l.addrCheckIn(at); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return in, ok
+	}
+	if in, ok := due(time.Now()); ok {
+		t.Errorf("address check due in %v with no client", in)
+	}
+	h.srv.Emit(dev, evFound)
+	h.srv.Emit(dev, evPBCReq)
+	h.want(st.Group.Iface, "WPS_PBC")
+	h.srv.Emit(st.Group.Iface, evStaConn)
+	h.eventually("client", func(s status.Status) bool { return len(s.Clients) == 1 })
+	now := time.Now()
+	if in, ok := due(now); !ok || in <= 8*time.Second || in > noAddressAfter {
+		t.Errorf("address check due in %v (armed %v) after a client joined without an address, want just under %v", in, ok, noAddressAfter)
+	}
+	if in, ok := due(now.Add(time.Minute)); !ok || in != 0 {
+		t.Errorf("address check overdue: due in %v (armed %v), want 0", in, ok)
+	}
+	if err := h.d.do(context.Background(), func(l *loop) error { l.checkAddresses(now.Add(time.Minute)); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if in, ok := due(now.Add(time.Minute)); ok {
+		t.Errorf("address check due in %v for a client already warned about", in)
+	}
+}

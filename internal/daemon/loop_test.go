@@ -537,3 +537,28 @@ func TestStall_CommandsNeverHoldTheLoopPastTheWatchdog(t *testing.T) {
 		t.Errorf("two stalled commands held the loop for %v", d)
 	}
 }
+
+// An idle loop is woken by no ticker to prove it lives: Alive asks it, and
+// it answers; once Run has returned, Alive is false.
+func TestAlive_IdleLoopAnswersTheProbe(t *testing.T) {
+	h := start(t, autonomous)
+	h.want(dev, "P2P_GROUP_ADD")
+	h.groupUp()
+	time.Sleep(100 * time.Millisecond)
+	h.d.Status()
+	builds := h.d.builds.Load()
+	if !h.d.Alive(10 * time.Millisecond) {
+		t.Error("an idle loop did not answer the probe")
+	}
+	if h.d.Alive(10 * time.Millisecond); h.d.stale.Load() {
+		t.Error("the probe marked the snapshot stale")
+	}
+	if n := h.d.builds.Load() - builds; n != 0 {
+		t.Errorf("the probe built %d snapshots", n)
+	}
+	h.stop()
+	time.Sleep(20 * time.Millisecond)
+	if h.d.Alive(10 * time.Millisecond) {
+		t.Error("Alive after Run returned")
+	}
+}

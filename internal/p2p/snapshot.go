@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hostp2pd/hostp2pd/internal/status"
 	"github.com/hostp2pd/hostp2pd/wpaevent"
@@ -31,17 +32,7 @@ func (s *Session) Snapshot(st *status.Status, ips func(iface wpaevent.MAC) strin
 	if g := new(status.Group); s.FillGroup(g) {
 		st.Group = g
 	}
-	st.Clients = make([]status.Client, 0, len(s.clients))
-	for _, c := range s.sortedClients() {
-		cl := status.Client{DevAddr: c.dev.String(), IfaceAddr: c.iface.String(), Name: c.name, Method: c.method, Joined: c.joined}
-		if c.dev.IsZero() {
-			cl.DevAddr = ""
-		}
-		if ips != nil {
-			cl.IP = ips(c.iface)
-		}
-		st.Clients = append(st.Clients, cl)
-	}
+	st.Clients = s.Clients(ips)
 	st.Pending = nil
 	all := s.queue
 	if s.armed != nil {
@@ -65,6 +56,31 @@ func (s *Session) Snapshot(st *status.Status, ips func(iface wpaevent.MAC) strin
 	}
 	st.Known = s.knownList()
 	st.Counters = maps.Clone(s.counters)
+}
+
+// Clients returns the clients as in a snapshot, without building one;
+// ips (may be nil) gives a client's IP address by interface address.
+func (s *Session) Clients(ips func(iface wpaevent.MAC) string) []status.Client {
+	out := make([]status.Client, 0, len(s.clients))
+	for _, c := range s.sortedClients() {
+		cl := status.Client{DevAddr: c.dev.String(), IfaceAddr: c.iface.String(), Name: c.name, Method: c.method, Joined: c.joined}
+		if c.dev.IsZero() {
+			cl.DevAddr = ""
+		}
+		if ips != nil {
+			cl.IP = ips(c.iface)
+		}
+		out = append(out, cl)
+	}
+	return out
+}
+
+// EachClient calls f with each client's interface address and join time,
+// in no order; it allocates nothing.
+func (s *Session) EachClient(f func(iface wpaevent.MAC, joined time.Time)) {
+	for _, c := range s.clients {
+		f(c.iface, c.joined)
+	}
 }
 
 // FillGroup sets *g to the group as in a snapshot and reports whether

@@ -23,10 +23,15 @@ import (
 // A Conn is safe for concurrent use: each Request holds a mutex around its
 // send and receive, so replies are never mixed up.
 type Conn struct {
-	path  string
-	local string
-	uc    *net.UnixConn
-	log   *slog.Logger
+	path     string
+	localDir string
+	log      *slog.Logger
+
+	// uc and local are replaced (renew) with both mu and sockMu held;
+	// Close reads them under sockMu alone.
+	sockMu sync.Mutex
+	local  string
+	uc     *net.UnixConn
 
 	mu     sync.Mutex // held for one send+receive; guards buf and desync
 	buf    []byte
@@ -40,13 +45,14 @@ type Conn struct {
 // aLongTimeAgo is a deadline in the past, used to unblock a read at once.
 var aLongTimeAgo = time.Unix(1, 0)
 
-func newConn(path, local string, uc *net.UnixConn, log *slog.Logger) *Conn {
+func newConn(path, localDir, local string, uc *net.UnixConn, log *slog.Logger) *Conn {
 	return &Conn{
-		path:  path,
-		local: local,
-		uc:    uc,
-		log:   log.With("socket", path),
-		buf:   make([]byte, readBufferLen),
+		path:     path,
+		localDir: localDir,
+		local:    local,
+		uc:       uc,
+		log:      log.With("socket", path),
+		buf:      make([]byte, readBufferLen),
 	}
 }
 
@@ -75,7 +81,15 @@ func (c *Conn) Request(ctx context.Context, cmd string) (string, error) {
 		return "", fmt.Errorf("wpactrl: %s: %w", cmdName(cmd), ErrClosed)
 	}
 	if c.desync {
-		c.drain()
+		// The abandoned request's reply may come at any time, even
+		// during this request: ask on a new socket.
+		c.desync = false
+		if err := c.renew(); err != nil {
+			if errors.Is(err, ErrClosed) {
+				return "", fmt.Errorf("wpactrl: %s: %w", cmdName(cmd), ErrClosed)
+			}
+			return "", fmt.Errorf("wpactrl: %s: new client socket after an abandoned request: %w", cmdName(cmd), err)
+		}
 	}
 
 	deadline, ok := ctx.Deadline()
@@ -122,6 +136,8 @@ func (c *Conn) RequestIface(ctx context.Context, iface, cmd string) (string, err
 // is idempotent.
 func (c *Conn) Close() error {
 	c.closeOnce.Do(func() {
+		c.sockMu.Lock()
+		defer c.sockMu.Unlock()
 		c.closed.Store(true)
 		// Unlink before close: once the fd is closed, another Dial may bind
 		// the same name, and we must not remove its file.
@@ -132,19 +148,6 @@ func (c *Conn) Close() error {
 		c.closeErr = errors.Join(c.uc.Close(), rmErr)
 	})
 	return c.closeErr
-}
-
-// drain discards datagrams left over from an abandoned request, so that a
-// late reply is not taken as the answer to the next command.
-func (c *Conn) drain() {
-	c.desync = false
-	for {
-		n, err := recvNonblock(c.uc, c.buf)
-		if err != nil {
-			return
-		}
-		c.log.Debug("stale datagram discarded", "data", redact.Line(string(c.buf[:n])))
-	}
 }
 
 // failed maps an I/O error of a request.

@@ -67,20 +67,29 @@ func dial(ctx context.Context, path string, o options) (*Conn, error) {
 		return nil, err
 	}
 	removeStale(o.localDir, o.log)
+	local, uc, err := bindLocal(o.localDir, path, o.log)
+	if err != nil {
+		return nil, err
+	}
+	return newConn(path, o.localDir, local, uc, o.log), nil
+}
 
+// bindLocal binds a client socket of our naming in dir and connects it to
+// path.
+func bindLocal(dir, path string, log *slog.Logger) (string, *net.UnixConn, error) {
 	pid := os.Getpid()
 	for n, retried := 1, false; ; n++ {
-		local := filepath.Join(o.localDir, localPrefix+strconv.Itoa(pid)+"-"+strconv.Itoa(n))
+		local := filepath.Join(dir, localPrefix+strconv.Itoa(pid)+"-"+strconv.Itoa(n))
 		uc, err := bindConnect(local, path)
 		switch {
 		case err == nil:
-			o.log.Debug("connected", "socket", path, "local", local)
-			return newConn(path, local, uc, o.log), nil
+			log.Debug("connected", "socket", path, "local", local)
+			return local, uc, nil
 		case errors.Is(err, errBind) && errors.Is(err, unix.EADDRINUSE):
 			// In use by another Conn of ours, or left over by an earlier
 			// process that had our pid (pid 1 in a container, say).
 			if !retried && isStale(local) {
-				o.log.Debug("removing stale client socket", "local", local)
+				log.Debug("removing stale client socket", "local", local)
 				if os.Remove(local) == nil {
 					n--
 					retried = true
@@ -90,11 +99,36 @@ func dial(ctx context.Context, path string, o options) (*Conn, error) {
 			retried = false
 			continue
 		case errors.Is(err, errBind):
-			return nil, fmt.Errorf("wpactrl: dial %s: bind %s: %w", path, local, err)
+			return "", nil, fmt.Errorf("wpactrl: dial %s: bind %s: %w", path, local, err)
 		default:
-			return nil, ioError(path, "dial", false, err)
+			return "", nil, ioError(path, "dial", false, err)
 		}
 	}
+}
+
+// renew replaces the client socket by a new one, after a request was
+// abandoned: its reply may still come, at any time, and it goes to the old
+// socket, which is closed (wpa_supplicant's send fails and is only
+// logged). Draining is not enough: a reply still in wpa_supplicant's queue
+// arrives during the next request, before that request's own reply.
+// Called with c.mu held.
+func (c *Conn) renew() error {
+	local, uc, err := bindLocal(c.localDir, c.path, c.log)
+	if err != nil {
+		return err
+	}
+	c.sockMu.Lock()
+	defer c.sockMu.Unlock()
+	if c.closed.Load() {
+		_ = uc.Close()
+		_ = os.Remove(local)
+		return ErrClosed
+	}
+	old, oldLocal := c.uc, c.local
+	c.uc, c.local = uc, local
+	_ = os.Remove(oldLocal)
+	_ = old.Close()
+	return nil
 }
 
 // checkOwner refuses a control socket owned by a user other than root and
@@ -186,23 +220,6 @@ func removeStale(dir string, log *slog.Logger) {
 			log.Debug("removed stale client socket", "local", p, "pid", pid)
 		}
 	}
-}
-
-// recvNonblock reads one datagram if one is queued, without waiting (a
-// read with a past deadline would not even look).
-func recvNonblock(uc *net.UnixConn, buf []byte) (int, error) {
-	rc, err := uc.SyscallConn()
-	if err != nil {
-		return 0, err
-	}
-	var n int
-	var rerr error
-	if err := rc.Control(func(fd uintptr) {
-		n, _, rerr = unix.Recvfrom(int(fd), buf, unix.MSG_DONTWAIT)
-	}); err != nil {
-		return 0, err
-	}
-	return n, rerr
 }
 
 // truncated reports whether recvmsg flags say the datagram was cut.

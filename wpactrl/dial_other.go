@@ -5,7 +5,6 @@ package wpactrl
 import (
 	"context"
 	"fmt"
-	"net"
 	"runtime"
 )
 
@@ -23,6 +22,6 @@ func Attach(ctx context.Context, path string, opts ...Option) (*Monitor, error) 
 	return nil, errUnimplemented
 }
 
-func recvNonblock(*net.UnixConn, []byte) (int, error) { return 0, errUnimplemented }
+func (c *Conn) renew() error { return errUnimplemented }
 
 func truncated(int) bool { return false }

@@ -296,6 +296,41 @@ func TestRequest_ContextCancelUnblocksAndConnStaysUsable(t *testing.T) {
 	}
 }
 
+// A stalled wpa_supplicant answers its queue in order: the reply to a
+// request that timed out comes during the next request, just before that
+// one's own reply. It is not taken as the answer (it went to the old
+// client socket).
+func TestRequest_LateReplyDuringTheNextRequest(t *testing.T) {
+	t.Parallel()
+	s, local := fakePair(t)
+	late := make(chan struct{})
+	s.Handle("", "SLOW", func(string, string) string {
+		<-late
+		return "late reply\n"
+	})
+	c := dial(t, s.Path(dev), local)
+	if _, err := c.Request(ctxT(t, 30*time.Millisecond), "SLOW"); !errors.Is(err, wpactrl.ErrTimeout) {
+		t.Fatalf("SLOW = %v; want timeout", err)
+	}
+	// The server is still in SLOW's handler: PING waits behind it.
+	time.AfterFunc(100*time.Millisecond, func() { close(late) })
+	for i := range 3 {
+		if got, err := c.Request(ctxT(t, 5*time.Second), "PING"); err != nil || got != "PONG\n" {
+			t.Fatalf("PING %d after the timeout = %q, %v; want PONG", i+1, got, err)
+		}
+	}
+	// The abandoned socket was removed: only the live one is left.
+	if m, _ := filepath.Glob(filepath.Join(local, "hostp2pd_*")); len(m) != 1 {
+		t.Errorf("client sockets %q, want the one in use", m)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := filepath.Glob(filepath.Join(local, "hostp2pd_*")); len(m) != 0 {
+		t.Errorf("client sockets %q after Close", m)
+	}
+}
+
 func TestRequest_TooLongIsRejectedLocally(t *testing.T) {
 	t.Parallel()
 	s, local := fakePair(t)

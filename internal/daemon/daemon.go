@@ -991,8 +991,8 @@ func (l *loop) showPIN(a p2p.ShowPIN) {
 		return
 	}
 	l.d.log.Info("showing generated PIN", "peer", a.Peer, "dev_name", a.Name)
-	l.hooks.Queue(cfg.DisplayProgram, []string{a.PIN, a.Peer.String(), a.Name},
-		[]string{"HOSTP2PD_PIN=" + a.PIN, "HOSTP2PD_PEER=" + a.Peer.String(), "HOSTP2PD_PEER_NAME=" + a.Name}, nil)
+	l.hooks.QueueSecret(cfg.DisplayProgram, []string{a.PIN, a.Peer.String(), a.Name},
+		[]string{"HOSTP2PD_PIN=" + a.PIN, "HOSTP2PD_PEER=" + a.Peer.String(), "HOSTP2PD_PEER_NAME=" + a.Name}, []string{a.PIN}, nil)
 }
 
 // statusWait bounds how long Status waits for the loop to rebuild a stale

@@ -20,6 +20,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hostp2pd/hostp2pd/internal/redact"
 )
 
 // Runner runs hooks one at a time, in the order they were queued, on its
@@ -35,10 +37,33 @@ type Runner struct {
 }
 
 type job struct {
-	prog string
-	args []string
-	env  []string
-	done func(error)
+	prog    string
+	args    []string
+	env     []string
+	secrets []string // masked in what is logged (args, output)
+	done    func(error)
+}
+
+// logArgs are the arguments as logged: a secret argument is masked.
+func (j job) logArgs() []string {
+	if len(j.secrets) == 0 {
+		return j.args
+	}
+	out := make([]string, len(j.args))
+	for i, a := range j.args {
+		out[i] = j.mask(a)
+	}
+	return out
+}
+
+// mask replaces every secret in s.
+func (j job) mask(s string) string {
+	for _, sec := range j.secrets {
+		if sec != "" {
+			s = strings.ReplaceAll(s, sec, redact.Mask)
+		}
+	}
+	return s
 }
 
 // ErrStopped is passed to the completion of a hook queued after Run
@@ -80,11 +105,19 @@ func Split(prog string) (string, []string) {
 // ended, with its error (nil on exit status 0). Queue reports false, and
 // does not call done, when prog is empty.
 func (r *Runner) Queue(prog string, args, env []string, done func(error)) bool {
+	return r.QueueSecret(prog, args, env, nil, done)
+}
+
+// QueueSecret is Queue for a hook whose arguments or environment carry
+// secrets (display_program gets the PIN): every occurrence of a secret is
+// masked in the log lines about the hook (its arguments, its output). The
+// hook itself gets them unmasked.
+func (r *Runner) QueueSecret(prog string, args, env, secrets []string, done func(error)) bool {
 	p, lead := Split(prog)
 	if p == "" {
 		return false
 	}
-	j := job{prog: p, args: append(lead, args...), env: env, done: done}
+	j := job{prog: p, args: append(lead, args...), env: env, secrets: secrets, done: done}
 	r.mu.Lock()
 	if r.stopped || len(r.queue) >= MaxQueue {
 		err := ErrStopped
@@ -92,7 +125,7 @@ func (r *Runner) Queue(prog string, args, env []string, done func(error)) bool {
 			err = ErrQueueFull
 		}
 		r.mu.Unlock()
-		r.log.Warn("hook not run", "program", j.prog, "args", j.args, "err", err)
+		r.log.Warn("hook not run", "program", j.prog, "args", j.logArgs(), "err", err)
 		if done != nil {
 			done(err)
 		}
@@ -163,13 +196,13 @@ func (r *Runner) drain(ctx context.Context, stopBudget time.Duration) bool {
 func (r *Runner) logResult(j job, out []byte, err error) {
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
-		r.log.Info("hook output", "program", j.prog, "line", sc.Text())
+		r.log.Info("hook output", "program", j.prog, "line", j.mask(sc.Text()))
 	}
 	if err != nil {
-		r.log.Warn("hook failed", "program", j.prog, "args", j.args, "err", err)
+		r.log.Warn("hook failed", "program", j.prog, "args", j.logArgs(), "err", err)
 		return
 	}
-	r.log.Debug("hook done", "program", j.prog, "args", j.args)
+	r.log.Debug("hook done", "program", j.prog, "args", j.logArgs())
 }
 
 // Exec runs prog with args and extra environment, returning its combined

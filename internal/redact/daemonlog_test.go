@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -104,6 +105,73 @@ func TestProbeLog_DebugLogHasNoSecrets(t *testing.T) {
 					t.Errorf("secret %q in the log: %s", secret, line)
 				}
 			}
+		}
+	}
+}
+
+// The PIN a display_program is given (wps_method: random) is a secret of
+// the log too: the hook's arguments and its output lines are logged with
+// it masked, while the program itself gets it.
+func TestProbeLog_DisplayProgramPINNotLogged(t *testing.T) {
+	t.Parallel()
+	const group = "p2p-wlan0-0"
+	dir, err := os.MkdirTemp("", "redact")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	got := filepath.Join(dir, "shown")
+	prog := filepath.Join(dir, "show.sh")
+	// It fails, so that its arguments are logged at WARN as well.
+	if err := os.WriteFile(prog, []byte("#!/bin/sh\nprintf %s \"$1\" > "+got+"\necho \"PIN for $3: $1\"\nexit 3\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := wpatest.NewServer(dir, "wlan0", "p2p-dev-wlan0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = srv.Close() }()
+	srv.SetVar("config_methods", "virtual_push_button keypad display")
+	cfg, _, err := config.Parse("test.yaml", []byte("interface: p2p-dev-wlan0\nctrl_interface: "+dir+
+		"\nactivate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: false\nwps_method: random\ndisplay_program: "+prog+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf syncBuffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	d, err := daemon.New(cfg, daemon.Options{Logger: log, LocalDir: dir, PingInterval: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	wait := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s; log:\n%s", what, buf.String())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	wait("group up", func() bool { return d.Status().Group != nil && srv.Monitors(group) > 0 })
+	srv.Emit("p2p-dev-wlan0", "P2P-PROV-DISC-SHOW-PIN 42:00:00:00:01:00 11442752 p2p_dev_addr=42:00:00:00:01:00 pri_dev_type=1-0050F204-1 name='phone' config_methods=0x188 dev_capab=0x25 group_capab=0x0 group="+group)
+	wait("the display_program's failure in the log", func() bool { return strings.Contains(buf.String(), "hook failed") })
+	b, err := os.ReadFile(got)
+	if err != nil || len(b) != 8 {
+		t.Fatalf("display_program got %q, %v; want the 8-digit PIN", b, err)
+	}
+	pin := string(b)
+	out := buf.String()
+	if !strings.Contains(out, "PIN for phone: [redacted]") {
+		t.Errorf("the hook's output line is not in the log, masked: the test does not see what it should")
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, pin) {
+			t.Errorf("the shown PIN %s in the log: %s", pin, line)
 		}
 	}
 }

@@ -23,6 +23,8 @@ for k in $BENCH_CROWDS; do [ "$k" -le "$MAXK" ] || MAXK=$k; done
 n=1
 while [ $n -le $MAXK ]; do need phone-$n-up phone_up $n; n=$((n + 1)); done
 
+# the Go runtime reports each garbage collection on stderr (gcstat)
+export GODEBUG=gctrace=1
 bench_daemon_start concurrency <<YAML || lab_exit
 activate_persistent_group: false
 activate_autonomous_group: true
@@ -41,6 +43,7 @@ bench "kind=mem case=concurrency state=idle $(pstat $DAEMON_PID)"
 bench "kind=cpu case=concurrency state=idle-start secs=0 $(pstat $DAEMON_PID)"
 sleep $BENCH_IDLE
 bench "kind=cpu case=concurrency state=idle-end secs=$BENCH_IDLE $(pstat $DAEMON_PID)"
+bench "kind=gc case=concurrency state=idle $(gcstat)"
 
 # every phone finds the GO (two at a time: eight concurrent finds starve TCG)
 n=1
@@ -75,6 +78,7 @@ for k in $BENCH_CROWDS; do
 		if [ $r -eq $BENCH_CONC ]; then
 			sleep 2
 			bench "kind=mem case=concurrency state=clients-$k clients=$(wcli $GIF list_sta | grep -c :) $(pstat $DAEMON_PID)"
+			bench "kind=gc case=concurrency state=clients-$k $(gcstat)"
 		fi
 		n=1 lp=
 		while [ $n -le $k ]; do

@@ -109,14 +109,22 @@ bench_leave() {
 	quiet wait_ev go "AP-STA-DISCONNECTED .*p2p_dev_addr=$GO_PH" 5 "$m"
 }
 
-# pstat PID: "rss_kb=.. hwm_kb=.. threads=.. utime=.. stime=.. wakeups=.."
+# gcstat: the daemon's last garbage collection as the Go runtime reports it
+# with GODEBUG=gctrace=1 (its stderr is /tmp/hostp2pd.out), in whole MB:
+# "gcs=N heap_live_mb=.. heap_goal_mb=.. stacks_mb=.. globals_mb=.."
+gcstat() {
+	grep '^gc [0-9]' /tmp/hostp2pd.out 2>/dev/null | tail -n1 |
+		sed -n 's/^gc \([0-9]*\) .* [0-9]*->[0-9]*->\([0-9]*\) MB, \([0-9]*\) MB goal, \([0-9]*\) MB stacks, \([0-9]*\) MB globals.*/gcs=\1 heap_live_mb=\2 heap_goal_mb=\3 stacks_mb=\4 globals_mb=\5/p'
+}
+# pstat PID: "rss_kb=.. hwm_kb=.. rssanon_kb=.. rssfile_kb=.. threads=.. utime=.. stime=.. wakeups=.."
+# (rssanon: heap, stacks, runtime; rssfile: the binary's pages in memory)
 # (utime/stime in ticks of 1/100 s; wakeups = voluntary + involuntary
 # context switches summed over the process's threads: each one is a thread
 # that ran, so their rate over an idle period counts the wake-ups)
 pstat() {
 	local st
 	st=$(sed 's/^.*) //' /proc/$1/stat)   # after "(comm) ": field 3 onwards
-	echo "$(awk '/^(VmRSS|VmHWM|Threads):/ { k = tolower($1); sub(/:$/, "", k); sub(/^vm/, "", k); printf "%s%s=%s ", k, (k == "threads" ? "" : "_kb"), $2 }' /proc/$1/status)utime=$(echo "$st" | cut -d' ' -f12) stime=$(echo "$st" | cut -d' ' -f13) wakeups=$(cat /proc/$1/task/*/status 2>/dev/null | awk '/^(voluntary|nonvoluntary)_ctxt_switches:/ { n += $2 } END { print n + 0 }')"
+	echo "$(awk '/^(VmRSS|VmHWM|RssAnon|RssFile|Threads):/ { k = tolower($1); sub(/:$/, "", k); sub(/^vm/, "", k); printf "%s%s=%s ", k, (k == "threads" ? "" : "_kb"), $2 }' /proc/$1/status)utime=$(echo "$st" | cut -d' ' -f12) stime=$(echo "$st" | cut -d' ' -f13) wakeups=$(cat /proc/$1/task/*/status 2>/dev/null | awk '/^(voluntary|nonvoluntary)_ctxt_switches:/ { n += $2 } END { print n + 0 }')"
 }
 
 # vm_gobench: the Go micro-benchmarks inside the VM (when lab/bench.sh added

@@ -17,6 +17,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -302,6 +303,15 @@ type Footprint struct {
 	RSSByClientsKB    map[string]int      `json:"rss_kb_by_clients,omitempty"` // clients connected -> VmRSS
 	IdleWakeups       int                 `json:"idle_wakeups"`                // context switches of all threads over the idle period
 	IdleWakeupsPerMin float64             `json:"idle_wakeups_per_min"`
+	// RssAnon/RssFile of /proc/PID/status: heap, stacks and runtime
+	// against the binary's pages in memory.
+	AnonIdleKB    int `json:"rss_anon_idle_kb,omitempty"`
+	FileIdleKB    int `json:"rss_file_idle_kb,omitempty"`
+	AnonClientsKB int `json:"rss_anon_8_clients_kb,omitempty"`
+	FileClientsKB int `json:"rss_file_8_clients_kb,omitempty"`
+	// GC: the last garbage collection before each sample (GODEBUG=gctrace=1,
+	// whole MB): state -> gcs, heap_live_mb, heap_goal_mb, stacks_mb, globals_mb.
+	GC map[string]map[string]int `json:"go_gc_by_state,omitempty"`
 
 	wakeupsMeasured bool
 }
@@ -635,6 +645,16 @@ func footprint(scs []*scenario, idle int) *Footprint {
 			switch {
 			case b["kind"] == "mem" && b["case"] == "concurrency" && b["state"] == "idle":
 				fp.RSSIdleKB, fp.HWMIdleKB, fp.Threads = atoi(b["rss_kb"]), atoi(b["hwm_kb"]), atoi(b["threads"])
+				fp.AnonIdleKB, fp.FileIdleKB = atoi(b["rssanon_kb"]), atoi(b["rssfile_kb"])
+			case b["kind"] == "gc" && b["case"] == "concurrency" && b["gcs"] != "":
+				if fp.GC == nil {
+					fp.GC = map[string]map[string]int{}
+				}
+				g := map[string]int{}
+				for _, k := range []string{"gcs", "heap_live_mb", "heap_goal_mb", "stacks_mb", "globals_mb"} {
+					g[k] = atoi(b[k])
+				}
+				fp.GC[b["state"]] = g
 			case b["kind"] == "mem" && strings.HasPrefix(b["state"], "clients-"):
 				if fp.RSSByClientsKB == nil {
 					fp.RSSByClientsKB = map[string]int{}
@@ -642,6 +662,7 @@ func footprint(scs []*scenario, idle int) *Footprint {
 				fp.RSSByClientsKB[strings.TrimPrefix(b["state"], "clients-")] = atoi(b["rss_kb"])
 				if b["state"] == "clients-8" {
 					fp.RSSClientsKB, fp.HWMClientsKB, fp.Clients = atoi(b["rss_kb"]), atoi(b["hwm_kb"]), atoi(b["clients"])
+					fp.AnonClientsKB, fp.FileClientsKB = atoi(b["rssanon_kb"]), atoi(b["rssfile_kb"])
 				}
 			case b["kind"] == "mem":
 				fp.OtherMemSamples = append(fp.OtherMemSamples, b)
@@ -804,8 +825,17 @@ func printTable(w io.Writer, r *Result) {
 	p("5. FOOTPRINT (hostp2pd in the VM)\n")
 	p("  VmRSS / VmHWM idle (group up)      %6d / %6d kB   (%d threads)\n", fp.RSSIdleKB, fp.HWMIdleKB, fp.Threads)
 	p("  VmRSS / VmHWM with %d clients       %6d / %6d kB   (VmHWM at the end %d kB)\n", fp.Clients, fp.RSSClientsKB, fp.HWMClientsKB, fp.HWMEndKB)
+	if fp.AnonIdleKB+fp.FileIdleKB > 0 {
+		p("    of which anonymous / binary     %6d / %6d kB idle, %d / %d kB with %d clients (RssAnon / RssFile)\n",
+			fp.AnonIdleKB, fp.FileIdleKB, fp.AnonClientsKB, fp.FileClientsKB, fp.Clients)
+	}
 	for _, k := range slices.SortedFunc(mapKeys(fp.RSSByClientsKB), func(a, b string) int { return atoi(a) - atoi(b) }) {
 		p("  VmRSS after a crowd of %3s           %6d kB\n", k, fp.RSSByClientsKB[k])
+	}
+	for _, k := range slices.Sorted(maps.Keys(fp.GC)) {
+		g := fp.GC[k]
+		p("  Go heap at the last GC (%-10s)  live %d MB, goal %d MB, stacks %d MB, globals %d MB (%d GCs so far; gctrace, whole MB)\n",
+			k, g["heap_live_mb"], g["heap_goal_mb"], g["stacks_mb"], g["globals_mb"], g["gcs"])
 	}
 	p("  CPU over %.0f s idle                 %6.0f ms  (%.3f%% of one vCPU; 10 ms tick resolution)\n", fp.IdleSecs, fp.IdleCPUms, fp.IdleCPUPct)
 	if fp.wakeupsMeasured {

@@ -159,6 +159,9 @@ func (s *Session) invitationResult(ev wpaevent.Event, now time.Time) []Action {
 		return nil
 	}
 	s.count("invitations_refused")
+	if k := s.known[dev]; k != nil {
+		k.present = false // still searching: invited again after knownInviteGap
+	}
 	r := s.refusals[dev]
 	if r == nil || now.Sub(r.first) > refusalWindow {
 		if len(s.refusals) >= maxPeers {
@@ -366,13 +369,17 @@ func (s *Session) clientList(c Cmd, reply string, err error, now time.Time) []Ac
 	return []Action{ArmTimer{Name: timerKnown, After: knownPoll}}
 }
 
-// addKnown adds dev to the known phones; present says it is here now.
+// addKnown adds dev to the known phones; present says it is here now (it
+// joined: an invitation it took does not hold back the next one).
 func (s *Session) addKnown(dev wpaevent.MAC, present bool) {
 	if !usablePeer(dev) {
 		return
 	}
 	if k := s.known[dev]; k != nil {
 		k.present = k.present || present
+		if present {
+			k.invited = time.Time{}
+		}
 		return
 	}
 	if len(s.known) >= maxKnown {
@@ -447,6 +454,10 @@ func (s *Session) inviteKnown(dev wpaevent.MAC, k *known, now time.Time) []Actio
 		s.log.Info("known phone searches again, not invited: it refused the last invitations", "peer", dev)
 		return nil
 	case !k.invited.IsZero() && now.Sub(k.invited) < knownInviteGap && !now.Before(k.invited):
+		// Too soon after an invitation it did not take: look again at
+		// the next poll (a phone that keeps searching is invited once
+		// the gap is over, not only after it stopped searching).
+		k.present = false
 		return nil
 	case s.inviteBusy(now) || s.armed != nil || len(s.negotiating) > 0:
 		k.present = false // look again at the next poll

@@ -314,6 +314,35 @@ func TestKnownPhones(t *testing.T) {
 			t.Errorf("known_invited = %d", s.counters["known_invited"])
 		}
 	})
+	t.Run("back again soon after the last invitation it took", func(t *testing.T) {
+		// lab 41: invited at 0 s, joined, left at 4 s, searched again at
+		// 9 s: within knownInviteGap of the first invitation, which it
+		// took, so the gap does not apply.
+		s := upPersistent(t, "", phoneA)
+		run(t, s, []step{
+			{in: reply(knownPeerCmd(phoneA), peerReply(phoneA, 0)), want: []Action{inviteText("P2P_INVITE group=p2p-wlan0-0 peer="+phoneA, phoneA)}},
+			{in: devEvent("P2P-INVITATION-RESULT status=0"), at: time.Second},
+			{in: staConn(staA, phoneA), at: time.Second, want: []Action{stopEmpty0}},
+			{in: staDisc(staA, phoneA), at: 4 * time.Second, want: []Action{armKnown}},
+			{in: reply(knownPeerCmd(phoneA), peerReply(phoneA, 5)), at: 8 * time.Second},
+			{in: reply(knownPeerCmd(phoneA), peerReply(phoneA, 0)), at: 9 * time.Second,
+				want: []Action{inviteText("P2P_INVITE group=p2p-wlan0-0 peer="+phoneA, phoneA)}},
+		})
+	})
+	t.Run("still searching after a refusal: invited again once the gap is over", func(t *testing.T) {
+		s := upPersistent(t, "", phoneA)
+		run(t, s, []step{
+			{in: reply(knownPeerCmd(phoneA), peerReply(phoneA, 0)), want: []Action{inviteText("P2P_INVITE group=p2p-wlan0-0 peer="+phoneA, phoneA)}},
+			{in: devEvent("P2P-INVITATION-RESULT status=1"), at: time.Second},
+			{in: reply(knownPeerCmd(phoneA), peerReply(phoneA, 0)), at: 2 * time.Second},
+			{in: reply(knownPeerCmd(phoneA), peerReply(phoneA, 0)), at: 14 * time.Second},
+			{in: reply(knownPeerCmd(phoneA), peerReply(phoneA, 0)), at: 16 * time.Second,
+				want: []Action{inviteText("P2P_INVITE group=p2p-wlan0-0 peer="+phoneA, phoneA)}},
+		})
+		if s.counters["known_invited"] != 2 {
+			t.Errorf("known_invited = %d", s.counters["known_invited"])
+		}
+	})
 	t.Run("refused invitations: at most one per gap, then none for a while", func(t *testing.T) {
 		s := upPersistent(t, "", phoneA)
 		at := time.Duration(0)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"github.com/hostp2pd/hostp2pd/internal/ctl"
@@ -40,16 +39,7 @@ func TestSubcommands_DaemonErrorsPrintedExit1(t *testing.T) {
 	} {
 		t.Run(tc.args[0]+" "+tc.want, func(t *testing.T) {
 			f := &statustest.Controller{Err: tc.err}
-			path := filepath.Join(t.TempDir(), "ctl.sock")
-			l, err := ctl.Listen(path, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan error, 1)
-			go func() { done <- ctl.Serve(ctx, l, f, nil) }()
-			defer func() { cancel(); <-done }()
-
+			path := serveController(t, f)
 			var out, errb bytes.Buffer
 			code := run(append(tc.args, "--socket", path), sys{stdout: &out, stderr: &errb, getenv: func(string) string { return "" }})
 			if code != exitFailure || errb.String() != tc.want || out.Len() != 0 {

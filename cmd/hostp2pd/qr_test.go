@@ -22,6 +22,13 @@ import (
 // serveStatus serves st on a control socket for the test's duration.
 func serveStatus(t *testing.T, st status.Status) string {
 	t.Helper()
+	return serveController(t, &statustest.Controller{Snapshot: st})
+}
+
+// serveController serves c on a control socket for the test's duration
+// and returns the socket's path.
+func serveController(t *testing.T, c status.Controller) string {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "ctl.sock")
 	l, err := ctl.Listen(path, "")
 	if err != nil {
@@ -29,7 +36,7 @@ func serveStatus(t *testing.T, st status.Status) string {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- ctl.Serve(ctx, l, &statustest.Controller{Snapshot: st}, nil) }()
+	go func() { done <- ctl.Serve(ctx, l, c, nil) }()
 	t.Cleanup(func() { cancel(); <-done })
 	return path
 }

@@ -431,15 +431,15 @@ func TestRun_ForeignSocketIsFatal(t *testing.T) {
 	}
 }
 
-// What is held while paused is bounded: past the bound the session is
-// re-read from wpa_supplicant on resume, and the group it finds is ours
-// again.
-func TestPause_OverflowResynchronisesOnResume(t *testing.T) {
+// pausedOverflow starts an autonomous group whose run_program records its
+// calls, lowers the bound of what is held while paused to bound, pauses,
+// and has bound stations connect and leave: the held actions overflow.
+func pausedOverflow(t *testing.T, bound int) (*harness, *recorder) {
+	t.Helper()
 	rec := newRecorder(t, nil)
 	h := start(t, autonomous+"\nrun_program: "+rec.prog)
 	h.want(dev, "P2P_GROUP_ADD")
 	h.groupUp()
-	const bound = 100
 	if err := h.d.do(context.Background(), func(l *loop) error { l.maxHeld = bound; return nil }); err != nil {
 		t.Fatal(err)
 	}
@@ -449,6 +449,15 @@ func TestPause_OverflowResynchronisesOnResume(t *testing.T) {
 		h.srv.Emit("p2p-wlan0-0", evStaConn)
 		h.srv.Emit("p2p-wlan0-0", evStaDisc)
 	}
+	return h, rec
+}
+
+// What is held while paused is bounded: past the bound the session is
+// re-read from wpa_supplicant on resume, and the group it finds is ours
+// again.
+func TestPause_OverflowResynchronisesOnResume(t *testing.T) {
+	const bound = 100
+	h, rec := pausedOverflow(t, bound)
 	h.eventually("the stations followed", func(s status.Status) bool {
 		return s.Counters["AP-STA-DISCONNECTED"] >= bound/2 && len(s.Clients) == 0
 	})
@@ -472,20 +481,8 @@ func TestPause_OverflowResynchronisesOnResume(t *testing.T) {
 // the resynchronisation still comes first, and nothing held after the
 // overflow runs. Here the wake-up is withheld altogether.
 func TestPause_OverflowResyncWhenAnEventBeatsTheWakeUp(t *testing.T) {
-	rec := newRecorder(t, nil)
-	h := start(t, autonomous+"\nrun_program: "+rec.prog)
-	h.want(dev, "P2P_GROUP_ADD")
-	h.groupUp()
 	const bound = 4
-	if err := h.d.do(context.Background(), func(l *loop) error { l.maxHeld = bound; return nil }); err != nil {
-		t.Fatal(err)
-	}
-	h.d.Pause()
-	h.eventually("paused", func(s status.Status) bool { return s.Paused })
-	for range bound {
-		h.srv.Emit("p2p-wlan0-0", evStaConn)
-		h.srv.Emit("p2p-wlan0-0", evStaDisc)
-	}
+	h, rec := pausedOverflow(t, bound)
 	// One more connection after the overflow: its hook is part of the
 	// history the resynchronisation replaces.
 	h.srv.Emit("p2p-wlan0-0", evStaConn)

@@ -39,7 +39,7 @@ demo:
 
 bench:
 	mkdir -p lab/.build
-	set -o pipefail; $(GO) test -run '^$$' -bench . -benchmem ./wpaevent/ ./wpactrl/... ./internal/p2p/ | tee lab/.build/gobench.txt
+	set -o pipefail; $(GO) test -run '^$$' -bench . -benchmem ./wpaevent/ ./wpactrl/... ./internal/p2p/ ./internal/daemon/ | tee lab/.build/gobench.txt
 	BENCH_GOBENCH=lab/.build/gobench.txt bash lab/bench.sh
 
 # The hostile-input probe (issue 21): every TestProbe* test replays hostile

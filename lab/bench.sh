@@ -91,7 +91,7 @@ GOBENCH=${BENCH_GOBENCH:-}
 if [ -z "$GOBENCH" ] && [ "${BENCH_SKIP_GO:-0}" != 1 ] && [ $REANALYSE = 0 ]; then
 	GOBENCH=$BUILD/gobench.txt
 	echo "bench: Go micro-benchmarks -> $GOBENCH" >&2
-	$GO test -run '^$' -bench . -benchmem ./wpaevent/ ./wpactrl/... ./internal/p2p/ | tee "$GOBENCH"
+	$GO test -run '^$' -bench . -benchmem ./wpaevent/ ./wpactrl/... ./internal/p2p/ ./internal/daemon/ | tee "$GOBENCH"
 fi
 [ -n "$GOBENCH" ] || { [ -f "$BUILD/gobench.txt" ] && GOBENCH=$BUILD/gobench.txt; } || true
 

@@ -885,13 +885,16 @@ func micro(p func(string, ...any), m map[string]map[string]float64) {
 	for _, k := range slices.Sorted(mapKeys(m)) {
 		v := m[k]
 		var parts []string
-		for _, u := range []string{"ns/op", "events/s", "events/cpu-s", "ns/event", "B/op", "allocs/op"} {
+		for _, u := range []string{"ns/op", "events/s", "events/cpu-s", "ns/event", "oracle-ns/event", "ratio", "snapshot-ns/event",
+			"p50-us", "oracle-p50-us", "p50-ratio", "p99-us", "oracle-p99-us", "p99-ratio", "gc/join", "B/op", "allocs/op"} {
 			if x, ok := v[u]; ok {
 				switch u {
 				case "events/s", "events/cpu-s":
 					parts = append(parts, fmt.Sprintf("%.2fM %s", x/1e6, u))
-				case "ns/op", "ns/event":
+				case "ns/op", "ns/event", "oracle-ns/event", "snapshot-ns/event", "p50-us", "oracle-p50-us", "p99-us", "oracle-p99-us":
 					parts = append(parts, fmt.Sprintf("%s %s", f1(x), u))
+				case "ratio", "p50-ratio", "p99-ratio", "gc/join":
+					parts = append(parts, fmt.Sprintf("%.3f %s", x, u))
 				default:
 					parts = append(parts, fmt.Sprintf("%.0f %s", x, u))
 				}

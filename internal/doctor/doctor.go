@@ -6,7 +6,8 @@
 //
 // It only reads. The commands it sends wpa_supplicant are PING, STATUS,
 // GET and LIST_NETWORKS; it runs `iw dev|phy|reg get` and `nmcli device`;
-// it reads /proc and /sys; it tests directories with access(2) and creates
+// it asks a running daemon's control socket for its status; it reads
+// /proc (other programs on DHCP's port 67 among them) and /sys; it tests directories with access(2) and creates
 // no file or directory (its one client socket, bound while it talks to
 // wpa_supplicant like wpa_cli's, is removed when it ends).
 //
@@ -28,6 +29,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/hostp2pd/hostp2pd/internal/config"
+	"github.com/hostp2pd/hostp2pd/internal/ctl"
 	"github.com/hostp2pd/hostp2pd/internal/radio"
 	"github.com/hostp2pd/hostp2pd/wpactrl"
 	"github.com/hostp2pd/hostp2pd/wpaevent"
@@ -66,6 +68,9 @@ type Env struct {
 	Euid, Pid int
 	// Writable says why dir is not writable, nil if it is (no file is made).
 	Writable func(dir string) error
+	// DaemonCounters returns the counters of a running daemon (its control
+	// socket's status); nil when there is no socket to ask.
+	DaemonCounters func(ctx context.Context) (map[string]uint64, error)
 }
 
 // Run checks cfg for the P2P device iface and writes a report to w. It
@@ -77,6 +82,14 @@ func Run(ctx context.Context, cfg *config.Config, iface string, w io.Writer) boo
 	if err == nil {
 		defer conn.Close()
 		env.Request = conn.Request
+	}
+	if sock := cfg.CtlSocketPath(iface); sock != "" {
+		cl := ctl.NewClient(sock)
+		defer cl.Close()
+		env.DaemonCounters = func(ctx context.Context) (map[string]uint64, error) {
+			st, err := cl.Status(ctx)
+			return st.Counters, err
+		}
 	}
 	fs := Check(ctx, cfg, iface, env, err)
 	return Report(w, fs)
@@ -145,6 +158,7 @@ func Check(ctx context.Context, cfg *config.Config, iface string, env Env, dialE
 	c.safe("radio", func() { c.radio(facts) })
 	c.safe("NetworkManager", func() { c.networkManager(facts.Netdev) })
 	c.safe("other P2P drivers", func() { c.otherClients(facts.Netdev) })
+	c.safe("DHCP server", c.dhcp)
 	c.safe("files", c.files)
 	return c.fs
 }

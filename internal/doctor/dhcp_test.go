@@ -23,7 +23,9 @@ func udpTable(rows ...[2]string) string {
 // with what to change in that program; and a running daemon that saw a
 // rival (counter dhcp_rival_server) fails the check.
 func TestDHCP_RivalServers(t *testing.T) {
-	sock := func(ino string) *fstest.MapFile { return &fstest.MapFile{Data: []byte("socket:[" + ino + "]"), Mode: fs.ModeSymlink} }
+	sock := func(ino string) *fstest.MapFile {
+		return &fstest.MapFile{Data: []byte("socket:[" + ino + "]"), Mode: fs.ModeSymlink}
+	}
 	tests := []struct {
 		name     string
 		files    fstest.MapFS

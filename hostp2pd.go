@@ -304,10 +304,13 @@ func (d *Daemon) Forget(ctx context.Context, peer string) error {
 }
 
 // Alive reports whether the event loop is turning (for the systemd
-// watchdog): false when it has been stuck for more than 10 s.
+// watchdog): false when it has been stuck for more than 10 s. An idle loop
+// is asked, and has 1 s to answer.
 func (d *Daemon) Alive() bool { return d.d.Alive(10 * time.Second) }
 
-// Stats returns the current status snapshot, counters included.
+// Stats returns the current status snapshot, counters included. The
+// event loop builds it on demand: Stats waits at most 1 s for a busy loop,
+// then returns the previous snapshot.
 func (d *Daemon) Stats() Status { return statusFrom(d.d.Status()) }
 
 // Status is a snapshot of a running daemon. Its JSON form is the control

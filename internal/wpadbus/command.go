@@ -1,0 +1,498 @@
+package wpadbus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/godbus/dbus/v5"
+
+	"github.com/hostp2pd/hostp2pd/wpaevent"
+)
+
+// call is one D-Bus method call that a control-socket command becomes.
+type call struct {
+	// on names the interface whose object receives the call: "" is the
+	// interface the command was sent to; otherwise a group interface named
+	// by the command itself (P2P_GROUP_REMOVE <ifname>, P2P_INVITE group=).
+	on string
+	// dev sends the call to the P2P device object whatever the
+	// interface the command was sent to (P2P methods live there).
+	dev    bool
+	method string
+	args   []any
+	// pin: the reply's string is a generated PIN, the socket's reply text
+	// (P2P_CONNECT … pin, WPS_PIN … any); otherwise the reply is "OK".
+	pin bool
+}
+
+func noEquivalent(cmd, why string) error {
+	return fmt.Errorf("wpadbus: %s: %w: %s", firstWord(cmd), ErrNoEquivalent, why)
+}
+
+// parseCmd translates a control-socket command that maps to a single
+// method call. dev is the P2P device object (peer and persistent group
+// objects hang below it). Commands answered from properties (STATUS,
+// LIST_NETWORKS, …) are not calls and are handled by Request.
+func parseCmd(cmd string, dev dbus.ObjectPath) (call, error) {
+	f := strings.Fields(cmd)
+	if len(f) == 0 {
+		return call{}, errors.New("wpadbus: empty command")
+	}
+	bad := func(why string) (call, error) {
+		return call{}, fmt.Errorf("wpadbus: %s: %s", f[0], why)
+	}
+	peer := func(s string) (dbus.ObjectPath, bool) {
+		m, err := wpaevent.ParseMAC(s)
+		if err != nil {
+			return "", false
+		}
+		return peerPath(dev, m), true
+	}
+	pgroup := func(id string) (dbus.ObjectPath, bool) {
+		n, err := strconv.Atoi(id)
+		if err != nil || n < 0 {
+			return "", false
+		}
+		return dev + "/PersistentGroups/" + dbus.ObjectPath(strconv.Itoa(n)), true
+	}
+	switch f[0] {
+	case "P2P_FIND":
+		a := map[string]dbus.Variant{}
+		for _, t := range f[1:] {
+			switch {
+			case strings.HasPrefix(t, "type="):
+				a["DiscoveryType"] = dbus.MakeVariant(strings.TrimPrefix(t, "type="))
+			default:
+				n, err := strconv.Atoi(t)
+				if err != nil || n < 0 {
+					return call{}, noEquivalent(cmd, "argument "+strconv.Quote(t)+" of P2P_FIND")
+				}
+				a["Timeout"] = dbus.MakeVariant(int32(n))
+			}
+		}
+		return call{dev: true, method: p2pIface + ".Find", args: []any{a}}, nil
+	case "P2P_STOP_FIND":
+		return call{dev: true, method: p2pIface + ".StopFind"}, nil
+	case "P2P_CANCEL":
+		return call{dev: true, method: p2pIface + ".Cancel"}, nil
+	case "P2P_FLUSH":
+		return call{dev: true, method: p2pIface + ".Flush"}, nil
+	case "P2P_LISTEN":
+		n := 0
+		if len(f) > 1 {
+			v, err := strconv.Atoi(f[1])
+			if err != nil || v < 0 || len(f) > 2 {
+				return bad("want P2P_LISTEN [timeout]")
+			}
+			n = v
+		}
+		return call{dev: true, method: p2pIface + ".Listen", args: []any{int32(n)}}, nil
+	case "P2P_GROUP_ADD":
+		a := map[string]dbus.Variant{}
+		for _, t := range f[1:] {
+			k, v, _ := strings.Cut(t, "=")
+			switch {
+			case t == "persistent":
+				a["persistent"] = dbus.MakeVariant(true)
+			case k == "persistent":
+				p, ok := pgroup(v)
+				if !ok {
+					return bad("bad persistent=" + v)
+				}
+				a["persistent_group_object"] = dbus.MakeVariant(p)
+			case k == "freq":
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 0 {
+					return bad("bad freq=" + v)
+				}
+				a["frequency"] = dbus.MakeVariant(int32(n))
+			default:
+				// GroupAdd takes persistent, persistent_group_object and
+				// frequency only (wpas_dbus_handler_p2p_group_add).
+				return call{}, noEquivalent(cmd, "GroupAdd has no argument for "+strconv.Quote(t))
+			}
+		}
+		return call{dev: true, method: p2pIface + ".GroupAdd", args: []any{a}}, nil
+	case "P2P_CONNECT":
+		if len(f) < 3 {
+			return bad("want P2P_CONNECT <addr> <pbc|pin|PIN> …")
+		}
+		p, ok := peer(f[1])
+		if !ok {
+			return bad("bad address " + strconv.Quote(f[1]))
+		}
+		a := map[string]dbus.Variant{"peer": dbus.MakeVariant(p)}
+		pin := false
+		switch m := f[2]; {
+		case m == "pbc":
+			a["wps_method"] = dbus.MakeVariant("pbc")
+		case m == "pin":
+			a["wps_method"] = dbus.MakeVariant("pin")
+			pin = true
+		case isPIN(m):
+			a["wps_method"] = dbus.MakeVariant("pin")
+			a["pin"] = dbus.MakeVariant(m)
+		default:
+			return bad("bad method " + strconv.Quote(m))
+		}
+		for _, t := range f[3:] {
+			k, v, _ := strings.Cut(t, "=")
+			switch {
+			case t == "display" || t == "keypad":
+				if a["wps_method"].Value() == "pin" {
+					a["wps_method"] = dbus.MakeVariant(t)
+				}
+			case t == "persistent":
+				a["persistent"] = dbus.MakeVariant(true)
+			case t == "join":
+				a["join"] = dbus.MakeVariant(true)
+			case t == "auth":
+				a["authorize_only"] = dbus.MakeVariant(true)
+			case k == "go_intent":
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 0 || n > 15 {
+					return bad("bad go_intent=" + v)
+				}
+				a["go_intent"] = dbus.MakeVariant(int32(n))
+			case k == "freq":
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 0 {
+					return bad("bad freq=" + v)
+				}
+				a["frequency"] = dbus.MakeVariant(int32(n))
+			default:
+				// persistent=<id>, provdisc, ht40, vht…: not arguments of
+				// Connect (wpas_dbus_handler_p2p_connect).
+				return call{}, noEquivalent(cmd, "Connect has no argument for "+strconv.Quote(t))
+			}
+		}
+		return call{dev: true, method: p2pIface + ".Connect", args: []any{a}, pin: pin}, nil
+	case "P2P_INVITE":
+		a := map[string]dbus.Variant{}
+		c := call{method: p2pIface + ".Invite"}
+		for _, t := range f[1:] {
+			k, v, _ := strings.Cut(t, "=")
+			switch k {
+			case "peer":
+				p, ok := peer(v)
+				if !ok {
+					return bad("bad peer=" + v)
+				}
+				a["peer"] = dbus.MakeVariant(p)
+			case "persistent":
+				p, ok := pgroup(v)
+				if !ok {
+					return bad("bad persistent=" + v)
+				}
+				a["persistent_group_object"] = dbus.MakeVariant(p)
+				c.dev = true
+			case "group":
+				// Invite without a persistent group invites to the group
+				// of the interface called: the group interface.
+				c.on = v
+			default:
+				return call{}, noEquivalent(cmd, "Invite has no argument for "+strconv.Quote(t))
+			}
+		}
+		if _, ok := a["peer"]; !ok {
+			return bad("want peer=<addr>")
+		}
+		c.args = []any{a}
+		return c, nil
+	case "P2P_GROUP_REMOVE":
+		if len(f) != 2 {
+			return bad("want P2P_GROUP_REMOVE <ifname>")
+		}
+		// Disconnect on the group interface object ends that group.
+		return call{on: f[1], method: p2pIface + ".Disconnect"}, nil
+	case "P2P_REMOVE_CLIENT":
+		if len(f) != 2 {
+			return bad("want P2P_REMOVE_CLIENT <addr>|iface=<addr>")
+		}
+		if v, ok := strings.CutPrefix(f[1], "iface="); ok {
+			m, err := wpaevent.ParseMAC(v)
+			if err != nil {
+				return bad("bad iface=" + v)
+			}
+			return call{dev: true, method: p2pIface + ".RemoveClient",
+				args: []any{map[string]dbus.Variant{"iface": dbus.MakeVariant(m[:])}}}, nil
+		}
+		p, ok := peer(f[1])
+		if !ok {
+			return bad("bad address " + strconv.Quote(f[1]))
+		}
+		return call{dev: true, method: p2pIface + ".RemoveClient",
+			args: []any{map[string]dbus.Variant{"peer": dbus.MakeVariant(p)}}}, nil
+	case "WPS_PBC":
+		// On an AP (the GO's group interface) WPS.Start with type pbc
+		// pushes the button (wpa_supplicant_ap_wps_pbc).
+		a := map[string]dbus.Variant{"Role": dbus.MakeVariant("enrollee"), "Type": dbus.MakeVariant("pbc")}
+		for _, t := range f[1:] {
+			v, ok := strings.CutPrefix(t, "p2p_dev_addr=")
+			m, err := wpaevent.ParseMAC(v)
+			if !ok || err != nil {
+				return call{}, noEquivalent(cmd, "WPS.Start has no argument for "+strconv.Quote(t))
+			}
+			a["P2PDeviceAddress"] = dbus.MakeVariant(m[:])
+		}
+		return call{method: wpsIface + ".Start", args: []any{a}}, nil
+	case "WPS_PIN":
+		// On an AP, WPS.Start with type pin arms the PIN for the enrollee
+		// in Bssid, or for any enrollee (wpa_supplicant_ap_wps_pin).
+		if len(f) != 3 || !isPIN(f[2]) {
+			return bad("want WPS_PIN <any|addr> <pin>")
+		}
+		a := map[string]dbus.Variant{"Role": dbus.MakeVariant("enrollee"), "Type": dbus.MakeVariant("pin"),
+			"Pin": dbus.MakeVariant(f[2])}
+		if f[1] != "any" {
+			m, err := wpaevent.ParseMAC(f[1])
+			if err != nil {
+				return bad("bad address " + strconv.Quote(f[1]))
+			}
+			a["Bssid"] = dbus.MakeVariant(m[:])
+		}
+		return call{method: wpsIface + ".Start", args: []any{a}}, nil
+	case "WPS_CANCEL":
+		return call{method: wpsIface + ".Cancel"}, nil
+	case "SAVE_CONFIG":
+		return call{method: ifaceIface + ".SaveConfig"}, nil
+	case "P2P_SET":
+		if len(f) == 3 && f[1] == "ssid_postfix" {
+			return call{dev: true, method: propsIface + ".Set", args: []any{p2pIface, "P2PDeviceConfig",
+				dbus.MakeVariant(map[string]dbus.Variant{"SsidPostfix": dbus.MakeVariant(f[2])})}}, nil
+		}
+		return call{}, noEquivalent(cmd, "P2PDeviceConfig has no field for "+strconv.Quote(strings.Join(f[1:2], "")))
+	}
+	return call{}, noEquivalent(cmd, "no method or property does what it does on the control socket")
+}
+
+// isPIN reports whether s is a WPS PIN (4 or 8 digits).
+func isPIN(s string) bool {
+	if len(s) != 4 && len(s) != 8 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Request translates the control-socket command cmd, addressed to the
+// P2P device interface, into D-Bus and returns what the control socket
+// would have replied ("OK\n", a PIN, a LIST_NETWORKS table). A D-Bus
+// error reply is a *MethodError (the socket's FAIL); a command without a
+// D-Bus equivalent wraps ErrNoEquivalent and nothing is sent.
+func (c *Conn) Request(ctx context.Context, cmd string) (string, error) {
+	return c.RequestIface(ctx, "", cmd)
+}
+
+// RequestIface is Request for the interface iface ("" or the P2P device
+// name: the P2P device; else a group interface).
+func (c *Conn) RequestIface(ctx context.Context, iface, cmd string) (string, error) {
+	if err := c.Err(); err != nil {
+		return "", err
+	}
+	switch f := strings.Fields(cmd); {
+	case cmd == "PING":
+		if err := c.bus.Object(Service, rootPath).CallWithContext(ctx, "org.freedesktop.DBus.Peer.Ping", 0).Err; err != nil {
+			return "", c.classify("PING", err)
+		}
+		return "PONG\n", nil
+	case cmd == "INTERFACES":
+		return c.interfaces(ctx)
+	case cmd == "LIST_NETWORKS":
+		return c.listNetworks(ctx)
+	case len(f) == 3 && f[0] == "GET_NETWORK":
+		return c.getNetwork(ctx, f[1], f[2])
+	case cmd == "GET config_methods":
+		v, err := c.property(ctx, c.devPath, wpsIface, "ConfigMethods")
+		if err != nil {
+			return "", c.classify("WPS.ConfigMethods", err)
+		}
+		s, _ := v.Value().(string)
+		return s, nil
+	case len(f) == 2 && f[0] == "P2P_PEER":
+		return c.peerText(ctx, f[1])
+	}
+	k, err := parseCmd(cmd, c.devPath)
+	if err != nil {
+		return "", err
+	}
+	target := iface
+	if k.on != "" {
+		target = k.on
+	}
+	p := c.devPath
+	if !k.dev {
+		if p, err = c.ifacePath(ctx, target); err != nil {
+			return "", err
+		}
+	}
+	res := c.bus.Object(Service, p).CallWithContext(ctx, k.method, 0, k.args...)
+	if res.Err != nil {
+		var de dbus.Error
+		if errors.As(res.Err, &de) && de.Name != "org.freedesktop.DBus.Error.AccessDenied" {
+			return "", &MethodError{Cmd: cmd, Method: k.method, Name: de.Name, Text: errText(de)}
+		}
+		return "", c.classify(firstWord(cmd), res.Err)
+	}
+	if k.pin {
+		if s, ok := arg[string](res.Body, 0); ok && s != "" {
+			return s + "\n", nil
+		}
+	}
+	if k.method == wpsIface+".Start" && strings.HasPrefix(cmd, "WPS_PIN") {
+		// The control socket answers WPS_PIN with the PIN.
+		return strings.Fields(cmd)[2] + "\n", nil
+	}
+	return "OK\n", nil
+}
+
+func (c *Conn) interfaces(ctx context.Context) (string, error) {
+	v, err := c.property(ctx, rootPath, Service, "Interfaces")
+	if err != nil {
+		return "", c.classify("Interfaces", err)
+	}
+	ps, _ := v.Value().([]dbus.ObjectPath)
+	var b strings.Builder
+	for _, p := range ps {
+		if n, ok := c.ifname(p); ok {
+			b.WriteString(n + "\n")
+		}
+	}
+	return b.String(), nil
+}
+
+// network is a configured network or persistent group with its id.
+type network struct {
+	id    int
+	props map[string]dbus.Variant
+	p2p   bool // a persistent group object (disabled=2)
+}
+
+func (c *Conn) networks(ctx context.Context) ([]network, error) {
+	var out []network
+	for _, src := range []struct {
+		iface, prop, propsIface string
+		p2p                     bool
+	}{{ifaceIface, "Networks", Service + ".Network", false}, {p2pIface, "PersistentGroups", pgIface, true}} {
+		v, err := c.property(ctx, c.devPath, src.iface, src.prop)
+		var de dbus.Error
+		if err != nil && src.p2p && errors.As(err, &de) && de.Name != "org.freedesktop.DBus.Error.AccessDenied" {
+			// wpa_supplicant answers InterfaceUnknown ("no P2P mgmt
+			// interface") where P2P is not running.
+			return nil, fmt.Errorf("wpadbus: PersistentGroups of %s: %w (%s: %s)", c.dev, ErrNoP2P, de.Name, errText(de))
+		}
+		if err != nil {
+			return nil, c.classify(src.prop, err)
+		}
+		ps, _ := v.Value().([]dbus.ObjectPath)
+		for _, p := range ps {
+			s := string(p)
+			id, err := strconv.Atoi(s[strings.LastIndexByte(s, '/')+1:])
+			if err != nil {
+				continue
+			}
+			pv, err := c.property(ctx, p, src.propsIface, "Properties")
+			if err != nil {
+				return nil, c.classify(src.prop+" Properties", err)
+			}
+			m, _ := pv.Value().(map[string]dbus.Variant)
+			out = append(out, network{id: id, props: m, p2p: src.p2p})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
+	return out, nil
+}
+
+func strProp(m map[string]dbus.Variant, k string) string {
+	s, _ := m[k].Value().(string)
+	return s
+}
+
+// listNetworks builds the LIST_NETWORKS table (wpa_supplicant_ctrl_iface_list_networks)
+// from the Networks and PersistentGroups objects: "network id / ssid /
+// bssid / flags", the ssid unquoted, flags [DISABLED][P2P-PERSISTENT] for
+// persistent groups.
+func (c *Conn) listNetworks(ctx context.Context) (string, error) {
+	ns, err := c.networks(ctx)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString("network id / ssid / bssid / flags\n")
+	for _, n := range ns {
+		ssid := strings.Trim(strProp(n.props, "ssid"), `"`)
+		bssid := strProp(n.props, "bssid")
+		if bssid == "" {
+			bssid = "any"
+		}
+		flags := ""
+		switch {
+		case n.p2p || strProp(n.props, "disabled") == "2":
+			flags = "[DISABLED][P2P-PERSISTENT]"
+		case strProp(n.props, "disabled") == "1":
+			flags = "[DISABLED]"
+		}
+		fmt.Fprintf(&b, "%d\t%s\t%s\t%s\n", n.id, ssid, bssid, flags)
+	}
+	return b.String(), nil
+}
+
+// getNetwork answers GET_NETWORK <id> <field> from the network's
+// Properties (wpa_config_get_all, the same text as wpa_config_get).
+func (c *Conn) getNetwork(ctx context.Context, id, field string) (string, error) {
+	ns, err := c.networks(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, n := range ns {
+		if strconv.Itoa(n.id) != id {
+			continue
+		}
+		if field == "mode" && n.p2p {
+			// A PersistentGroup object is a GO (mode=3) or client
+			// network; Properties carries mode only when it is not 0.
+			if m := strProp(n.props, "mode"); m != "" {
+				return m, nil
+			}
+		}
+		v, ok := n.props[field]
+		if !ok {
+			return "", &MethodError{Cmd: "GET_NETWORK " + id + " " + field, Method: "Properties",
+				Name: "field not set", Text: "the control socket answers FAIL"}
+		}
+		s, _ := v.Value().(string)
+		return s, nil
+	}
+	return "", &MethodError{Cmd: "GET_NETWORK " + id + " " + field, Method: "Properties",
+		Name: "no such network", Text: "the control socket answers FAIL"}
+}
+
+// peerText answers P2P_PEER <addr> with the lines the Peer object has:
+// the address, pri_dev_type, device_name, config_methods, dev_capab and
+// group_capab. The socket's age=, listen_freq=, interface_addr= and
+// the other counters have no Peer property and are absent.
+func (c *Conn) peerText(ctx context.Context, addr string) (string, error) {
+	m, err := wpaevent.ParseMAC(addr)
+	if err != nil {
+		return "", fmt.Errorf("wpadbus: P2P_PEER: bad address %q", addr)
+	}
+	props, err := c.properties(ctx, peerPath(c.devPath, m), peerIface)
+	if err != nil {
+		var de dbus.Error
+		if errors.As(err, &de) && de.Name != "org.freedesktop.DBus.Error.AccessDenied" {
+			return "", &MethodError{Cmd: "P2P_PEER " + addr, Method: propsIface + ".GetAll", Name: de.Name, Text: errText(de)}
+		}
+		return "", c.classify("P2P_PEER", err)
+	}
+	pi := peerFromProps(props)
+	return fmt.Sprintf("%s\npri_dev_type=%s\ndevice_name=%s\nconfig_methods=0x%x\ndev_capab=0x%x\ngroup_capab=0x%x\n",
+		m, pi.PriDevType, pi.Name, pi.ConfigMethods, pi.DevCapab, pi.GroupCapab), nil
+}

@@ -13,6 +13,7 @@ import (
 var allowedModules = []string{
 	"github.com/VictoriaMetrics/metrics", // /metrics
 	"github.com/coreos/go-systemd/v22",   // sd_notify
+	"github.com/godbus/dbus/v5",          // wpa_supplicant's D-Bus interface (internal/wpadbus; doctor)
 	"github.com/hostp2pd/hostp2pd",
 	"github.com/insomniacslk/dhcp", // DHCPv4 wire format
 	// QR join code (internal/joincode): no dependencies of its own, a port

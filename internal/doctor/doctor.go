@@ -5,7 +5,8 @@
 // phones from joining, with a hint for each problem.
 //
 // It only reads. The commands it sends wpa_supplicant are PING, STATUS,
-// GET and LIST_NETWORKS; it runs `iw dev|phy|reg get` and `nmcli device`;
+// GET and LIST_NETWORKS; on the system bus it reads two properties of
+// fi.w1.wpa_supplicant1 (internal/wpadbus) to say whether D-Bus is open too; it runs `iw dev|phy|reg get` and `nmcli device`;
 // it asks a running daemon's control socket for its status; it reads
 // /proc (other programs on DHCP's port 67 among them) and /sys; it tests directories with access(2) and creates
 // no file or directory (its one client socket, bound while it talks to
@@ -71,12 +72,15 @@ type Env struct {
 	// DaemonCounters returns the counters of a running daemon (its control
 	// socket's status); nil when there is no socket to ask.
 	DaemonCounters func(ctx context.Context) (map[string]uint64, error)
+	// DBus dials wpa_supplicant's D-Bus interface for the P2P device and
+	// reads its P2P configuration; nil skips the D-Bus line.
+	DBus func(ctx context.Context, iface string) error
 }
 
 // Run checks cfg for the P2P device iface and writes a report to w. It
 // returns false when a check failed.
 func Run(ctx context.Context, cfg *config.Config, iface string, w io.Writer) bool {
-	env := Env{Euid: os.Geteuid(), Pid: os.Getpid(), Writable: accessW, Run: radio.Exec, FS: os.DirFS("/")}
+	env := Env{Euid: os.Geteuid(), Pid: os.Getpid(), Writable: accessW, Run: radio.Exec, FS: os.DirFS("/"), DBus: probeDBus}
 	path := filepath.Join(cfg.CtrlInterface, iface)
 	conn, err := wpactrl.Dial(ctx, path)
 	if err == nil {
@@ -155,6 +159,7 @@ func Check(ctx context.Context, cfg *config.Config, iface string, env Env, dialE
 		facts = radio.Probe(ctx, env.Run, iface)
 	}
 	c.safe("control socket", func() { c.supplicant(dialErr, facts) })
+	c.safe("D-Bus", func() { c.dbus(dialErr) })
 	c.safe("radio", func() { c.radio(facts) })
 	c.safe("NetworkManager", func() { c.networkManager(facts.Netdev) })
 	c.safe("other P2P drivers", func() { c.otherClients(facts.Netdev) })

@@ -203,6 +203,22 @@ func parseCmd(cmd string, dev dbus.ObjectPath) (call, error) {
 		}
 		c.args = []any{a}
 		return c, nil
+	case "P2P_PROV_DISC":
+		// ProvisionDiscoveryRequest(o peer, s config_method); no "join"
+		// argument (wpas_dbus_handler_p2p_prov_disc_req).
+		if len(f) != 3 {
+			return call{}, noEquivalent(cmd, "ProvisionDiscoveryRequest takes a peer and a method only")
+		}
+		p, ok := peer(f[1])
+		if !ok {
+			return bad("bad address " + strconv.Quote(f[1]))
+		}
+		switch f[2] {
+		case "display", "keypad", "pbc", "pushbutton":
+		default:
+			return bad("bad method " + strconv.Quote(f[2]))
+		}
+		return call{dev: true, method: p2pIface + ".ProvisionDiscoveryRequest", args: []any{p, f[2]}}, nil
 	case "P2P_GROUP_REMOVE":
 		if len(f) != 2 {
 			return bad("want P2P_GROUP_REMOVE <ifname>")
@@ -270,6 +286,30 @@ func parseCmd(cmd string, dev dbus.ObjectPath) (call, error) {
 	return call{}, noEquivalent(cmd, "no method or property does what it does on the control socket")
 }
 
+// propCmd names the commands Request answers from properties rather than
+// with a method call ("" for the others).
+func propCmd(cmd string) string {
+	f := strings.Fields(cmd)
+	switch {
+	case cmd == "PING", cmd == "INTERFACES", cmd == "LIST_NETWORKS", cmd == "GET config_methods":
+		return cmd
+	case len(f) == 3 && f[0] == "GET_NETWORK", len(f) == 2 && f[0] == "P2P_PEER" && f[1] != "FIRST" && !strings.HasPrefix(f[1], "NEXT-"):
+		return f[0]
+	}
+	return ""
+}
+
+// translatable returns nil when Request can carry cmd over D-Bus, an
+// error wrapping ErrNoEquivalent when it cannot, and another error when
+// cmd is malformed.
+func translatable(cmd string) error {
+	if propCmd(cmd) != "" {
+		return nil
+	}
+	_, err := parseCmd(cmd, "/")
+	return err
+}
+
 // isPIN reports whether s is a WPS PIN (4 or 8 digits).
 func isPIN(s string) bool {
 	if len(s) != 4 && len(s) != 8 {
@@ -298,26 +338,26 @@ func (c *Conn) RequestIface(ctx context.Context, iface, cmd string) (string, err
 	if err := c.Err(); err != nil {
 		return "", err
 	}
-	switch f := strings.Fields(cmd); {
-	case cmd == "PING":
+	switch f := strings.Fields(cmd); propCmd(cmd) {
+	case "PING":
 		if err := c.bus.Object(Service, rootPath).CallWithContext(ctx, "org.freedesktop.DBus.Peer.Ping", 0).Err; err != nil {
 			return "", c.classify("PING", err)
 		}
 		return "PONG\n", nil
-	case cmd == "INTERFACES":
+	case "INTERFACES":
 		return c.interfaces(ctx)
-	case cmd == "LIST_NETWORKS":
+	case "LIST_NETWORKS":
 		return c.listNetworks(ctx)
-	case len(f) == 3 && f[0] == "GET_NETWORK":
+	case "GET_NETWORK":
 		return c.getNetwork(ctx, f[1], f[2])
-	case cmd == "GET config_methods":
+	case "GET config_methods":
 		v, err := c.property(ctx, c.devPath, wpsIface, "ConfigMethods")
 		if err != nil {
 			return "", c.classify("WPS.ConfigMethods", err)
 		}
 		s, _ := v.Value().(string)
 		return s, nil
-	case len(f) == 2 && f[0] == "P2P_PEER":
+	case "P2P_PEER":
 		return c.peerText(ctx, f[1])
 	}
 	k, err := parseCmd(cmd, c.devPath)

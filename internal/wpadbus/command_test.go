@@ -53,6 +53,7 @@ func TestParseCmd_SessionCommandsBecomeMethodCalls(t *testing.T) {
 		{"WPS_PIN any 12345670", call{method: wpsIface + ".Start", args: []any{vm("Role", "enrollee", "Type", "pin", "Pin", "12345670")}}},
 		{"WPS_PIN 02:11:22:33:44:55 1234", call{method: wpsIface + ".Start",
 			args: []any{vm("Role", "enrollee", "Type", "pin", "Pin", "1234", "Bssid", []byte{2, 0x11, 0x22, 0x33, 0x44, 0x55})}}},
+		{"P2P_PROV_DISC aa:bb:cc:dd:ee:ff display", call{dev: true, method: p2pIface + ".ProvisionDiscoveryRequest", args: []any{phone, "display"}}},
 		{"WPS_CANCEL", call{method: wpsIface + ".Cancel"}},
 		{"P2P_CANCEL", call{dev: true, method: p2pIface + ".Cancel"}},
 		{"SAVE_CONFIG", call{method: ifaceIface + ".SaveConfig"}},

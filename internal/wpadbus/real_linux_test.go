@@ -135,10 +135,39 @@ func TestReal_SupplicantRestartEndsEventsThenRedialWorks(t *testing.T) {
 	if _, err := c.Request(context.Background(), "PING"); !errors.Is(err, wpactrl.ErrGone) {
 		t.Errorf("PING after the owner left: %v, want wpactrl.ErrGone", err)
 	}
+	// WaitForService blocks until the new process is on the bus.
+	waited := make(chan error, 1)
+	wctx, wcancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer wcancel()
+	go func() { waited <- WaitForService(wctx, WithAddress(addr)) }()
+	select {
+	case err := <-waited:
+		t.Fatalf("WaitForService returned before the restart: %v", err)
+	case <-time.After(200 * time.Millisecond):
+	}
 	s.start(addr)
+	if err := <-waited; err != nil {
+		t.Fatalf("WaitForService: %v", err)
+	}
 	c2 := dialT(t, addr, s.iface)
 	if r, err := c2.Request(context.Background(), "PING"); err != nil || r != "PONG\n" {
 		t.Errorf("PING after restart = %q, %v", r, err)
+	}
+}
+
+func TestWaitForService_ReturnsAtOnceWhenOwnedAndOnCancel(t *testing.T) {
+	addr, _ := privateBus(t, openPolicy)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if err := WaitForService(ctx, WithAddress(addr)); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("nobody on the bus: err = %v, want the deadline", err)
+	}
+	s := realSupplicant(t, addr)
+	_ = s
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel2()
+	if err := WaitForService(ctx2, WithAddress(addr)); err != nil {
+		t.Errorf("owned: %v", err)
 	}
 }
 

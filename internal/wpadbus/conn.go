@@ -68,7 +68,9 @@ type Conn struct {
 
 	mu     sync.Mutex
 	err    error
-	groups map[dbus.ObjectPath]string // group interface object → ifname, from GroupStarted
+	groups map[dbus.ObjectPath]string          // group interface object → ifname, from GroupStarted
+	gobjs  map[dbus.ObjectPath]dbus.ObjectPath // group interface object → its Group object
+	member map[dbus.ObjectPath]*memberTracker  // group interface object → its P2P clients
 }
 
 // Dial connects to the bus, checks that fi.w1.wpa_supplicant1 is there and
@@ -94,7 +96,8 @@ func Dial(ctx context.Context, ifname string, opts ...Option) (*Conn, error) {
 	}
 	c := &Conn{bus: bus, log: o.log, dev: ifname, o: o,
 		sigs: make(chan *dbus.Signal, 256), events: make(chan wpactrl.Message, o.queueLen),
-		done: make(chan struct{}), groups: map[dbus.ObjectPath]string{}}
+		done: make(chan struct{}), groups: map[dbus.ObjectPath]string{},
+		gobjs: map[dbus.ObjectPath]dbus.ObjectPath{}, member: map[dbus.ObjectPath]*memberTracker{}}
 	if err := c.setup(ctx); err != nil {
 		_ = bus.Close()
 		return nil, err
@@ -396,14 +399,43 @@ func (c *Conn) groupOf(p dbus.ObjectPath, forget bool) (string, bool) {
 	n, ok := c.groups[p]
 	if forget {
 		delete(c.groups, p)
+		delete(c.gobjs, p)
+		delete(c.member, p)
 	}
 	return n, ok
 }
 
-func (c *Conn) learn(p dbus.ObjectPath, ifname string) {
+func (c *Conn) learn(p dbus.ObjectPath, ifname string, g dbus.ObjectPath) {
 	c.mu.Lock()
-	c.groups[p] = ifname
+	c.groups[p], c.gobjs[p], c.member[p] = ifname, g, newMemberTracker()
 	c.mu.Unlock()
+}
+
+func (c *Conn) stationDev(p dbus.ObjectPath, sta wpaevent.MAC, connected bool) (wpaevent.MAC, bool) {
+	c.mu.Lock()
+	g, m := c.gobjs[p], c.member[p]
+	c.mu.Unlock()
+	if m == nil {
+		return wpaevent.MAC{}, false
+	}
+	if !connected {
+		return m.disconnected(sta) // the run goroutine is the only user of m
+	}
+	ctx, cancel := c.lctx()
+	defer cancel()
+	v, err := c.property(ctx, g, groupIface, "Members")
+	if err != nil {
+		c.log.Debug("group members", "path", string(g), "err", err)
+		return wpaevent.MAC{}, false
+	}
+	ps, _ := v.Value().([]dbus.ObjectPath)
+	ms := make([]wpaevent.MAC, 0, len(ps))
+	for _, pp := range ps {
+		if a, ok := peerAddr(pp); ok {
+			ms = append(ms, a)
+		}
+	}
+	return m.connected(sta, ms)
 }
 
 // ifacePath returns the object of interface name ("" = the P2P device).

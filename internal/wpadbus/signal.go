@@ -55,8 +55,12 @@ type lookup interface {
 	// groupOf returns the interface name learnt from GroupStarted for
 	// the group interface object p, and forgets it when forget is set.
 	groupOf(p dbus.ObjectPath, forget bool) (string, bool)
-	// learn records that the group interface object p is ifname.
-	learn(p dbus.ObjectPath, ifname string)
+	// learn records that the group interface object p is ifname, its
+	// group object g.
+	learn(p dbus.ObjectPath, ifname string, g dbus.ObjectPath)
+	// stationDev returns the P2P device address of station sta on the
+	// group interface p (see memberTracker), when it is known.
+	stationDev(p dbus.ObjectPath, sta wpaevent.MAC, connected bool) (wpaevent.MAC, bool)
 }
 
 // peerAddr returns the P2P device address that ends a peer object path
@@ -274,7 +278,7 @@ func translate(sig *dbus.Signal, dev dbus.ObjectPath, lk lookup) ([]wpaevent.Eve
 		if !ok {
 			return nil, fmt.Sprintf("GroupStarted: the group interface object %s has no Ifname", ip)
 		}
-		lk.learn(ip, name)
+		lk.learn(ip, name, gp)
 		ev := newEvent(wpaevent.GroupStarted)
 		ev.Group = name
 		ev.Role, _ = props["role"].Value().(string)
@@ -381,6 +385,7 @@ func translate(sig *dbus.Signal, dev dbus.ObjectPath, lk lookup) ([]wpaevent.Eve
 		}
 		ev := newEvent(k)
 		ev.Addr, ev.Iface = a, g
+		ev.PeerDev, _ = lk.stationDev(sig.Path, a, k == wpaevent.APStaConnected)
 		return []wpaevent.Event{ev}, ""
 	}
 	return nil, "no control-socket counterpart: " + sig.Name

@@ -55,6 +55,10 @@ func TestConn_SignalsArriveAsEventLinesInOrder(t *testing.T) {
 	if err := svc.Export(fakeProps{vals: map[string]any{ifaceIface + ".Ifname": "p2p-wlan0-0"}}, grpIf, propsIface); err != nil {
 		t.Fatal(err)
 	}
+	phone := devP + "/Peers/aabbccddeeff"
+	if err := svc.Export(fakeProps{vals: map[string]any{groupIface + ".Members": []dbus.ObjectPath{phone}}}, grpIf+"/Groups/00", propsIface); err != nil {
+		t.Fatal(err)
+	}
 	if r, err := svc.RequestName(Service, dbus.NameFlagDoNotQueue); err != nil || r != dbus.RequestNameReplyPrimaryOwner {
 		t.Fatalf("RequestName: %v %v", r, err)
 	}
@@ -63,7 +67,6 @@ func TestConn_SignalsArriveAsEventLinesInOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	phone := devP + "/Peers/aabbccddeeff"
 	emit := func(path dbus.ObjectPath, name string, args ...any) {
 		t.Helper()
 		if err := svc.Emit(path, name, args...); err != nil {
@@ -79,7 +82,7 @@ func TestConn_SignalsArriveAsEventLinesInOrder(t *testing.T) {
 	want := []struct{ iface, text string }{
 		{"", "P2P-PROV-DISC-SHOW-PIN aa:bb:cc:dd:ee:ff 12345670 p2p_dev_addr=aa:bb:cc:dd:ee:ff pri_dev_type= name='' config_methods=0x0 dev_capab=0x0 group_capab=0x0"},
 		{"", `P2P-GROUP-STARTED p2p-wlan0-0 GO ssid="" freq=0 go_dev_addr=00:00:00:00:00:00`},
-		{"p2p-wlan0-0", "AP-STA-CONNECTED 02:11:22:33:44:55"},
+		{"p2p-wlan0-0", "AP-STA-CONNECTED 02:11:22:33:44:55 p2p_dev_addr=aa:bb:cc:dd:ee:ff"}, // from the group's Members
 		{"", "P2P-GROUP-REMOVED p2p-wlan0-0 GO"},
 	}
 	for i, w := range want {

@@ -18,6 +18,9 @@ type fakeLookup struct {
 	names  map[dbus.ObjectPath]string
 	groups map[dbus.ObjectPath]groupInfo
 	seen   map[dbus.ObjectPath]string
+	// members answers Members for each group interface, in turn.
+	members map[dbus.ObjectPath][][]wpaevent.MAC
+	tracks  map[dbus.ObjectPath]*memberTracker
 }
 
 func (f *fakeLookup) peer(p dbus.ObjectPath) (peerInfo, bool) { v, ok := f.peers[p]; return v, ok }
@@ -33,7 +36,29 @@ func (f *fakeLookup) groupOf(p dbus.ObjectPath, forget bool) (string, bool) {
 	}
 	return v, ok
 }
-func (f *fakeLookup) learn(p dbus.ObjectPath, n string) { f.seen[p] = n }
+func (f *fakeLookup) learn(p dbus.ObjectPath, n string, _ dbus.ObjectPath) {
+	f.seen[p] = n
+	if f.tracks == nil {
+		f.tracks = map[dbus.ObjectPath]*memberTracker{}
+	}
+	f.tracks[p] = newMemberTracker()
+}
+
+func (f *fakeLookup) stationDev(p dbus.ObjectPath, sta wpaevent.MAC, connected bool) (wpaevent.MAC, bool) {
+	m := f.tracks[p]
+	if m == nil {
+		return wpaevent.MAC{}, false
+	}
+	if !connected {
+		return m.disconnected(sta)
+	}
+	if len(f.members[p]) == 0 {
+		return wpaevent.MAC{}, false
+	}
+	cur := f.members[p][0]
+	f.members[p] = f.members[p][1:]
+	return m.connected(sta, cur)
+}
 
 func sig(path dbus.ObjectPath, name string, body ...any) *dbus.Signal {
 	return &dbus.Signal{Sender: ":1.0", Path: path, Name: name, Body: body}
@@ -61,10 +86,11 @@ func TestTranslate_SignalsBecomeTheSocketsEventLines(t *testing.T) {
 	started := sig(devP, p2pIface+".GroupStarted", map[string]dbus.Variant{"interface_object": v(grpIf),
 		"role": v("GO"), "persistent": v(true), "group_object": v(grpObj)})
 	tests := []struct {
-		name   string
-		before []*dbus.Signal
-		sig    *dbus.Signal
-		want   string // the event line; "" = no event
+		name    string
+		before  []*dbus.Signal
+		members [][]wpaevent.MAC // Members answers of the group interface
+		sig     *dbus.Signal
+		want    string // the event line; "" = no event
 	}{
 		{name: "DeviceFoundProperties", sig: sig(devP, p2pIface+".DeviceFoundProperties", phone, map[string]dbus.Variant{
 			"DeviceName": v("Pixel 7"), "PrimaryDeviceType": v([]byte{0, 10, 0, 0x50, 0xf2, 4, 0, 5}),
@@ -85,6 +111,10 @@ func TestTranslate_SignalsBecomeTheSocketsEventLines(t *testing.T) {
 		{name: "StaAuthorized on the group", before: []*dbus.Signal{started},
 			sig:  sig(grpIf, ifaceIface+".StaAuthorized", "02:11:22:33:44:55"),
 			want: "AP-STA-CONNECTED 02:11:22:33:44:55"},
+		{name: "StaAuthorized of a P2P client gets its device address from Members", before: []*dbus.Signal{started},
+			members: [][]wpaevent.MAC{{{0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff}}},
+			sig:     sig(grpIf, ifaceIface+".StaAuthorized", "02:11:22:33:44:55"),
+			want:    "AP-STA-CONNECTED 02:11:22:33:44:55 p2p_dev_addr=aa:bb:cc:dd:ee:ff"},
 		{name: "StaDeauthorized on the group", before: []*dbus.Signal{started},
 			sig:  sig(grpIf, ifaceIface+".StaDeauthorized", "02:11:22:33:44:55"),
 			want: "AP-STA-DISCONNECTED 02:11:22:33:44:55"},
@@ -114,6 +144,7 @@ func TestTranslate_SignalsBecomeTheSocketsEventLines(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			l := lk()
+			l.members = map[dbus.ObjectPath][][]wpaevent.MAC{grpIf: tt.members}
 			for _, s := range tt.before {
 				translate(s, devP, l)
 			}

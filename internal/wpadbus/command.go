@@ -10,6 +10,7 @@ import (
 
 	"github.com/godbus/dbus/v5"
 
+	"github.com/hostp2pd/hostp2pd/wpactrl"
 	"github.com/hostp2pd/hostp2pd/wpaevent"
 )
 
@@ -335,6 +336,11 @@ func (c *Conn) Request(ctx context.Context, cmd string) (string, error) {
 // RequestIface is Request for the interface iface ("" or the P2P device
 // name: the P2P device; else a group interface).
 func (c *Conn) RequestIface(ctx context.Context, iface, cmd string) (string, error) {
+	select {
+	case <-c.done:
+		return "", fmt.Errorf("wpadbus: %s: %w", firstWord(cmd), wpactrl.ErrClosed)
+	default:
+	}
 	if err := c.Err(); err != nil {
 		return "", err
 	}
@@ -495,13 +501,6 @@ func (c *Conn) getNetwork(ctx context.Context, id, field string) (string, error)
 	for _, n := range ns {
 		if strconv.Itoa(n.id) != id {
 			continue
-		}
-		if field == "mode" && n.p2p {
-			// A PersistentGroup object is a GO (mode=3) or client
-			// network; Properties carries mode only when it is not 0.
-			if m := strProp(n.props, "mode"); m != "" {
-				return m, nil
-			}
 		}
 		v, ok := n.props[field]
 		if !ok {

@@ -49,6 +49,22 @@ func TestReal_DialReadsTheP2PDevice(t *testing.T) {
 	}
 }
 
+func TestReal_RequestAfterCloseIsErrClosed(t *testing.T) {
+	addr, _ := privateBus(t, openPolicy)
+	s := realSupplicant(t, addr)
+	c := dialT(t, addr, s.iface)
+	_ = c.Close()
+	if _, err := c.Request(context.Background(), "P2P_FIND"); !errors.Is(err, wpactrl.ErrClosed) {
+		t.Errorf("after Close: %v, want wpactrl.ErrClosed", err)
+	}
+	if _, ok := <-c.Events(); ok {
+		t.Error("Events open after Close")
+	}
+	if err := c.Err(); err != nil {
+		t.Errorf("Err after Close = %v, want nil", err)
+	}
+}
+
 func TestReal_GroupAddFailsWithTheSupplicantsError(t *testing.T) {
 	addr, _ := privateBus(t, openPolicy)
 	s := realSupplicant(t, addr)

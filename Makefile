@@ -57,6 +57,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzSession -fuzztime 10m ./internal/p2p/
 	$(GO) test -run '^$$' -fuzz FuzzHandle -fuzztime 10m ./internal/dhcpd/
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 10m ./internal/radio/
+	$(GO) test -run '^$$' -fuzz '^FuzzTranslate$$' -fuzztime 10m ./internal/wpadbus/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseCmd$$' -fuzztime 10m ./internal/wpadbus/
 
 # Long-running resilience checks: 10,000 join/leave cycles against the fake
 # supplicant, and the lab soak (50+ real joins).

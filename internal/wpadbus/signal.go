@@ -167,8 +167,17 @@ func translate(sig *dbus.Signal, dev dbus.ObjectPath, lk lookup) ([]wpaevent.Eve
 	bad := func() ([]wpaevent.Event, string) {
 		return nil, fmt.Sprintf("%s: unexpected arguments %v", sig.Name, sig.Body)
 	}
+	group := "" // the group interface a P2PDevice signal came from
 	if iface == "P2PDevice" && sig.Path != dev {
-		return nil, fmt.Sprintf("%s from %s, not our P2P device %s", member, sig.Path, dev)
+		// WpsFailed is sent from the group interface during group
+		// formation (wpas_p2p_wps_failed → wpas_dbus_signal_p2p_wps_failed
+		// on the group's wpa_s); every other P2PDevice signal comes from
+		// the P2P device.
+		g, ok := lk.groupOf(sig.Path, false)
+		if !ok || member != "WpsFailed" {
+			return nil, fmt.Sprintf("%s from %s, not our P2P device %s", member, sig.Path, dev)
+		}
+		group = g
 	}
 	switch iface + "." + member {
 	case "P2PDevice.DeviceFoundProperties":
@@ -361,6 +370,7 @@ func translate(sig *dbus.Signal, dev dbus.ObjectPath, lk lookup) ([]wpaevent.Eve
 		default:
 			return nil, "WPS event " + strconv.Quote(name) + " has no control-socket counterpart the session reads"
 		}
+		ev.Iface = group
 		if iface == "WPS" {
 			g, ok := lk.groupOf(sig.Path, false)
 			if !ok && sig.Path != dev {

@@ -9,17 +9,7 @@
 go_start
 phone_up 1
 t=$(now)
-daemon_start <<YAML || lab_exit
-# hostp2pd lab: autonomous GO, push button
-activate_persistent_group: false
-activate_autonomous_group: true
-dynamic_group: false
-pbc_in_use: true
-ctl_socket: /run/hostp2pd.sock
-dhcp:
-  enabled: true
-YAML
-need daemon-group-started go_group 30
+daemon_go autonomous pbc
 story "group $GO_SSID up on $GO_FREQ MHz (hostp2pd, autonomous) $(dt $t) s after start"
 check daemon-ctl-socket [ -S /run/hostp2pd.sock ]
 check daemon-sets-go-ip wait_go_ip 10
@@ -28,16 +18,13 @@ check doctor-passes sh -c "/usr/local/bin/hostp2pd doctor -i p2p-dev-wlan0 -c /e
 sed "s/^/  doctor| /" /tmp/doctor.out
 log "GO address: ${GO_IP:=$LAB_NET.1}"
 
-need ph1-find ph 1 find $GO_DEV
 m=$(lines go)
-need ph1-join-pbc ph 1 join --method pbc
+find_join 1 ph1-join-pbc --method pbc
 J=$(pf ms)
 check go-sees-ph1 quiet wait_ev go "AP-STA-CONNECTED .*p2p_dev_addr=42:00:00:00:01:00" 10 $m
-check ph1-dhcp ph 1 dhcp
-IP1=$(pf ip)
+dhcp_ping 1 ph1-dhcp ph1-ping-go 3
+IP1=$LEASE P=$(pf recv)/$(pf sent)
 check ph1-lease-in-subnet is_in_net "$IP1"
-check ph1-ping-go ph 1 ping $GO_IP -c 3
-P=$(pf recv)/$(pf sent)
 check go-ping-ph1 quiet ping -c 2 -W 2 "$IP1"
 story "phone-1 joined with PBC in $(secs $J) s, got $IP1, ping $P"
 

@@ -10,31 +10,15 @@
 go_start
 phone_up 1
 phone_up 2
-daemon_start <<YAML || lab_exit
-activate_persistent_group: false
-activate_autonomous_group: true
-dynamic_group: false
-pbc_in_use: false
-password: "$LAB_PIN"
-ctl_socket: /run/hostp2pd.sock
-dhcp:
-  enabled: true
-YAML
-need daemon-group-started go_group 30
-wait_go_ip 10; GO_IP=${GO_IP:-$LAB_NET.1}
+daemon_go autonomous pin
+go_addr
 
 # concurrent discovery and join
-phone --phone ph1 find $GO_DEV >/tmp/f1.out 2>&1 & p1=$!
-phone --phone ph2 find $GO_DEV >/tmp/f2.out 2>&1 & p2=$!
-wait $p1; r1=$?; wait $p2; r2=$?
-cat /tmp/f1.out /tmp/f2.out | grep '^PHONE'
+at_once f "1 2" find $GO_DEV
 need ph1-find [ $r1 -eq 0 ]
 need ph2-find [ $r2 -eq 0 ]
 t=$(now)
-phone --phone ph1 join --method keypad --pin $LAB_PIN --timeout 60s >/tmp/j1.out 2>&1 & p1=$!
-phone --phone ph2 join --method keypad --pin $LAB_PIN --timeout 60s >/tmp/j2.out 2>&1 & p2=$!
-wait $p1; r1=$?; wait $p2; r2=$?
-cat /tmp/j1.out /tmp/j2.out | grep '^PHONE'
+at_once j "1 2" join --method keypad --pin $LAB_PIN --timeout 60s
 need ph1-join-concurrent [ $r1 -eq 0 ]
 need ph2-join-concurrent [ $r2 -eq 0 ]
 S1=$(field "$(grep '^PHONE' /tmp/j1.out)" ssid) S2=$(field "$(grep '^PHONE' /tmp/j2.out)" ssid)

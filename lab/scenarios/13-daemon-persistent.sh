@@ -9,21 +9,11 @@
 
 go_start
 phone_up 1
-daemon_start <<YAML || lab_exit
-activate_persistent_group: true
-activate_autonomous_group: false
-dynamic_group: false
-pbc_in_use: true
-ctl_socket: /run/hostp2pd.sock
-dhcp:
-  enabled: true
-YAML
-need daemon-group-started go_group 30
-check group-is-persistent sh -c "echo '$GO_LINE' | grep -q PERSISTENT"
-wait_go_ip 10; GO_IP=${GO_IP:-$LAB_NET.1}
+daemon_go persistent pbc
+check group-is-persistent is_persistent_group
+go_addr
 
-need ph1-find ph 1 find $GO_DEV
-need ph1-join-persistent ph 1 join --method pbc --persistent
+find_join 1 ph1-join-persistent --method pbc --persistent
 check ph1-got-persistent [ "$(pf persistent)" = 1 ]
 check ph1-dhcp ph 1 dhcp
 check ph1-leave ph 1 leave
@@ -32,8 +22,7 @@ m=$(lines go)
 check ph1-reinvoke ph 1 reinvoke --via invite
 R=$(pf ms)
 check same-ssid [ "$(pf ssid)" = "$GO_SSID" ]
-check reinvoke-without-wps sh -c "! tail -n +$((m + 1)) /tmp/go.log | grep -q WPS-REG-SUCCESS"
-check ph1-dhcp-after-reinvoke ph 1 dhcp
-check ph1-ping-go ph 1 ping $GO_IP -c 2
+check reinvoke-without-wps not wps_since $m
+dhcp_ping 1 ph1-dhcp-after-reinvoke ph1-ping-go 2
 story "phone-1 came back to persistent group $GO_SSID in $(secs $R) s without WPS"
 lab_exit

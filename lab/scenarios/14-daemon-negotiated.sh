@@ -8,24 +8,15 @@
 
 go_start
 phone_up 1
-daemon_start <<YAML || lab_exit
-activate_persistent_group: false
-activate_autonomous_group: false
-dynamic_group: true
-pbc_in_use: true
-ctl_socket: /run/hostp2pd.sock
-dhcp:
-  enabled: true
-YAML
+daemon_up negotiated-on-demand pbc || lab_exit
 sleep 2
-check no-group-before-request [ -z "$(ls $CTRL | grep '^p2p-wlan0-')" ]
-need ph1-find ph 1 find $GO_DEV
+check no-group-before-request [ -z "$(go_groups_up)" ]
 m=$(lines go)
-need ph1-negotiate-pbc ph 1 join --method pbc --negotiate
+find_join 1 ph1-negotiate-pbc --method pbc --negotiate
 J=$(pf ms)
 need daemon-is-go go_group 20 $m
-check ph1-dhcp ph 1 dhcp
-check ph1-ping-go ph 1 ping "$(wait_go_ip 5; echo ${GO_IP:-$LAB_NET.1})" -c 2
+go_addr 5
+dhcp_ping 1 ph1-dhcp ph1-ping-go 2
 story "phone-1 negotiated a group with hostp2pd (PBC) in $(secs $J) s"
 m=$(lines go)
 check ph1-leave ph 1 leave

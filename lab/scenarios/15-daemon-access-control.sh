@@ -10,20 +10,8 @@
 go_start
 phone_up 1
 phone_up 2
-daemon_start <<YAML || lab_exit
-activate_persistent_group: false
-activate_autonomous_group: true
-dynamic_group: false
-pbc_in_use: true
-white_list:
-  - phone-1
-ctl_socket: /run/hostp2pd.sock
-dhcp:
-  enabled: true
-YAML
-need daemon-group-started go_group 30
-need ph1-find ph 1 find $GO_DEV
-need ph1-white-listed-joins ph 1 join --method pbc
+daemon_go autonomous pbc "white_list:" "  - phone-1"
+find_join 1 ph1-white-listed-joins --method pbc
 need ph2-find ph 2 find $GO_DEV
 check ph2-not-white-listed-refused expect_refused 2 --method pbc
 check ph1-leave ph 1 leave
@@ -35,18 +23,7 @@ DAEMON_PID=
 # start part 2 from scratch even if the daemon left its group behind
 [ -S $CTRL/$GIF ] && wcli p2p-dev-wlan0 p2p_group_remove $GIF >/dev/null && sleep 1
 m=$(lines go)
-daemon_start <<YAML || lab_exit
-activate_persistent_group: false
-activate_autonomous_group: true
-dynamic_group: false
-pbc_in_use: false
-password: "$LAB_PIN"
-deny_macs:
-  - "42:00:00:00:02:00"
-ctl_socket: /run/hostp2pd.sock
-dhcp:
-  enabled: true
-YAML
+daemon_up autonomous pin "deny_macs:" '  - "42:00:00:00:02:00"' || lab_exit
 need daemon-group-started-again go_group 30 $m
 need ph1-find-again ph 1 find $GO_DEV
 need ph1-joins-with-pin ph 1 join --method keypad --pin $LAB_PIN

@@ -13,15 +13,7 @@
 
 go_start
 phone_up 1
-daemon_start <<YAML || lab_exit
-activate_persistent_group: false
-activate_autonomous_group: false
-dynamic_group: false
-pbc_in_use: true
-ctl_socket: /run/hostp2pd.sock
-dhcp:
-  enabled: true
-YAML
+daemon_up autonomous-on-demand pbc || lab_exit
 sleep 2
 check status-answers wait_json '"state":' 5
 check no-group-in-status not json_group
@@ -30,10 +22,9 @@ log "GO netdevs: $(iw dev | sed -n 's/.*Interface //p' | tr '\n' ' ')"
 
 log "status: $(hp_json | cut -c1-200)"
 
-need ph1-find ph 1 find $GO_DEV
 m=$(lines go)
 t=$(now)
-need ph1-negotiate-pbc ph 1 join --method pbc --negotiate
+find_join 1 ph1-negotiate-pbc --method pbc --negotiate
 J=$(pf ms) MODE=$(pf mode) SSID1=$(pf ssid)
 # phone-1 is a plain client (it answers no invitation, like wpa_cli or
 # NetworkManager): the daemon authorises it and answers its negotiation as GO
@@ -42,11 +33,10 @@ need daemon-created-group go_group 10 $m
 check daemon-answered-ph1-as-go quiet grep -Eq "P2P_CONNECT 42:00:00:00:01:00 pbc.*go_intent=15" /tmp/hostp2pd.log
 check ph1-in-daemons-group [ "$SSID1" = "$GO_SSID" ]
 check group-iface-exists eval 'iw dev | grep -q "Interface $GIF\$"'
-check group-not-persistent sh -c "! echo '$GO_LINE' | grep -q PERSISTENT"
-check ph1-dhcp ph 1 dhcp
-IP1=$(pf ip)
-wait_go_ip 5; GO_IP=${GO_IP:-$LAB_NET.1}
-check ph1-ping-go ph 1 ping $GO_IP -c 2
+check group-not-persistent not is_persistent_group
+go_addr 5
+dhcp_ping 1 ph1-dhcp ph1-ping-go 2
+IP1=$LEASE
 check status-lists-ph1 wait_json '"dev_addr":"42:00:00:00:01:00"' 5
 story "autonomous on demand: no group until phone-1 negotiated; hostp2pd made $GO_SSID and invited it, joined ($MODE) in $(secs $J) s, got $IP1"
 
@@ -54,7 +44,7 @@ m=$(lines go)
 check ph1-leave ph 1 leave
 sleep 3
 check group-stays-after-leave [ -S $CTRL/$GIF ]
-check no-group-removed sh -c "! tail -n +$((m + 1)) /tmp/go.log | grep -q P2P-GROUP-REMOVED"
+check no-group-removed not go_since $m P2P-GROUP-REMOVED
 check status-still-has-group json_group
 
 # ---- part 2: persistent on demand ------------------------------------------
@@ -64,15 +54,7 @@ check daemon-gone sh -c "! kill -0 $DAEMON_PID 2>/dev/null"
 DAEMON_PID=
 quiet wait_ev go "P2P-GROUP-REMOVED $GIF" 10 $m || { [ -S $CTRL/$GIF ] && wcli p2p-dev-wlan0 p2p_group_remove $GIF >/dev/null; sleep 1; }
 check no-persistent-net-before [ -z "$(go_persistent_nets)" ]
-daemon_start <<YAML || lab_exit
-activate_persistent_group: true
-activate_autonomous_group: false
-dynamic_group: true
-pbc_in_use: true
-ctl_socket: /run/hostp2pd.sock
-dhcp:
-  enabled: true
-YAML
+daemon_up persistent-on-demand pbc || lab_exit
 sleep 2
 check p-no-group-at-start no_go_group
 check p-status-answers wait_json '"state":' 5
@@ -82,7 +64,7 @@ m=$(lines go)
 need p-ph1-negotiate-pbc ph 1 join --method pbc --negotiate
 J=$(pf ms) MODE=$(pf mode) SSID2=$(pf ssid)
 need p-daemon-created-group go_group 10 $m
-check p-group-persistent sh -c "echo '$GO_LINE' | grep -q PERSISTENT"
+check p-group-persistent is_persistent_group
 check p-ph1-in-group [ "$SSID2" = "$GO_SSID" ]
 N=$(go_persistent_nets | wc -l)
 log "GO list_networks: $(wcli p2p-dev-wlan0 list_networks | tr '\t\n' ' |')"

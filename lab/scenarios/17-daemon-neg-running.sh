@@ -10,19 +10,10 @@
 
 go_start
 phone_up 1
-daemon_start <<YAML || lab_exit
-activate_persistent_group: false
-activate_autonomous_group: true
-dynamic_group: false
-pbc_in_use: true
-ctl_socket: /run/hostp2pd.sock
-dhcp:
-  enabled: true
-YAML
-need daemon-group-started go_group 30
+daemon_go autonomous pbc
 OLD_GIF=$GIF
-need ph1-find ph 1 find $GO_DEV
 m=$(lines go)
+need ph1-find ph 1 find $GO_DEV
 need ph1-negotiate-pbc ph 1 --client plain join --method pbc --negotiate
 J=$(pf ms) MODE=$(pf mode)
 check ph1-negotiated-not-invited [ "$MODE" = negotiate ]
@@ -33,9 +24,8 @@ need daemon-is-go go_group 20 $m
 check old-group-gone [ ! -S $CTRL/$OLD_GIF ] || [ "$OLD_GIF" = "$GIF" ]
 check ph1-in-the-group [ "$(pf ssid)" = "$GO_SSID" ]
 check go-sees-ph1 quiet grep -q "AP-STA-CONNECTED .*p2p_dev_addr=42:00:00:00:01:00" /tmp/hostp2pd.log
-check ph1-dhcp ph 1 dhcp
-IP1=$(pf ip)
-wait_go_ip 10; GO_IP=${GO_IP:-$LAB_NET.1}
-check ph1-ping-go ph 1 ping $GO_IP -c 2
+go_addr
+dhcp_ping 1 ph1-dhcp ph1-ping-go 2
+IP1=$LEASE
 story "plain phone-1 negotiated against the running empty group: hostp2pd re-formed it as GO, joined in $(secs $J) s, got $IP1"
 lab_exit

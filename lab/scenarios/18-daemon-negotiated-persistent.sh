@@ -15,33 +15,22 @@
 
 go_start
 phone_up 1
-daemon_start <<YAML || lab_exit
-activate_persistent_group: false
-activate_autonomous_group: false
-dynamic_group: true
-negotiated_persistent: true
-pbc_in_use: true
-ctl_socket: /run/hostp2pd.sock
-dhcp:
-  enabled: true
-YAML
+daemon_up negotiated-persistent pbc || lab_exit
 sleep 2
 check no-group-before-request no_go_group
-need ph1-find ph 1 find $GO_DEV
 m=$(lines go)
-need ph1-negotiate-persistent ph 1 join --method pbc --negotiate --persistent
+find_join 1 ph1-negotiate-persistent --method pbc --negotiate --persistent
 J=$(pf ms) MODE=$(pf mode)
 check ph1-got-persistent [ "$(pf persistent)" = 1 ]
 need daemon-is-go go_group 20 $m
 SSID1=$GO_SSID
-check go-group-persistent eval 'echo "$GO_LINE" | grep -q PERSISTENT'
+check go-group-persistent is_persistent_group
 check daemon-used-p2p-connect-persistent quiet grep -q 'P2P_CONNECT 42:00:00:00:01:00 pbc persistent' /tmp/hostp2pd.log
 check go-stores-one-persistent-net [ "$(go_persistent_nets | wc -l)" -eq 1 ]
 check first-join-used-wps wps_since $m
-check ph1-dhcp ph 1 dhcp
-IP1=$(pf ip)
-wait_go_ip 5; GO_IP=${GO_IP:-$LAB_NET.1}
-check ph1-ping-go ph 1 ping $GO_IP -c 2
+go_addr 5
+dhcp_ping 1 ph1-dhcp ph1-ping-go 2
+IP1=$LEASE
 story "phone-1 negotiated persistent group $SSID1 ($MODE) in $(secs $J) s, got $IP1"
 
 m=$(lines go)
@@ -58,10 +47,9 @@ R=$(pf ms)
 need go-group-again go_group 10 $m
 check same-ssid [ "$(pf ssid)" = "$SSID1" ] && [ "$GO_SSID" = "$SSID1" ]
 check reinvoke-without-wps not wps_since $m
-check ph1-dhcp-after-reinvoke ph 1 dhcp
-IP2=$(pf ip)
-wait_go_ip 5; GO_IP=${GO_IP:-$LAB_NET.1}
-check ph1-ping-go-again ph 1 ping $GO_IP -c 2
+go_addr 5
+dhcp_ping 1 ph1-dhcp-after-reinvoke ph1-ping-go-again 2
+IP2=$LEASE
 check go-still-one-persistent-net [ "$(go_persistent_nets | wc -l)" -eq 1 ]
 story "phone-1 re-invoked $SSID1 while hostp2pd was idle: back in $(secs $R) s without WPS, got $IP2"
 lab_exit

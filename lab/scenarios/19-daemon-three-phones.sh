@@ -8,32 +8,15 @@
 
 go_start
 for n in 1 2 3; do phone_up $n || { fail phone-up-$n; lab_exit; }; done
-daemon_start <<YAML || lab_exit
-activate_persistent_group: false
-activate_autonomous_group: true
-dynamic_group: false
-pbc_in_use: false
-password: "$LAB_PIN"
-wps_method: keypad
-ctl_socket: /run/hostp2pd.sock
-dhcp:
-  enabled: true
-YAML
-need daemon-group-started go_group 30
-wait_go_ip 10; GO_IP=${GO_IP:-$LAB_NET.1}
+daemon_go autonomous keypad
+go_addr
 
 # all together: find, then join
-for n in 1 2 3; do phone --phone ph$n find $GO_DEV >/tmp/f$n.out 2>&1 & eval p$n=$!; done
-for n in 1 2 3; do eval wait \$p$n; eval r$n=$?; done
-cat /tmp/f1.out /tmp/f2.out /tmp/f3.out | grep '^PHONE'
+at_once f "1 2 3" find $GO_DEV
 for n in 1 2 3; do eval need ph$n-find [ \$r$n -eq 0 ]; done
 t=$(now)
-for n in 1 2 3; do
-	phone --phone ph$n join --method keypad --pin $LAB_PIN --timeout 90s >/tmp/j$n.out 2>&1 & eval p$n=$!
-done
-for n in 1 2 3; do eval wait \$p$n; eval r$n=$?; done
+at_once j "1 2 3" join --method keypad --pin $LAB_PIN --timeout 90s
 T=$(dt $t)
-for n in 1 2 3; do grep '^PHONE' /tmp/j$n.out || sed 's/^/  j'$n'| /' /tmp/j$n.out | tail -n 8; done
 ok=0
 for n in 1 2 3; do eval check ph$n-join-concurrent [ \$r$n -eq 0 ] && ok=$((ok + 1)); done
 [ $ok -eq 3 ] || lab_exit

@@ -9,26 +9,17 @@
 # list_networks; the phone comes back by re-invocation, without WPS.
 . /lab/lib.sh
 
-YAML_CONF="activate_persistent_group: true
-activate_autonomous_group: false
-dynamic_group: false
-pbc_in_use: true
-ctl_socket: /run/hostp2pd.sock
-dhcp:
-  enabled: true"
 go_start
 phone_up 1
-echo "$YAML_CONF" | daemon_start || lab_exit
-need daemon-group-started go_group 30
-check group-persistent eval 'echo "$GO_LINE" | grep -q PERSISTENT'
+daemon_go persistent pbc
+check group-persistent is_persistent_group
 SSID1=$GO_SSID GIF1=$GIF
 NETS1=$(go_persistent_nets)
 ID1=$(echo "$NETS1" | head -n1 | cut -f1)
 check one-persistent-net [ "$(echo "$NETS1" | grep -c .)" -eq 1 ]
 check status-net-id-matches wait_json "\"network_id\":$ID1[,}]" 5
 log "network id $ID1, ssid $SSID1; status says id $(json_net_id)"
-need ph1-find ph 1 find $GO_DEV
-need ph1-join-persistent ph 1 join --method pbc --persistent
+find_join 1 ph1-join-persistent --method pbc --persistent
 check ph1-got-persistent [ "$(pf persistent)" = 1 ]
 check ph1-dhcp ph 1 dhcp
 IP1=$(pf ip)
@@ -47,25 +38,24 @@ check net-kept-after-stop [ "$(go_persistent_nets | cut -f1,2)" = "$(echo "$NETS
 quiet wait_ev ph1 'P2P-GROUP-REMOVED' 15 $mp || ph 1 leave
 m=$(lines go)
 t=$(now)
-echo "$YAML_CONF" | daemon_start || lab_exit
+daemon_up persistent pbc || lab_exit
 need daemon-group-again go_group 30 $m
 story "daemon stopped in $TT s (-t), restarted; group up again after $(dt $t) s"
 check same-ssid-after-restart [ "$GO_SSID" = "$SSID1" ]
-check group-persistent-after-restart eval 'echo "$GO_LINE" | grep -q PERSISTENT'
+check group-persistent-after-restart is_persistent_group
 NETS2=$(go_persistent_nets)
 log "GO list_networks after restart: $(wcli p2p-dev-wlan0 list_networks | tr '\t\n' ' |')"
 check still-one-persistent-net [ "$(echo "$NETS2" | grep -c .)" -eq 1 ]
 check same-network-id [ "$(echo "$NETS2" | head -n1 | cut -f1)" = "$ID1" ]
 check status-same-net-id wait_json "\"network_id\":$ID1[,}]" 5
-wait_go_ip 5; GO_IP=${GO_IP:-$LAB_NET.1}
+go_addr 5
 
 m=$(lines go)
 need ph1-reinvoke ph 1 reinvoke --via invite
 R=$(pf ms)
 check ph1-same-ssid [ "$(pf ssid)" = "$SSID1" ]
 check reinvoke-without-wps not wps_since $m
-check ph1-dhcp-again ph 1 dhcp
-IP2=$(pf ip)
-check ph1-ping-go ph 1 ping $GO_IP -c 2
+dhcp_ping 1 ph1-dhcp-again ph1-ping-go 2
+IP2=$LEASE
 story "phone-1 came back to $SSID1 (id $ID1) after the daemon restart in $(secs $R) s without WPS, got $IP2"
 lab_exit

@@ -12,19 +12,8 @@ PH1=42:00:00:00:01:00 PH2=42:00:00:00:02:00
 go_start
 phone_up 1
 phone_up 2
-daemon_start <<YAML || lab_exit
-activate_persistent_group: false
-activate_autonomous_group: true
-dynamic_group: false
-pbc_in_use: false
-wps_method: display
-pin_timeout_secs: 60
-ctl_socket: /run/hostp2pd.sock
-dhcp:
-  enabled: true
-YAML
-need daemon-group-started go_group 30
-wait_go_ip 10; GO_IP=${GO_IP:-$LAB_NET.1}
+daemon_go autonomous display "pin_timeout_secs: 60"
+go_addr
 check status-json-no-clients wait_json '"clients":(\[\]|null)' 5
 
 # --- ph1: display PIN, the operator types it
@@ -41,9 +30,8 @@ wait $p; r=$?
 cat /tmp/j1.out; [ $r -eq 0 ] || tail -n 8 /tmp/j1.err
 need ph1-display-join [ $r -eq 0 ]
 story "display PIN: hostp2pd waited for the operator $W s after the request; phone-1 joined $(dt $t2) s after 'hostp2pd pin'"
-check ph1-dhcp ph 1 dhcp
-IP1=$(pf ip)
-check ph1-ping-go ph 1 ping $GO_IP -c 2
+dhcp_ping 1 ph1-dhcp ph1-ping-go 2
+IP1=$LEASE
 check status-json-lists-ph1-with-ip wait_json "\"dev_addr\":\"$PH1\"[^}]*\"ip\":\"$IP1\"" 10
 check status-json-method-display eval 'hp_json | grep -qE "\"dev_addr\":\"$PH1\"[^}]*\"method\":\"display\""'
 check clients-subcommand eval 'hp clients | grep -q $PH1'

@@ -12,21 +12,9 @@ KILLS=${KILLS:-5}
 
 go_start
 phone_up 1
-daemon_start <<YAML || lab_exit
-activate_persistent_group: false
-activate_autonomous_group: true
-dynamic_group: false
-pbc_in_use: false
-password: "$LAB_PIN"
-wps_method: keypad
-ctl_socket: /run/hostp2pd.sock
-dhcp:
-  enabled: true
-YAML
-need daemon-group-started go_group 30
-wait_go_ip 10; GO_IP=${GO_IP:-$LAB_NET.1}
-need ph1-find ph 1 find $GO_DEV
-need ph1-join ph 1 join --method keypad --pin $LAB_PIN
+daemon_go autonomous keypad
+go_addr
+find_join 1 ph1-join --method keypad --pin $LAB_PIN
 check ph1-dhcp ph 1 dhcp
 
 k=0 SUM=0 MAX=0 OK=0

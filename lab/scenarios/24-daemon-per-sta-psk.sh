@@ -11,24 +11,12 @@ PH1=42:00:00:00:01:00
 
 go_start
 phone_up 1
-daemon_start <<YAML || lab_exit
-activate_persistent_group: false
-activate_autonomous_group: true
-pbc_in_use: false
-password: "$LAB_PIN"
-per_sta_psk: true
-ctl_socket: /run/hostp2pd.sock
-dhcp:
-  enabled: true
-YAML
-need daemon-group-started go_group 30
-wait_go_ip 10; GO_IP=${GO_IP:-$LAB_NET.1}
+daemon_go autonomous pin "per_sta_psk: true"
+go_addr
 check daemon-set-per-sta-psk quiet grep -q "P2P_SET per_sta_psk 1" /tmp/hostp2pd.log
 
-need ph1-find ph 1 find $GO_DEV
-need ph1-join-keypad ph 1 join --method keypad --pin $LAB_PIN
-check ph1-dhcp ph 1 dhcp
-check ph1-ping-go ph 1 ping $GO_IP -c 2
+find_join 1 ph1-join-keypad --method keypad --pin $LAB_PIN
+dhcp_ping 1 ph1-dhcp ph1-ping-go 2
 
 m=$(lines go) t=$(now)
 check disconnect-ph1 hp disconnect $PH1
@@ -36,7 +24,7 @@ check go-drops-ph1 quiet wait_ev go "AP-STA-DISCONNECTED .*p2p_dev_addr=$PH1" 10
 m2=$(lines go)
 # The phone keeps its group and retries with its (now deleted) passphrase.
 check ph1-cannot-reassociate not quiet wait_ev go "AP-STA-CONNECTED .*p2p_dev_addr=$PH1" 12 $m2
-if tail -n +$((m2 + 1)) /tmp/go.log | grep -q "AP-STA-POSSIBLE-PSK-MISMATCH"; then
+if go_since $m2 AP-STA-POSSIBLE-PSK-MISMATCH; then
 	story "revoked phone-1 retried with its old per-station passphrase: AP-STA-POSSIBLE-PSK-MISMATCH, never associated"
 else
 	story "revoked phone-1 did not get back in for 12 s after 'hostp2pd disconnect'"
@@ -49,6 +37,5 @@ need ph1-find-again ph 1 find $GO_DEV
 t=$(now)
 need ph1-enrols-again ph 1 join --method keypad --pin $LAB_PIN
 story "phone-1 enrolled again with the PIN in $(secs $(pf ms)) s after its passphrase was revoked"
-check ph1-dhcp-again ph 1 dhcp
-check ph1-ping-again ph 1 ping $GO_IP -c 2
+dhcp_ping 1 ph1-dhcp-again ph1-ping-again 2
 lab_exit

@@ -28,17 +28,8 @@ go_start 'network={
 }'
 legacy_up 1
 phone_up 2
-daemon_start <<YAML || lab_exit
-# hostp2pd lab: autonomous GO, keypad; legacy stations join with the passphrase
-activate_persistent_group: false
-activate_autonomous_group: true
-pbc_in_use: false
-password: "12345670"
-ctl_socket: /run/hostp2pd.sock
-dhcp:
-  enabled: true
-YAML
-need daemon-group-started go_group 30
+# autonomous GO, PIN; legacy stations join with the passphrase
+daemon_go autonomous pin
 check daemon-sets-go-ip wait_go_ip 10
 GO_IP=${GO_IP:-$LAB_NET.1}
 check status-has-passphrase wait_json '"passphrase":"[^"]{8,}"' 5
@@ -80,16 +71,8 @@ check ph1-wrong-passphrase-refused not ph 1 --client legacy join --ssid "$SSID" 
 # (a) the README's predefined block, reused as it is (plus bssid).
 check daemon-stops sh -c "/usr/local/bin/hostp2pd -i p2p-dev-wlan0 -t >/dev/null"
 sleep 1
-daemon_start <<YAML || lab_exit
-# hostp2pd lab: persistent group from the predefined wpa_supplicant.conf block
-activate_persistent_group: true
-activate_autonomous_group: false
-pbc_in_use: false
-password: "12345670"
-ctl_socket: /run/hostp2pd.sock
-dhcp:
-  enabled: true
-YAML
+# persistent group from the predefined wpa_supplicant.conf block
+daemon_up persistent pin || lab_exit
 need daemon-reuses-predefined-block wait_json '"ssid":"DIRECT-PP-group"' 30
 check predefined-block-passphrase [ "$(json_group_str passphrase)" = "readme-passphrase" ]
 check predefined-block-given-bssid [ "$(wcli p2p-dev-wlan0 get_network 0 bssid)" = "$GO_DEV" ]
@@ -127,22 +110,9 @@ check ph1-legacy-leave-rotated ph 1 --client legacy leave
 check daemon-stops-again sh -c "/usr/local/bin/hostp2pd -i p2p-dev-wlan0 -t >/dev/null"
 sleep 1
 wcli_ok p2p-dev-wlan0 remove_network all
-daemon_start <<YAML || lab_exit
-# hostp2pd lab: persistent group from network_parms
-activate_persistent_group: true
-activate_autonomous_group: false
-pbc_in_use: false
-password: "12345670"
-ctl_socket: /run/hostp2pd.sock
-network_parms:
-  - ssid "DIRECT-PP-lab"
-  - psk "lab-pass;phrase"
-  - proto RSN
-  - key_mgmt WPA-PSK
-  - pairwise CCMP
-dhcp:
-  enabled: true
-YAML
+# persistent group from network_parms
+daemon_up persistent pin "network_parms:" '  - ssid "DIRECT-PP-lab"' '  - psk "lab-pass;phrase"' \
+	"  - proto RSN" "  - key_mgmt WPA-PSK" "  - pairwise CCMP" || lab_exit
 need daemon-group-from-network-parms wait_json '"ssid":"DIRECT-PP-lab"' 30
 check network-parms-passphrase [ "$(json_group_str passphrase)" = "lab-pass;phrase" ]
 need ph1-legacy-join-network-parms ph 1 --client legacy join --ssid DIRECT-PP-lab --passphrase "lab-pass;phrase"

@@ -12,29 +12,14 @@
 go_start
 phone_up 1
 phone_up 2
-cat >/tmp/hook.sh <<'HOOK'
-#!/bin/sh
-echo "$* client_ip=$HOSTP2PD_CLIENT_IP" >>/tmp/hooks.log
-HOOK
-chmod +x /tmp/hook.sh
-daemon_start <<YAML || lab_exit
-activate_persistent_group: false
-activate_autonomous_group: true
-dynamic_group: false
-pbc_in_use: true
-ctl_socket: /run/hostp2pd.sock
-run_program: /tmp/hook.sh
-dhcp:
-  enabled: true
-YAML
-need daemon-group-started go_group 30
+hook_script /tmp/hooks.log '$* client_ip=$HOSTP2PD_CLIENT_IP'
+daemon_go autonomous pbc "run_program: /tmp/hook.sh"
 check daemon-sets-go-ip wait_go_ip 10
 check eapol-set-up quiet wait_ev hostp2pd "IP address allocation in the 4-way handshake set up" 5
 GO_IP=${GO_IP:-$LAB_NET.1}
 
-need ph1-find ph 1 find $GO_DEV
 m=$(lines ph1)
-need ph1-join-pbc ph 1 join --method pbc
+find_join 1 ph1-join-pbc --method pbc
 PL=$(wait_ev ph1 'P2P-GROUP-STARTED .* client ' 5 $m)
 log "phone: $PL"
 EIP=$(field "$PL" ip_addr)
@@ -56,9 +41,8 @@ check hook-ip-event grep -q "^ip 42:00:00:00:01:00 $EIP $GIF" /tmp/hooks.log
 sed 's/^/  hooks| /' /tmp/hooks.log
 
 # A rival: phone 2 joins and serves DHCP on the group; phone 1 asks again.
-need ph2-find ph 2 find $GO_DEV
 m=$(lines ph2)
-need ph2-join-pbc ph 2 join --method pbc
+find_join 2 ph2-join-pbc --method pbc
 P2L=$(wait_ev ph2 'P2P-GROUP-STARTED .* client ' 5 $m)
 P2GIF=$(group_ifname "$P2L")
 RIP=$(field "$P2L" ip_addr)

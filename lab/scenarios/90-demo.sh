@@ -18,15 +18,7 @@ if [ $ORACLE = 1 ]; then
 	who="scripted oracle, no daemon"
 else
 	story "starting: hostp2pd -i p2p-dev-wlan0 -c /etc/hostp2pd.yaml (autonomous group, push button, DHCP)"
-	daemon_start >/dev/null <<YAML || lab_exit
-activate_persistent_group: false
-activate_autonomous_group: true
-dynamic_group: false
-pbc_in_use: true
-ctl_socket: /run/hostp2pd.sock
-dhcp:
-  enabled: true
-YAML
+	daemon_up autonomous pbc >/dev/null || lab_exit
 	who="hostp2pd, autonomous"
 fi
 need group-started go_group 30
@@ -36,7 +28,7 @@ if [ $ORACLE = 1 ]; then
 	wcli_ok $GIF wps_pbc
 	GO_IP=$LAB_NET.1
 else
-	wait_go_ip 10; GO_IP=${GO_IP:-$LAB_NET.1}
+	go_addr
 fi
 
 need phone-finds-go ph 1 find $GO_NAME

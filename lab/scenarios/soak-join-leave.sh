@@ -13,18 +13,7 @@ for a in $LAB_ARGS; do case $a in cycles=*) CYCLES=${a#cycles=} ;; esac; done
 
 go_start
 phone_up 1
-daemon_start <<YAML || lab_exit
-activate_persistent_group: false
-activate_autonomous_group: true
-dynamic_group: false
-pbc_in_use: false
-password: "$LAB_PIN"
-wps_method: keypad
-ctl_socket: /run/hostp2pd.sock
-dhcp:
-  enabled: true
-YAML
-need daemon-group-started go_group 30
+daemon_go autonomous keypad
 FD0=$(proc_fds $DAEMON_PID) RSS0=$(proc_rss_kb $DAEMON_PID)
 need ph1-find ph 1 find $GO_DEV
 

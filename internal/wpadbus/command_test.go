@@ -105,3 +105,11 @@ func FuzzParseCmd(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, cmd string) { _, _ = parseCmd(cmd, devP) })
 }
+
+func TestP2PDevName_CutAtIFNAMSIZ(t *testing.T) {
+	for in, want := range map[string]string{"wlan0": "p2p-dev-wlan0", "wlp0s20f3": "p2p-dev-wlp0s20", "wlx00c0ca123456": "p2p-dev-wlx00c0"} {
+		if got := p2pDevName(in); got != want {
+			t.Errorf("p2pDevName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

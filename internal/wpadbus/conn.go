@@ -159,9 +159,9 @@ func (c *Conn) setup(ctx context.Context) error {
 		return c.classify("GetNameOwner", err)
 	}
 	c.owner = owner
-	var p dbus.ObjectPath
-	if err := c.bus.Object(Service, rootPath).CallWithContext(ctx, Service+".GetInterface", 0, c.dev).Store(&p); err != nil {
-		return c.classify("GetInterface "+c.dev, err)
+	p, err := c.findDevice(ctx)
+	if err != nil {
+		return err
 	}
 	c.devPath = p
 	// The P2P device object answers only with P2P compiled in.
@@ -169,6 +169,50 @@ func (c *Conn) setup(ctx context.Context) error {
 		return c.classify("P2PDevice.Role", err)
 	}
 	return nil
+}
+
+// p2pDevName is the name wpa_supplicant gives the dedicated P2P Device of
+// interface parent: "p2p-dev-" + parent cut to IFNAMSIZ-1 bytes
+// (wpas_p2p_add_p2pdev_interface).
+func p2pDevName(parent string) string {
+	n := "p2p-dev-" + parent
+	if len(n) > 15 {
+		n = n[:15]
+	}
+	return n
+}
+
+// findDevice returns the object that speaks for the P2P device c.dev.
+// With a dedicated P2P Device (p2p-dev-wlan0), wpa_supplicant sends the
+// P2P signals from the parent interface's object and registers peers and
+// persistent groups under it (dbus_new.c: "if (wpa_s->p2p_mgmt) wpa_s =
+// wpa_s->parent"), while P2PDevice methods on any interface object reach
+// the P2P device (p2p_init_wpa_s). So for p2p-dev-<parent> the parent's
+// object is used; otherwise the interface's own.
+func (c *Conn) findDevice(ctx context.Context) (dbus.ObjectPath, error) {
+	if strings.HasPrefix(c.dev, "p2p-dev-") {
+		// Unreadable Interfaces: GetInterface below reports why.
+		v, err := c.property(ctx, rootPath, Service, "Interfaces")
+		ps, _ := v.Value().([]dbus.ObjectPath)
+		if err != nil {
+			ps = nil
+		}
+		for _, p := range ps {
+			var n dbus.Variant
+			if n, err = c.property(ctx, p, ifaceIface, "Ifname"); err != nil {
+				continue
+			}
+			if s, _ := n.Value().(string); s != c.dev && p2pDevName(s) == c.dev {
+				c.log.Debug("P2P device speaks through its parent", "iface", c.dev, "parent", s, "path", string(p))
+				return p, nil
+			}
+		}
+	}
+	var p dbus.ObjectPath
+	if err := c.bus.Object(Service, rootPath).CallWithContext(ctx, Service+".GetInterface", 0, c.dev).Store(&p); err != nil {
+		return "", c.classify("GetInterface "+c.dev, err)
+	}
+	return p, nil
 }
 
 // classify maps D-Bus errors to the package's sentinels.
@@ -216,7 +260,8 @@ func (c *Conn) Role(ctx context.Context) (string, error) {
 // Iface returns the P2P device interface name given to Dial.
 func (c *Conn) Iface() string { return c.dev }
 
-// DevicePath returns the object path of the P2P device interface.
+// DevicePath returns the object the P2P device speaks through: its own
+// interface object, or its parent's for a dedicated P2P Device.
 func (c *Conn) DevicePath() dbus.ObjectPath { return c.devPath }
 
 // DeviceConfig returns the P2PDeviceConfig property of the P2P device

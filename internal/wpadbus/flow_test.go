@@ -42,6 +42,10 @@ func TestFlow_PBCJoinOverTheFake(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
+	// p2p-dev-wlan0 speaks through wlan0's object, as in wpa_supplicant.
+	if c.DevicePath() != srv.Dev || srv.Dev != "/fi/w1/wpa_supplicant1/Interfaces/0" {
+		t.Fatalf("DevicePath = %s, want the parent's %s", c.DevicePath(), srv.Dev)
+	}
 	req := func(iface, cmd, want string) {
 		t.Helper()
 		got, err := c.RequestIface(ctx, iface, cmd)

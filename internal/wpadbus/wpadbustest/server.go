@@ -48,7 +48,7 @@ type Call struct {
 type Server struct {
 	// Addr is the private bus's address, for wpadbus.WithAddress.
 	Addr string
-	// Dev is the P2P device's interface object.
+	// Dev is the interface object the P2P device speaks through.
 	Dev dbus.ObjectPath
 
 	tb     testing.TB
@@ -65,7 +65,10 @@ type Server struct {
 }
 
 // New starts a private dbus-daemon and the fake owning
-// fi.w1.wpa_supplicant1 with one P2P device interface, ifname.
+// fi.w1.wpa_supplicant1 with the P2P device ifname. For "p2p-dev-<parent>"
+// it has two interface objects as wpa_supplicant does, the parent's (Dev,
+// where the P2P signals, peers and persistent groups live) and the P2P
+// Device's; otherwise one.
 func New(tb testing.TB, ifname string) *Server {
 	tb.Helper()
 	addr := startBus(tb)
@@ -76,12 +79,25 @@ func New(tb testing.TB, ifname string) *Server {
 	tb.Cleanup(func() { _ = c.Close() })
 	s := &Server{Addr: addr, Dev: rootPath + "/Interfaces/0", tb: tb, conn: c, ifname: ifname,
 		fail: map[string]*dbus.Error{}, props: map[dbus.ObjectPath]map[string]any{},
-		ifaces: map[string]dbus.ObjectPath{ifname: rootPath + "/Interfaces/0"}, member: map[dbus.ObjectPath][]dbus.ObjectPath{}, nextIf: 1}
-	s.props[s.Dev] = map[string]any{ifaceIface + ".Ifname": ifname, p2pIface + ".Role": "device",
+		ifaces: map[string]dbus.ObjectPath{}, member: map[dbus.ObjectPath][]dbus.ObjectPath{}, nextIf: 1}
+	devName := ifname
+	interfaces := []dbus.ObjectPath{s.Dev}
+	if parent, ok := strings.CutPrefix(ifname, "p2p-dev-"); ok {
+		// A dedicated P2P Device: its parent's object carries the P2P
+		// signals, peers and persistent groups (dbus_new.c, p2p_mgmt).
+		devName = parent
+		pd := rootPath + "/Interfaces/1"
+		s.ifaces[ifname], s.nextIf = pd, 2
+		s.props[pd] = map[string]any{ifaceIface + ".Ifname": ifname, p2pIface + ".Role": "device"}
+		s.exportIface(pd)
+		interfaces = append(interfaces, pd)
+	}
+	s.ifaces[devName] = s.Dev
+	s.props[s.Dev] = map[string]any{ifaceIface + ".Ifname": devName, p2pIface + ".Role": "device",
 		p2pIface + ".P2PDeviceConfig": map[string]dbus.Variant{"DeviceName": dbus.MakeVariant("hostp2pd"), "GOIntent": dbus.MakeVariant(uint32(15))},
 		ifaceIface + ".Networks":      []dbus.ObjectPath{}, p2pIface + ".PersistentGroups": []dbus.ObjectPath{},
 		wpsIface + ".ConfigMethods": "keypad virtual_push_button"}
-	s.props[rootPath] = map[string]any{service + ".Interfaces": []dbus.ObjectPath{s.Dev}}
+	s.props[rootPath] = map[string]any{service + ".Interfaces": interfaces}
 	s.exportIface(s.Dev)
 	s.must(c.Export(root{s}, rootPath, service))
 	s.must(c.Export(props{s, rootPath}, rootPath, propsIface))

@@ -10,7 +10,7 @@ import (
 )
 
 // probeDBus dials wpa_supplicant on the system bus for iface and reads its
-// P2P device configuration (two Get calls; nothing is changed).
+// P2P device configuration (lookups and property reads; nothing changes).
 func probeDBus(ctx context.Context, iface string) error {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()

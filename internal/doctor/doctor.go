@@ -5,8 +5,9 @@
 // phones from joining, with a hint for each problem.
 //
 // It only reads. The commands it sends wpa_supplicant are PING, STATUS,
-// GET and LIST_NETWORKS; on the system bus it reads two properties of
-// fi.w1.wpa_supplicant1 (internal/wpadbus) to say whether D-Bus is open too; it runs `iw dev|phy|reg get` and `nmcli device`;
+// GET and LIST_NETWORKS; on the system bus it only looks the interface up
+// and reads P2P properties of fi.w1.wpa_supplicant1 (internal/wpadbus), to
+// say whether D-Bus is open too; it runs `iw dev|phy|reg get` and `nmcli device`;
 // it asks a running daemon's control socket for its status; it reads
 // /proc (other programs on DHCP's port 67 among them) and /sys; it tests directories with access(2) and creates
 // no file or directory (its one client socket, bound while it talks to

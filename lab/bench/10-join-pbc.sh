@@ -13,38 +13,16 @@ bench_go_start
 phone_up 1
 
 # --- daemon ---------------------------------------------------------------------
-bench_daemon_start pbc <<YAML || lab_exit
-activate_persistent_group: false
-activate_autonomous_group: true
-dynamic_group: false
-pbc_in_use: true
-ctl_socket: /run/hostp2pd.sock
-group_freq: $BENCH_FREQ
-dhcp:
-  enabled: true
-YAML
+bench_daemon_start pbc autonomous pbc || lab_exit
 need daemon-group-started go_group 30
 need ph1-find ph 1 find $GO_DEV
-i=1
-while [ $i -le $BENCH_N ]; do
-	bench_join pbc daemon $i --method pbc && bench_leave
-	sleep 0.3
-	i=$((i + 1))
-done
+bench_joins pbc daemon $BENCH_N "" --method pbc
 bench "kind=mem case=pbc state=after-joins $(pstat $DAEMON_PID)"
 check daemon-survived daemon_alive
 bench_daemon_stop
 
 # --- oracle -----------------------------------------------------------------------
-m=$(lines go)
-wcli_ok p2p-dev-wlan0 p2p_group_add freq=$BENCH_FREQ
-need oracle-group-started go_group 30 $m
+bench_oracle_group
 need ph1-find-oracle ph 1 find $GO_DEV
-i=1
-while [ $i -le $BENCH_N ]; do
-	wcli_ok $GIF wps_pbc
-	bench_join pbc oracle $i --method pbc && bench_leave
-	sleep 0.3
-	i=$((i + 1))
-done
+bench_joins pbc oracle $BENCH_N 'wcli_ok $GIF wps_pbc' --method pbc
 bench_end

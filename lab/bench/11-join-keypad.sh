@@ -13,51 +13,22 @@
 bench_go_start
 phone_up 1
 
-bench_daemon_start keypad <<YAML || lab_exit
-activate_persistent_group: false
-activate_autonomous_group: true
-dynamic_group: false
-pbc_in_use: false
-password: "$LAB_PIN"
-wps_method: keypad
-ctl_socket: /run/hostp2pd.sock
-group_freq: $BENCH_FREQ
-dhcp:
-  enabled: true
-YAML
+bench_daemon_start keypad autonomous keypad || lab_exit
 need daemon-group-started go_group 30
 need ph1-find ph 1 find $GO_DEV
-i=1
-while [ $i -le $BENCH_N ]; do
-	bench_join keypad daemon $i --method keypad --pin $LAB_PIN && bench_leave
-	sleep 0.3
-	i=$((i + 1))
-done
+bench_joins keypad daemon $BENCH_N "" --method keypad --pin $LAB_PIN
 check daemon-survived daemon_alive
 bench_daemon_stop
 
-m=$(lines go)
-wcli_ok p2p-dev-wlan0 p2p_group_add freq=$BENCH_FREQ
-need oracle-group-started go_group 30 $m
+bench_oracle_group
 need ph1-find-oracle ph 1 find $GO_DEV
-i=1
-while [ $i -le $BENCH_N ]; do
-	wcli $GIF wps_pin any $LAB_PIN >/dev/null
-	bench_join keypad oracle $i --method keypad --pin $LAB_PIN && bench_leave
-	sleep 0.3
-	i=$((i + 1))
-done
+bench_joins keypad oracle $BENCH_N 'wcli $GIF wps_pin any $LAB_PIN >/dev/null' --method keypad --pin $LAB_PIN
 
 if [ -x /usr/local/bin/reflex ] && [ "$BENCH_REFLEX" -gt 0 ]; then
 	reflex -group $GIF -pin $LAB_PIN >/tmp/reflex.out 2>&1 &
 	RPID=$!
 	sleep 1
-	i=1
-	while [ $i -le $BENCH_REFLEX ]; do
-		bench_join keypad reflex $i --method keypad --pin $LAB_PIN && bench_leave
-		sleep 0.3
-		i=$((i + 1))
-	done
+	bench_joins keypad reflex $BENCH_REFLEX "" --method keypad --pin $LAB_PIN
 	kill $RPID
 fi
 bench_end

@@ -18,16 +18,7 @@ wait_removed() {
 	quiet wait_ev go "P2P-GROUP-REMOVED " 30 "$1"
 }
 
-bench_daemon_start negotiated <<YAML || lab_exit
-activate_persistent_group: false
-activate_autonomous_group: false
-dynamic_group: true
-pbc_in_use: true
-ctl_socket: /run/hostp2pd.sock
-group_freq: $BENCH_FREQ
-dhcp:
-  enabled: true
-YAML
+bench_daemon_start negotiated negotiated-on-demand pbc || lab_exit
 sleep 2
 need ph1-find ph 1 find $GO_DEV
 i=1

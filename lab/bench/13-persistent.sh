@@ -28,16 +28,7 @@ reinvoke_loop() {
 	bench_leave
 }
 
-bench_daemon_start persistent <<YAML || lab_exit
-activate_persistent_group: true
-activate_autonomous_group: false
-dynamic_group: false
-pbc_in_use: true
-ctl_socket: /run/hostp2pd.sock
-group_freq: $BENCH_FREQ
-dhcp:
-  enabled: true
-YAML
+bench_daemon_start persistent persistent pbc || lab_exit
 need daemon-group-started go_group 30
 need ph1-find ph 1 find $GO_DEV
 mark "join case=persistent-setup run=daemon i=0"
@@ -46,9 +37,7 @@ reinvoke_loop daemon
 check daemon-survived daemon_alive
 bench_daemon_stop
 
-m=$(lines go)
-wcli_ok p2p-dev-wlan0 p2p_group_add persistent freq=$BENCH_FREQ
-need oracle-group-started go_group 30 $m
+bench_oracle_group persistent
 wcli_ok $GIF wps_pbc
 need ph1-find-oracle ph 1 find $GO_DEV
 mark "join case=persistent-setup run=oracle i=0"

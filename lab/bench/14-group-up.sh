@@ -14,16 +14,7 @@ bench_go_start
 i=1
 while [ $i -le $BENCH_N ]; do
 	m=$(lines go)
-	bench_daemon_start "groupup run=daemon i=$i" <<YAML
-activate_persistent_group: false
-activate_autonomous_group: true
-dynamic_group: false
-pbc_in_use: true
-ctl_socket: /run/hostp2pd.sock
-group_freq: $BENCH_FREQ
-dhcp:
-  enabled: true
-YAML
+	bench_daemon_start "groupup run=daemon i=$i" autonomous pbc
 	go_group 30 $m >/dev/null || fail groupup-daemon-$i
 	[ $i -eq 1 ] && bench "kind=mem case=groupup state=group-up $(pstat $DAEMON_PID)"
 	bench_daemon_stop

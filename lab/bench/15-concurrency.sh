@@ -25,18 +25,7 @@ while [ $n -le $MAXK ]; do need phone-$n-up phone_up $n; n=$((n + 1)); done
 
 # the Go runtime reports each garbage collection on stderr (gcstat)
 export GODEBUG=gctrace=1
-bench_daemon_start concurrency <<YAML || lab_exit
-activate_persistent_group: false
-activate_autonomous_group: true
-dynamic_group: false
-pbc_in_use: false
-password: "$LAB_PIN"
-wps_method: keypad
-ctl_socket: /run/hostp2pd.sock
-group_freq: $BENCH_FREQ
-dhcp:
-  enabled: true
-YAML
+bench_daemon_start concurrency autonomous keypad || lab_exit
 need daemon-group-started go_group 30
 sleep 3
 bench "kind=mem case=concurrency state=idle $(pstat $DAEMON_PID)"

@@ -40,18 +40,7 @@ ip_join() {
 for c in ip-eapol ip-dhcp; do
 	eapol=true
 	[ $c = ip-eapol ] || eapol=false
-	bench_daemon_start $c <<YAML || lab_exit
-activate_persistent_group: false
-activate_autonomous_group: true
-dynamic_group: false
-pbc_in_use: true
-ctl_socket: /run/hostp2pd.sock
-group_freq: $BENCH_FREQ
-dhcp:
-  enabled: true
-  eapol_ip: $eapol
-  lease_file: "off"
-YAML
+	bench_daemon_start $c autonomous pbc "  eapol_ip: $eapol" '  lease_file: "off"' || lab_exit
 	need daemon-group-started-$c go_group 30 "$(lines go)"
 	wait_go_ip 10
 	need ph1-find-$c ph 1 find $GO_DEV
@@ -69,9 +58,7 @@ wcli_ok p2p-dev-wlan0 set ip_addr_go $LAB_NET.1
 wcli_ok p2p-dev-wlan0 set ip_addr_mask 255.255.255.0
 wcli_ok p2p-dev-wlan0 set ip_addr_start $LAB_NET.128
 wcli_ok p2p-dev-wlan0 set ip_addr_end $LAB_NET.254
-m=$(lines go)
-wcli_ok p2p-dev-wlan0 p2p_group_add freq=$BENCH_FREQ
-need oracle-group-started go_group 30 $m
+bench_oracle_group
 go_dhcpd
 need ph1-find-oracle ph 1 find $GO_DEV
 for c in ip-eapol ip-dhcp; do

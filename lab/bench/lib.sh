@@ -57,13 +57,18 @@ bench_go_start() {
 	return $rc
 }
 
-# bench_daemon_start: YAML on stdin -> /etc/hostp2pd.yaml; starts hostp2pd
-# (-v) in the background, DAEMON_PID.  A NOTE "bench daemon-start ..." goes
-# into the GO log right before the exec (group-up time starts there).
+# bench_daemon_start NAME MODE METHOD [LINE]...: /etc/hostp2pd.yaml from
+# daemon_yaml MODE METHOD LINE... "group_freq: $BENCH_FREQ" (lab.sh); starts
+# hostp2pd (-v) in the background, DAEMON_PID.  A NOTE "bench daemon-start
+# NAME" goes into the GO log right before the exec (group-up time starts there).
 bench_daemon_start() {
-	cat >/etc/hostp2pd.yaml
+	local name=$1 mode=$2 method=$3
+	[ $# -ge 3 ] || { fail daemon-yaml "usage: bench_daemon_start NAME MODE METHOD [LINE]..."; return 1; }
+	shift 3
+	daemon_yaml "$mode" "$method" "$@" "group_freq: $BENCH_FREQ" >/etc/hostp2pd.yaml 2>/tmp/daemon-yaml.err ||
+		{ fail daemon-yaml "$(cat /tmp/daemon-yaml.err)"; return 1; }
 	[ -x /usr/local/bin/hostp2pd ] || { fail daemon-binary "no /usr/local/bin/hostp2pd"; return 1; }
-	mark "daemon-start $*"
+	mark "daemon-start $name"
 	/usr/local/bin/hostp2pd -i p2p-dev-wlan0 -c /etc/hostp2pd.yaml -b /tmp/hostp2pd.log -v \
 		>>/tmp/hostp2pd.out 2>&1 </dev/null &
 	DAEMON_PID=$!
@@ -99,6 +104,30 @@ bench_join() {
 	rc=$?
 	bench "kind=join case=$c run=$r i=$i ok=$((rc == 0)) ms=$(pf ms) mode=$(pf mode) freq=$(pf freq)"
 	return $rc
+}
+
+# bench_joins CASE RUN N ARM JOIN-ARGS...: N measured joins of phone 1
+# (bench_join CASE RUN I JOIN-ARGS, I = 1..N), each one that succeeds
+# followed by bench_leave, 0.3 s apart; ARM, when not "", is eval'ed before
+# each join (the oracle arming WPS itself: 'wcli_ok $GIF wps_pbc')
+bench_joins() {
+	local c=$1 r=$2 n=$3 arm=$4 i=1
+	shift 4
+	while [ $i -le $n ]; do
+		[ -z "$arm" ] || eval "$arm"
+		bench_join $c $r $i "$@" && bench_leave
+		sleep 0.3
+		i=$((i + 1))
+	done
+}
+
+# bench_oracle_group [GROUP-ADD-ARGS]...: the ORACLE's group: wpa_cli
+# p2p_group_add ARGS freq=$BENCH_FREQ, need oracle-group-started (GIF ...)
+bench_oracle_group() {
+	local m
+	m=$(lines go)
+	wcli_ok p2p-dev-wlan0 p2p_group_add "$@" freq=$BENCH_FREQ
+	need oracle-group-started go_group 30 $m
 }
 
 # bench_leave: phone 1 leaves; waits until the GO saw it go

@@ -67,6 +67,7 @@ var (
 		"25-daemon-doctor",
 		"26-daemon-legacy",
 		"27-daemon-boxes",
+		"28-daemon-services",
 		"30-dhcp-addresses",
 		"40-clients-neg-with-client",
 	}

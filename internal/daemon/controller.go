@@ -21,13 +21,26 @@ var errOffline = status.Errorf(status.ErrNotRunning, "wpa_supplicant is not conn
 // then has the loop rebuild it, waiting at most statusWait (a loop busy
 // for longer, or one not running, gives the previous snapshot). Called
 // from Options.OnReady, which runs on the loop, it gives the previous one.
+// The running mDNS responder's counters are read here: it answers on its
+// own goroutine, which marks nothing stale.
 func (d *Daemon) Status() status.Status {
 	if d.stale.Load() && !d.inReady.Load() {
 		ctx, cancel := context.WithTimeout(context.Background(), statusWait)
 		_ = d.do(ctx, func(l *loop) error { d.refresh(l); return nil })
 		cancel()
 	}
-	return *d.snap.Load()
+	st := *d.snap.Load()
+	if m := d.mdnsLive.Load(); m != nil {
+		c := make(map[string]uint64, len(st.Counters)+3)
+		for k, v := range st.Counters {
+			c[k] = v
+		}
+		c["mdns_queries"] += m.Queries.Load()
+		c["mdns_answers"] += m.Answered.Load()
+		c["mdns_malformed"] += m.Bad.Load()
+		st.Counters = c
+	}
+	return st
 }
 
 // EnterPIN supplies the PIN a phone displays (display method).

@@ -23,6 +23,7 @@ import (
 
 	"github.com/hostp2pd/hostp2pd/internal/config"
 	"github.com/hostp2pd/hostp2pd/internal/hooks"
+	"github.com/hostp2pd/hostp2pd/internal/mdns"
 	"github.com/hostp2pd/hostp2pd/internal/p2p"
 	"github.com/hostp2pd/hostp2pd/internal/radio"
 	"github.com/hostp2pd/hostp2pd/internal/redact"
@@ -88,18 +89,21 @@ type Daemon struct {
 	cfgMu sync.Mutex
 	cfg   *config.Config // replaced only by the loop; read under cfgMu
 
-	reqs    chan func(*loop)
-	wake    chan struct{} // Pause/Resume: the loop looks at paused again
-	done    chan struct{} // closed when Run has returned
-	ran     atomic.Bool
-	snap    atomic.Pointer[status.Status]
-	stale   atomic.Bool   // snap predates the loop's last turn (see changed)
-	builds  atomic.Uint64 // snapshots built (tests)
-	inReady atomic.Bool   // Options.OnReady runs (on the loop)
-	conn    atomic.Pointer[wpactrl.Conn]
-	started time.Time
-	paused  atomic.Bool
-	tick    atomic.Int64 // unix nanoseconds of the loop's last turn
+	reqs  chan func(*loop)
+	wake  chan struct{} // Pause/Resume: the loop looks at paused again
+	done  chan struct{} // closed when Run has returned
+	ran   atomic.Bool
+	snap  atomic.Pointer[status.Status]
+	stale atomic.Bool // snap predates the loop's last turn (see changed)
+	// mdnsLive is the running mDNS responder's counters: it answers on
+	// its own goroutine, so Status adds them to the snapshot when read.
+	mdnsLive atomic.Pointer[mdns.Stats]
+	builds   atomic.Uint64 // snapshots built (tests)
+	inReady  atomic.Bool   // Options.OnReady runs (on the loop)
+	conn     atomic.Pointer[wpactrl.Conn]
+	started  time.Time
+	paused   atomic.Bool
+	tick     atomic.Int64 // unix nanoseconds of the loop's last turn
 }
 
 var _ status.Controller = (*Daemon)(nil)

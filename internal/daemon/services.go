@@ -179,6 +179,7 @@ func (l *loop) startMDNS(iface string) {
 		}
 	})
 	l.svc.mdnsStats, l.svc.mdnsIface = st, iface
+	l.d.mdnsLive.Store(st)
 	l.svc.mdnsStop = func() { cancel(); wg.Wait() }
 	log.Info("mDNS responder up", "host", cfg.MDNSHost+".local", "addr", z.Addr.String(), "services", len(sd))
 }
@@ -189,6 +190,7 @@ func (l *loop) stopMDNS() {
 	}
 	l.svc.mdnsStop()
 	l.svc.mdnsStop = nil
+	l.d.mdnsLive.Store(nil)
 	if st := l.svc.mdnsStats; st != nil {
 		if l.svc.counters == nil {
 			l.svc.counters = map[string]uint64{}
@@ -221,11 +223,7 @@ func (l *loop) addServices(st *status.Status) {
 	for k, v := range l.svc.counters {
 		c[k] = v
 	}
-	if st := l.svc.mdnsStats; st != nil {
-		c["mdns_queries"] += st.Queries.Load()
-		c["mdns_answers"] += st.Answered.Load()
-		c["mdns_malformed"] += st.Bad.Load()
-	}
+	// The running responder's counters are added by Status, when read.
 	if len(c) == 0 {
 		return
 	}

@@ -23,7 +23,7 @@ services:
 // UPnP service, as the fake wpa_supplicant's table holds them.
 var svcTable = []string{
 	"bonjour 055f68747470045f746370056c6f63616c00000c01 054b696f736b055f68747470045f746370056c6f63616c00",
-	"bonjour 054b696f736b055f68747470045f746370056c6f63616c00001001 06706174683d2f",
+	"bonjour 056b696f736b055f68747470045f746370056c6f63616c00001001 06706174683d2f",
 	"upnp 10 urn:schemas-upnp-org:service:ContentDirectory:1",
 }
 
@@ -72,7 +72,7 @@ func TestServices_ReloadDiffsWithoutFlush(t *testing.T) {
 	}
 	h.services("services changed", []string{
 		svcTable[0], // the PTR is unchanged: not touched
-		"bonjour 054b696f736b055f68747470045f746370056c6f63616c00001001 08706174683d2f7632",
+		"bonjour 056b696f736b055f68747470045f746370056c6f63616c00001001 08706174683d2f7632",
 		"upnp 10 urn:schemas-upnp-org:service:ContentDirectory:2",
 	})
 	if n := countPrefix(h.srv.Commands(), "P2P_SERVICE_FLUSH"); n != flushes {
@@ -209,5 +209,28 @@ func TestSvcState_ResetStatsClearsMDNSCounters(t *testing.T) {
 	s.count("sd_requests")
 	if s.counters["sd_requests"] != 1 {
 		t.Errorf("counting after reset: %v", s.counters)
+	}
+}
+
+// The mDNS responder answers on its own goroutine, with no event for the
+// loop to publish: Status reads its counters when asked, so an answer
+// shows at once (the lab's 28-daemon-services saw mdns_answers 0 after
+// two answered queries before this).
+func TestServices_StatusReadsLiveMDNSCounters(t *testing.T) {
+	h := start(t, svcYAML)
+	h.services("services registered", svcTable)
+	st := &mdns.Stats{}
+	st.Queries.Store(2)
+	st.Answered.Store(2)
+	h.d.mdnsLive.Store(st)
+	if c := h.d.Status().Counters; c["mdns_answers"] != 2 || c["mdns_queries"] != 2 {
+		t.Fatalf("counters %v, want 2 mDNS queries and answers", c)
+	}
+	st.Answered.Add(1)
+	if got := h.d.Status().Counters["mdns_answers"]; got != 3 {
+		t.Errorf("mdns_answers = %d after one more answer, want 3", got)
+	}
+	if _, ok := h.d.snap.Load().Counters["mdns_answers"]; ok {
+		t.Error("Status wrote the live counters into the published snapshot")
 	}
 }

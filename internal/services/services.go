@@ -223,7 +223,8 @@ func BonjourQuery(name string, rrtype uint16) ([]byte, error) {
 
 // Bonjour returns the records a phone asks for over P2P service
 // discovery, as Android registers its own (WifiP2pDnsSdServiceInfo): the
-// PTR _type.local → instance, and the instance's TXT record.
+// PTR _type.local → instance, and the instance's TXT record under the
+// lower-cased instance name.
 func (d *DNSSD) Bonjour() ([]Bonjour, error) {
 	ptrQ, err := BonjourQuery(d.ServiceName(), dns.TypePTR)
 	if err != nil {
@@ -233,7 +234,12 @@ func (d *DNSSD) Bonjour() ([]Bonjour, error) {
 	if err != nil {
 		return nil, err
 	}
-	txtQ, err := BonjourQuery(d.FQDN(), dns.TypeTXT)
+	// The TXT key is lower-cased: Android lower-cases the name of a TXT
+	// request (WifiP2pDnsSdServiceInfo.createRequest) and registers its
+	// own services so, and wpa_supplicant compares names case-sensitively
+	// (p2p_supplicant_sd.c match_bonjour_query), so "Kiosk" would never
+	// match a phone's request for kiosk._http._tcp.local.
+	txtQ, err := BonjourQuery(escapeLabel(strings.ToLower(d.Instance))+"."+d.ServiceName(), dns.TypeTXT)
 	if err != nil {
 		return nil, err
 	}

@@ -61,8 +61,11 @@ func TestInstanceWithSpaceAndDot(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := recs[1].Query
-	if q[0] != 8 || string(q[1:9]) != "My Kiosk" {
-		t.Errorf("TXT query %x does not start with the 8-byte label \"My Kiosk\"", q)
+	if q[0] != 8 || string(q[1:9]) != "my kiosk" {
+		t.Errorf("TXT query %x does not start with the 8-byte label \"my kiosk\" (lower-cased as Android asks)", q)
+	}
+	if p := recs[0].RDATA; p[0] != 8 || string(p[1:9]) != "My Kiosk" {
+		t.Errorf("PTR RDATA %x does not name the instance \"My Kiosk\" as written", p)
 	}
 	if err := CheckInstance("a.b"); err == nil {
 		t.Error("instance with a dot accepted")
@@ -80,7 +83,7 @@ func TestCommands(t *testing.T) {
 	}
 	want := []string{
 		"P2P_SERVICE_ADD bonjour 055f68747470045f746370056c6f63616c00000c01 054b696f736b055f68747470045f746370056c6f63616c00",
-		"P2P_SERVICE_ADD bonjour 054b696f736b055f68747470045f746370056c6f63616c00001001 06706174683d2f",
+		"P2P_SERVICE_ADD bonjour 056b696f736b055f68747470045f746370056c6f63616c00001001 06706174683d2f",
 		"P2P_SERVICE_ADD upnp 10 urn:schemas-upnp-org:service:ContentDirectory:1",
 	}
 	if !slices.Equal(adds, want) {
@@ -101,7 +104,7 @@ func TestDiff(t *testing.T) {
 	b, _ := Registrations([]Service{k2, {UPnP: "upnp:rootdevice"}})
 	del, add := Diff(a, b)
 	// The PTR is the same; the TXT changed: delete the old, add the new.
-	if len(del) != 1 || !strings.HasPrefix(del[0], "P2P_SERVICE_DEL bonjour 054b696f736b") {
+	if len(del) != 1 || !strings.HasPrefix(del[0], "P2P_SERVICE_DEL bonjour 056b696f736b") {
 		t.Errorf("del = %q", del)
 	}
 	if len(add) != 1 || !strings.HasSuffix(add[0], hex.EncodeToString([]byte("\x08path=/v2"))) {

@@ -18,6 +18,8 @@
 //	phone [--phone phN] reinvoke [--via invite|group-add] [--go ADDR]
 //	phone [--phone phN] search [--method M] [--timeout 10s]
 //	phone [--phone phN] leave
+//	phone [--phone phN] sd [--service _http._tcp [--instance Kiosk]] [--upnp ST] [--go ADDR]   (sd.go)
+//	phone [--phone phN] mdns [--service _http._tcp [--instance Kiosk]] [--host hostp2pd] [--qu]   (mdnsq.go)
 //	phone [--phone phN] dhcp [--renew N]
 //	phone [--phone phN] ping <ip> [-c N] [--min M]
 //	phone [--phone phN] --client legacy join --ssid S --passphrase P   (legacy.go)
@@ -48,7 +50,8 @@
 // p2p_find until the phone is in a group (a GO inviting it back) or the
 // timeout.
 //
-// Built with CGO_ENABLED=0; only the standard library.
+// Built with CGO_ENABLED=0; the standard library, and github.com/miekg/dns
+// for the DNS wire format of service discovery and mDNS.
 package main
 
 import (
@@ -93,6 +96,10 @@ func usage() int {
   reinvoke [--via invite|group-add]   re-invoke the stored persistent group
   search [--method M]           p2p_find until a GO brings the phone into a group
   leave                         p2p_group_remove of the phone's group
+  sd [--service T [--instance I]] [--upnp ST]   Android's discoverServices:
+                                P2P_SERV_DISC_REQ (Bonjour PTR/TXT, UPnP) + p2p_find
+  mdns [--service T [--instance I]] [--host H] [--qu]   mDNS queries on the group
+                                (in the phone's netns): PTR, SRV, TXT, A
   dhcp [--renew N]              udhcpc on the group interface (in the phone's netns);
                                 --renew: then N renewals (SIGUSR1), each timed
   ping <ip> [-c N] [--min M]    ping from the phone's netns
@@ -164,6 +171,11 @@ func run(args []string) int {
 	count := fs.Int("c", 3, "ping: count")
 	minOK := fs.Int("min", -1, "ping: replies needed for ok=1 (default: all)")
 	renew := fs.Int("renew", 0, "dhcp: keep udhcpc running and make it renew N times (SIGUSR1: one unicast REQUEST each)")
+	service := fs.String("service", "", "sd, mdns: DNS-SD service type, e.g. _http._tcp")
+	instance := fs.String("instance", "", "sd: also ask for the TXT record of this instance; mdns: the instance that must be found")
+	upnp := fs.String("upnp", "", "sd: UPnP search target, e.g. urn:schemas-upnp-org:service:ContentDirectory:1")
+	host := fs.String("host", "", "mdns: host label to resolve, e.g. hostp2pd (hostp2pd.local)")
+	qu := fs.Bool("qu", false, "mdns: ask for unicast responses (QU) instead of multicast (QM)")
 	pos, err := parseAll(fs, rest)
 	if err != nil {
 		return 2
@@ -226,6 +238,13 @@ func run(args []string) int {
 		return p.search(*method, *pin)
 	case "leave":
 		return p.leave()
+	case "sd":
+		return p.sd(*service, *instance, *upnp, *goAddr)
+	case "mdns":
+		if p.netns != "-" {
+			return p.mdnsInNetns(args)
+		}
+		return p.mdns(*service, *instance, *host, *qu)
 	case "dhcp":
 		if *renew > 0 {
 			return p.dhcpRenew(*renew)
@@ -247,7 +266,7 @@ func run(args []string) int {
 func needsValue(flagArg string) bool {
 	switch strings.TrimLeft(flagArg, "-") {
 	case "phone", "ctrl-dir", "netns", "iface", "timeout", "method", "pin", "go", "via", "c", "min", "renew",
-		"client", "ssid", "passphrase":
+		"client", "ssid", "passphrase", "service", "instance", "upnp", "host":
 		return !strings.Contains(flagArg, "=")
 	}
 	return false

@@ -203,6 +203,7 @@ func Default() *Config {
 		MaxNumWpaCliFailures:    9,
 		MaxScanPolling:          2,
 		SaveConfigEnabled:       true,
+		PerStaPSK:               true,
 		MaxNegotiationTime:      120,
 		PINTimeoutSecs:          120,
 		CtrlInterface:           DefaultCtrlInterface,

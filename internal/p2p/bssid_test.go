@@ -28,7 +28,7 @@ func TestPersistentNetwork_GetsOurAddressAsBSSID(t *testing.T) {
 				"GET_NETWORK 0 bssid": "FAIL\n",
 				"STATUS":              devStatus,
 			},
-			want: []string{":INTERFACES", ":LIST_NETWORKS", ":GET_NETWORK 0 mode", ":GET_NETWORK 0 bssid", ":STATUS",
+			want: []string{":P2P_SET per_sta_psk 1", ":INTERFACES", ":LIST_NETWORKS", ":GET_NETWORK 0 mode", ":GET_NETWORK 0 bssid", ":STATUS",
 				":SET_NETWORK 0 bssid 42:00:00:00:00:00", ":SAVE_CONFIG", ":P2P_GROUP_ADD persistent=0", ":GET_NETWORK 0 p2p_client_list"},
 		},
 		{
@@ -39,7 +39,7 @@ func TestPersistentNetwork_GetsOurAddressAsBSSID(t *testing.T) {
 				"ADD_NETWORK":   "1",
 				"STATUS":        devStatus,
 			},
-			want: []string{":INTERFACES", ":LIST_NETWORKS", ":ADD_NETWORK", `:SET_NETWORK 1 ssid "DIRECT-PP-group"`, `:SET_NETWORK 1 psk "12345678"`,
+			want: []string{":P2P_SET per_sta_psk 1", ":INTERFACES", ":LIST_NETWORKS", ":ADD_NETWORK", `:SET_NETWORK 1 ssid "DIRECT-PP-group"`, `:SET_NETWORK 1 psk "12345678"`,
 				":SET_NETWORK 1 mode 3", ":SET_NETWORK 1 disabled 2", ":STATUS", ":SET_NETWORK 1 bssid 42:00:00:00:00:00",
 				":P2P_GROUP_ADD persistent=1", ":GET_NETWORK 1 p2p_client_list"},
 		},
@@ -52,7 +52,7 @@ func TestPersistentNetwork_GetsOurAddressAsBSSID(t *testing.T) {
 				"GET_NETWORK 0 bssid": "FAIL\n",
 				"STATUS":              "FAIL\n",
 			},
-			want: []string{":INTERFACES", ":LIST_NETWORKS", ":GET_NETWORK 0 mode", ":GET_NETWORK 0 bssid", ":STATUS",
+			want: []string{":P2P_SET per_sta_psk 1", ":INTERFACES", ":LIST_NETWORKS", ":GET_NETWORK 0 mode", ":GET_NETWORK 0 bssid", ":STATUS",
 				":SAVE_CONFIG", ":P2P_GROUP_ADD persistent=0", ":GET_NETWORK 0 p2p_client_list"},
 		},
 	}

@@ -368,7 +368,7 @@ func TestKnownPhones(t *testing.T) {
 			"GET_NETWORK 0 bssid":           "42:00:00:00:00:00", // it names our device: kept
 			"GET_NETWORK 0 p2p_client_list": phoneA,
 		}, t0)
-		if diff := cmp.Diff([]string{":INTERFACES", ":LIST_NETWORKS", ":GET_NETWORK 0 mode", ":GET_NETWORK 0 bssid", ":P2P_LISTEN", ":GET_NETWORK 0 p2p_client_list"}, got); diff != "" {
+		if diff := cmp.Diff([]string{":P2P_SET per_sta_psk 1", ":INTERFACES", ":LIST_NETWORKS", ":GET_NETWORK 0 mode", ":GET_NETWORK 0 bssid", ":P2P_LISTEN", ":GET_NETWORK 0 p2p_client_list"}, got); diff != "" {
 			t.Errorf("activation (-want +got):\n%s", diff)
 		}
 		run(t, s, []step{

@@ -254,7 +254,7 @@ func TestAdoptedGroupRunsStartGroupOnce(t *testing.T) {
 	status := Cmd{Iface: "p2p-wlan0-0", Text: "STATUS", Tag: TagAdoptStatus}
 	run(t, s, []step{
 		{in: input{"Start", func(s *Session, now time.Time) []Action { return s.Start(now) }},
-			want: []Action{devCmd("INTERFACES", TagInterfaces)}},
+			want: []Action{devCmd("P2P_SET per_sta_psk 1", TagNone), devCmd("INTERFACES", TagInterfaces)}},
 		{in: reply(devCmd("INTERFACES", TagInterfaces), "p2p-wlan0-0\np2p-dev-wlan0\nwlan0"), want: []Action{status}},
 		{in: reply(status, "freq=2437\nssid=DIRECT-0z\nmode=P2P GO\nwpa_state=COMPLETED"), want: []Action{
 			GroupUp{Iface: "p2p-wlan0-0"}, RunHook{Args: []string{"start_group", "p2p-wlan0-0"}},
@@ -298,7 +298,7 @@ func TestDisconnect(t *testing.T) {
 		run(t, s, []step{{in: disconnect(phoneA), want: []Action{failed{"no group is running"}}}})
 	})
 	t.Run("blocked for a while without per_sta_psk", func(t *testing.T) {
-		s := upAutonomous(t, "pbc_in_use: true")
+		s := upAutonomous(t, "pbc_in_use: true\nper_sta_psk: false")
 		steps := joined(phoneA, staA)
 		steps = append(steps,
 			step{in: disconnect(phoneB), want: []Action{failed{"no client " + phoneB}}},
@@ -315,8 +315,8 @@ func TestDisconnect(t *testing.T) {
 			t.Errorf("refused_mac = %d, want 2", got)
 		}
 	})
-	t.Run("per_sta_psk revokes without a block", func(t *testing.T) {
-		s := upAutonomous(t, "pbc_in_use: true\nper_sta_psk: true")
+	t.Run("per_sta_psk, the default, revokes a WPS client without a block", func(t *testing.T) {
+		s := upAutonomous(t, "pbc_in_use: true")
 		steps := joined(phoneA, staA)
 		steps = append(steps,
 			step{in: disconnect(phoneA), want: []Action{deauth, remove}},
@@ -324,6 +324,23 @@ func TestDisconnect(t *testing.T) {
 			step{in: pbcReq(phoneA, "p"), at: 2 * time.Second, want: []Action{wpsPBC(phoneA), armPBC}},
 		)
 		run(t, s, steps)
+	})
+	t.Run("per_sta_psk: a client that joined without WPS is blocked", func(t *testing.T) {
+		// An app that joined with the SSID and passphrase, or a phone back
+		// with stored credentials: it may hold the group's passphrase,
+		// which removing its own PSK does not take away.
+		s := upAutonomous(t, "pbc_in_use: true")
+		run(t, s, []step{
+			{in: staConn(staA, phoneA), want: []Action{stopEmpty}},
+			{in: disconnect(phoneA), want: []Action{deauth, remove}},
+			{in: staDisc(staA, phoneA), at: time.Second},
+			{in: staConn(staA, phoneA), at: 2 * time.Second, want: []Action{deauth, remove}},
+			{in: pbcReq(phoneA, "p"), at: 3 * time.Second},
+			{in: pbcReq(phoneA, "p"), at: blockAfterDisconnect + time.Second, want: []Action{wpsPBC(phoneA), armPBC}},
+		})
+		if got := s.counters["refused_mac"]; got != 2 {
+			t.Errorf("refused_mac = %d, want 2", got)
+		}
 	})
 }
 
@@ -679,7 +696,7 @@ func TestReload(t *testing.T) {
 		run(t, s, []step{{in: op("Reload", func(s *Session, now time.Time) []Action { return s.Reload(next, now) }), want: []Action{
 			devCmd("P2P_GROUP_REMOVE p2p-wlan0-0", TagNone), groupDown, stopEnrol, stopEmpty,
 			hook("stop_group", "p2p-wlan0-0"), hook("start"),
-			devCmd("INTERFACES", TagInterfaces)}}})
+			devCmd("P2P_SET per_sta_psk 1", TagNone), devCmd("INTERFACES", TagInterfaces)}}})
 		if s.State() != "starting" {
 			t.Errorf("state %s", s.State())
 		}
@@ -688,7 +705,8 @@ func TestReload(t *testing.T) {
 		s := upAutonomous(t, "pbc_in_use: false\npin: \"12345670\"")
 		next := cfgFor(t, "activate_persistent_group: false\nactivate_autonomous_group: true\nwps_method: auto")
 		run(t, s, []step{
-			{in: op("Reload", func(s *Session, now time.Time) []Action { return s.Reload(next, now) }), want: []Action{devCmd("GET config_methods", TagConfigMethods)}},
+			{in: op("Reload", func(s *Session, now time.Time) []Action { return s.Reload(next, now) }), want: []Action{
+				devCmd("P2P_SET per_sta_psk 1", TagNone), devCmd("GET config_methods", TagConfigMethods)}},
 			{in: reply(devCmd("GET config_methods", TagConfigMethods), "virtual_push_button")},
 			{in: pbcReq(phoneA, "a"), want: []Action{wpsPBC(phoneA), armPBC}},
 		})
@@ -730,13 +748,14 @@ func TestReloadSameModeAppliesSettings(t *testing.T) {
 	base := "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: true\n"
 	s := upAutonomous(t, "pbc_in_use: true\nssid_postfix: Old\nper_sta_psk: true")
 	steps := joined(phoneA, staA)
-	next := cfgFor(t, base+"config_parms: {p2p_go_intent: \"7\", p2p_go_ht40: \"1\"}\nsave_config_enabled: false")
+	next := cfgFor(t, base+"config_parms: {p2p_go_intent: \"7\", p2p_go_ht40: \"1\"}\nsave_config_enabled: false\nper_sta_psk: false")
 	steps = append(steps, step{in: op("Reload", func(s *Session, now time.Time) []Action { return s.Reload(next, now) }), want: []Action{
 		devCmd("SET p2p_go_ht40 1", TagNone), devCmd("SET p2p_go_intent 7", TagNone),
 		devCmd("P2P_SET ssid_postfix ", TagNone), devCmd("P2P_SET per_sta_psk 0", TagNone)}})
 	again := cfgFor(t, base+"config_parms: {p2p_go_intent: \"7\"}\nssid_postfix: New")
 	steps = append(steps, step{in: op("Reload", func(s *Session, now time.Time) []Action { return s.Reload(again, now) }), want: []Action{
-		devCmd("SET p2p_go_intent 7", TagNone), devCmd("SAVE_CONFIG", TagNone), devCmd("P2P_SET ssid_postfix New", TagNone)}})
+		devCmd("SET p2p_go_intent 7", TagNone), devCmd("SAVE_CONFIG", TagNone), devCmd("P2P_SET ssid_postfix New", TagNone),
+		devCmd("P2P_SET per_sta_psk 1", TagNone)}}) // the default again
 	run(t, s, steps)
 	if s.grp == nil || len(s.clients) != 1 {
 		t.Errorf("group %+v clients %d: the group and its client must stay", s.grp, len(s.clients))
@@ -798,7 +817,7 @@ func TestNegotiationRetries(t *testing.T) {
 func TestFindPolling(t *testing.T) {
 	s := New(cfgFor(t, "activate_persistent_group: false\npbc_in_use: true\nidle_discovery: find\nmax_scan_polling: 2\nselect_timeout_secs: {normal: 5, long: 60}"), nil, nil)
 	acts := s.Start(t0)
-	if diff := cmp.Diff([]string{":INTERFACES"}, cmds(acts)); diff != "" {
+	if diff := cmp.Diff([]string{":P2P_SET per_sta_psk 1", ":INTERFACES"}, cmds(acts)); diff != "" {
 		t.Fatalf("start (-want +got):\n%s", diff)
 	}
 	poll := devCmd("P2P_FIND 5", TagFind)

@@ -1123,11 +1123,11 @@ func (s *Session) Disconnect(addr wpaevent.MAC, now time.Time) ([]Action, error)
 	for _, c := range s.clients {
 		if c.dev == addr || c.iface == addr {
 			s.log.Info("disconnecting client", "peer", c.dev, "iface_addr", c.iface, "blocked_for", blockAfterDisconnect.String())
-			if !s.cfg.PerStaPSK {
-				// Without per-station passphrases the phone still holds the
-				// group's: keep it out for a while. With them, removing the
-				// client deletes its passphrase, which revokes it for good
-				// while it may still enrol again with WPS.
+			if s.mayHoldPassphrase(c) {
+				// The client still holds the group's passphrase: keep it
+				// out for a while. A client that got its own passphrase
+				// in WPS is revoked for good by P2P_REMOVE_CLIENT, which
+				// deletes it, and may enrol again with WPS.
 				if len(s.blocked) > maxPeers {
 					clear(s.blocked)
 				}
@@ -1145,6 +1145,17 @@ func (s *Session) Disconnect(addr wpaevent.MAC, now time.Time) ([]Action, error)
 		}
 	}
 	return nil, status.Errorf(status.ErrNotFound, "no client %s", addr)
+}
+
+// mayHoldPassphrase reports whether c may associate with the group's
+// passphrase, so that removing its per-station passphrase does not keep it
+// out: always without per_sta_psk; with it, a legacy station (it never ran
+// WPS with us, or ran it without a device address, which P2P_REMOVE_CLIENT
+// cannot name) and a P2P client that joined without a WPS run in this group
+// (an app that joined with the SSID and passphrase, or a phone back with
+// credentials it stored earlier, perhaps before per_sta_psk).
+func (s *Session) mayHoldPassphrase(c *client) bool {
+	return !s.cfg.PerStaPSK || c.dev.IsZero() || c.method == "persistent"
 }
 
 // Lost is called when wpa_supplicant went away: every group is gone.

@@ -78,23 +78,23 @@ func TestSession_ActivationPerMode(t *testing.T) {
 				"GET_NETWORK 0 mode":  "3",
 				"GET_NETWORK 0 bssid": "42:00:00:00:00:00", // it names our device: kept
 			},
-			want: []string{":INTERFACES", ":LIST_NETWORKS", ":GET_NETWORK 0 mode", ":GET_NETWORK 0 bssid", ":P2P_GROUP_ADD persistent=0", ":GET_NETWORK 0 p2p_client_list"},
+			want: []string{":P2P_SET per_sta_psk 1", ":INTERFACES", ":LIST_NETWORKS", ":GET_NETWORK 0 mode", ":GET_NETWORK 0 bssid", ":P2P_GROUP_ADD persistent=0", ":GET_NETWORK 0 p2p_client_list"},
 		},
 		{
 			name:    "persistent creates one when none is stored",
-			yml:     "pbc_in_use: false\npin: \"12345670\"",
+			yml:     "pbc_in_use: false\npin: \"12345670\"\nper_sta_psk: false", // the weak, shared passphrase: nothing to set
 			replies: map[string]string{"LIST_NETWORKS": "network id / ssid / bssid / flags\n"},
 			want:    []string{":INTERFACES", ":LIST_NETWORKS", ":P2P_GROUP_ADD persistent"},
 		},
 		{
 			name: "autonomous with options, ssid_postfix and config_parms",
 			yml:  "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: true\np2p_group_add_opts: ht40\nssid_postfix: Kiosk\nconfig_parms: {p2p_go_ht40: \"1\"}",
-			want: []string{":SET p2p_go_ht40 1", ":SAVE_CONFIG", ":P2P_SET ssid_postfix Kiosk", ":INTERFACES", ":P2P_GROUP_ADD ht40"},
+			want: []string{":SET p2p_go_ht40 1", ":SAVE_CONFIG", ":P2P_SET ssid_postfix Kiosk", ":P2P_SET per_sta_psk 1", ":INTERFACES", ":P2P_GROUP_ADD ht40"},
 		},
 		{
 			name: "negotiated on demand only listens",
 			yml:  "activate_persistent_group: false\ndynamic_group: true",
-			want: []string{":GET config_methods", ":INTERFACES", ":P2P_LISTEN"},
+			want: []string{":P2P_SET per_sta_psk 1", ":GET config_methods", ":INTERFACES", ":P2P_LISTEN"},
 		},
 		{
 			name: "a running group is adopted, not duplicated",
@@ -103,7 +103,7 @@ func TestSession_ActivationPerMode(t *testing.T) {
 				"INTERFACES": "p2p-wlan0-3\np2p-dev-wlan0\nwlan0\n",
 				"STATUS":     "bssid=46:00:00:00:00:00\nfreq=2437\nssid=DIRECT-0z\nid=0\nmode=P2P GO\nwpa_state=COMPLETED\n",
 			},
-			want: []string{":INTERFACES", "p2p-wlan0-3:STATUS"}, // no p2p_find while GO
+			want: []string{":P2P_SET per_sta_psk 1", ":INTERFACES", "p2p-wlan0-3:STATUS"}, // no p2p_find while GO
 		},
 	}
 	for _, tt := range tests {

@@ -12,7 +12,7 @@ PH1=42:00:00:00:01:00 PH2=42:00:00:00:02:00
 go_start
 phone_up 1
 phone_up 2
-daemon_go autonomous display "pin_timeout_secs: 60"
+daemon_go autonomous display "pin_timeout_secs: 60" "per_sta_psk: false" # the weak shared-passphrase path (24 has the default)
 go_addr
 check status-json-no-clients wait_json '"clients":(\[\]|null)' 5
 
@@ -64,7 +64,7 @@ D=$(dt $t)
 log "ph1 after disconnect: $(events ph1 $mp | grep -E 'DISCONNECTED|GROUP-REMOVED|CONNECTED' | head -n 4 | tr '\n' ' ')"
 check status-drops-ph1 wait_json '"clients":(\[\]|null)' 5
 story "hostp2pd disconnect $PH1: phone-1 dropped in $D s"
-# The group passphrase is shared (no per_sta_psk), so the phone's supplicant
+# The group passphrase is shared (per_sta_psk: false), so the phone's supplicant
 # may associate again by itself: hostp2pd must remove it again (it blocks a
 # disconnected device for 10 minutes) and never list it as a client.
 m2=$(lines go)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # lab-radios: 3
-# lab-timeout: 150
+# lab-timeout: 170
 # DAEMON: join without WPS. Radio 1 is a legacy station (wpa_supplicant with
 # p2p_disabled=1: an iPhone or a laptop), radio 2 a P2P phone.
 # (c) autonomous group: the legacy station joins with the SSID and passphrase
@@ -30,6 +30,9 @@ legacy_up 1
 phone_up 2
 # autonomous GO, PIN; legacy stations join with the passphrase
 daemon_go autonomous pin
+# per_sta_psk is on by default: the legacy station must still join with
+# the group passphrase (hostapd_get_psk offers the group PSK to everyone).
+check daemon-per-sta-psk-by-default quiet grep -q "P2P_SET per_sta_psk 1" /tmp/hostp2pd.log
 check daemon-sets-go-ip wait_go_ip 10
 GO_IP=${GO_IP:-$LAB_NET.1}
 check status-has-passphrase wait_json '"passphrase":"[^"]{8,}"' 5
@@ -64,6 +67,17 @@ check ph2-dhcp ph 2 dhcp
 KD=$(pf ms)
 check ph2-ping-go ph 2 ping $GO_IP -c 2
 story "join to lease: legacy association $(secs $LJ) s + DHCP $(secs $LD) s; P2P keypad join $(secs $KJ) s + DHCP $(secs $KD) s"
+
+# hostp2pd disconnect of a legacy station with per_sta_psk on: it holds the
+# group passphrase, so it comes back by itself and is removed each time.
+LSTA=$(hp_json | sed -n 's/.*"iface_addr":"\([0-9a-f:]*\)","name":"legacy".*/\1/p')
+m=$(lines go)
+check disconnect-legacy hp disconnect $LSTA
+check go-drops-legacy quiet wait_ev go "AP-STA-DISCONNECTED $LSTA" 10 $m
+sleep 10
+N=$(tail -n +$((m + 1)) /tmp/go.log | grep -c "AP-STA-CONNECTED $LSTA")
+check legacy-not-listed-again eval '! hp_json | grep -q "\"iface_addr\":\"$LSTA\""'
+story "legacy station $LSTA after 'hostp2pd disconnect' (per_sta_psk on): associated again $N times in 10 s with the group passphrase, removed each time"
 
 check ph1-legacy-leave ph 1 --client legacy leave
 check ph1-wrong-passphrase-refused not ph 1 --client legacy join --ssid "$SSID" --passphrase "not-the-passphrase" --timeout 20s

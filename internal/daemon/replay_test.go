@@ -108,7 +108,7 @@ func TestReplay_NegotiatedOnDemandExactCommands(t *testing.T) {
 		}
 	}
 	// After the group, the phone that left is authorised ahead (issue 13).
-	want := []string{"INTERFACES", "P2P_CONNECT " + phone + " pbc go_intent=15", "P2P_GROUP_REMOVE p2p-wlan0-0", "P2P_CONNECT " + phone + " pbc auth go_intent=15"}
+	want := []string{"P2P_SET per_sta_psk 1", "INTERFACES", "P2P_CONNECT " + phone + " pbc go_intent=15", "P2P_GROUP_REMOVE p2p-wlan0-0", "P2P_CONNECT " + phone + " pbc auth go_intent=15"}
 	if !slices.Equal(got, want) {
 		t.Errorf("commands:\n got %q\nwant %q", got, want)
 	}

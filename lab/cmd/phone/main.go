@@ -233,7 +233,7 @@ func run(args []string) int {
 	case "join":
 		return p.join(*method, *pin, *negotiate, *persistent, *goAddr)
 	case "reinvoke":
-		return p.reinvoke(*via, *goAddr)
+		return p.reinvoke(*via, *goAddr, *method, *pin)
 	case "search":
 		return p.search(*method, *pin)
 	case "leave":
@@ -663,7 +663,7 @@ func (p *phone) persistentID() (string, string, error) {
 	return first, firstSSID, nil
 }
 
-func (p *phone) reinvoke(via, flagGo string) int {
+func (p *phone) reinvoke(via, flagGo, method, pin string) int {
 	kv := []string{"via", via}
 	id, ssid, err := p.persistentID()
 	if err != nil {
@@ -693,12 +693,12 @@ func (p *phone) reinvoke(via, flagGo string) int {
 	default:
 		return p.fail("reinvoked", fmt.Errorf("unknown --via %q", via), kv...)
 	}
-	// Our invitation refused with status 1 (the GO's supplicant runs with
-	// persistent_reconnect=0, or does not know the group): an Android
-	// phone waits, as its user would, for the GO to invite it instead.
+	// Our invitation refused: an Android phone connects instead (see
+	// androidReinvocation); a plain client gives up.
 	var hook func(string) (bool, error)
-	if p.client == "android" {
-		hook = p.androidInvitations("pbc", "", &kv)
+	if p.client == "android" && via == "invite" {
+		goa, _ := p.goAddr(flagGo)
+		hook = p.androidReinvocation(goa, method, pin, &kv)
 	}
 	if _, err := p.waitGroupHook(p.to(45*time.Second), hook); err != nil {
 		return p.fail("reinvoked", err, kv...)
@@ -712,12 +712,75 @@ func (p *phone) reinvoke(via, flagGo string) int {
 		"freq", p.state["freq"], "find_ms", fm)...)
 }
 
-// androidInvitations is the Android side of invitations while the phone
-// waits for a group: "information currently unavailable" (status 1) to
-// its own invitation is waited out, and an invitation to a group it did
-// not store (P2P-INVITATION-RECEIVED ... unknown-network) is accepted as
-// the user would in WifiP2pServiceImpl's dialog: p2p_connect <GO>
-// <method> join.  kv gets mode=invited then.
+// androidReinvocation is what Android's framework does when its
+// re-invocation of a stored group is refused (AOSP WifiP2pServiceImpl,
+// GroupNegotiationState, P2P_INVITATION_RESULT_EVENT): on status 8
+// (unknown P2P group: the GO forgot it; the GO is removed from the group's
+// client list) and on status 1 (information currently unavailable: "devices
+// setting persistent_reconnect to 0 always defer the invocation request")
+// it connects again with the same configuration and a new persistent group,
+// p2pConnectWithPinDisplay: p2p_connect <GO> <method> persistent, with join
+// when the peer advertises itself as a group owner (dev.isGroupOwner()),
+// else GO negotiation with its default intent 6.  Any other status ends the
+// attempt (handleGroupCreationFailure).  Invitations that arrive meanwhile
+// are not handled in that state (the dialog belongs to InactiveState), so
+// they are ignored here.  kv gets inv_status= and fallback=join|negotiate.
+func (p *phone) androidReinvocation(goa, method, pin string, kv *[]string) func(string) (bool, error) {
+	done := false
+	return func(ev string) (bool, error) {
+		switch {
+		case strings.HasPrefix(ev, "P2P-INVITATION-RESULT ") && !done:
+			st := evField(ev, "status")
+			if st == "0" {
+				return true, nil // wait for P2P-GROUP-STARTED
+			}
+			if st != "1" && st != "8" {
+				return true, fmt.Errorf("%s", ev)
+			}
+			done = true
+			c := "P2P_CONNECT " + goa + " pbc"
+			if method != "pbc" {
+				c = "P2P_CONNECT " + goa + " " + pin + " " + method
+			}
+			c += " persistent"
+			how := "negotiate"
+			if p.peerIsGO(goa) {
+				c += " join"
+				how = "join"
+			} else {
+				c += " go_intent=6"
+			}
+			*kv = append(*kv, "inv_status", st, "fallback", how)
+			return true, p.doOK(c)
+		case strings.HasPrefix(ev, "P2P-INVITATION-RECEIVED "):
+			return true, nil
+		}
+		return false, nil
+	}
+}
+
+// peerIsGO reports whether the peer advertises the group owner bit
+// (P2P_PEER group_capab, bit 0), as Android's WifiP2pDevice.isGroupOwner.
+func (p *phone) peerIsGO(addr string) bool {
+	r, err := p.do("P2P_PEER " + addr)
+	if err != nil {
+		return false
+	}
+	for _, l := range strings.Split(r, "\n") {
+		if v, ok := strings.CutPrefix(l, "group_capab="); ok {
+			n, err := strconv.ParseUint(strings.TrimPrefix(v, "0x"), 16, 8)
+			return err == nil && n&1 == 1
+		}
+	}
+	return false
+}
+
+// androidInvitations is the Android side of invitations while the user
+// looks at the Wi-Fi Direct screen (search): an invitation to a group it
+// did not store (P2P-INVITATION-RECEIVED ... unknown-network) is accepted
+// as the user would in WifiP2pServiceImpl's dialog (InactiveState ->
+// UserAuthorizingInviteRequestState): p2p_connect <GO> <method> join.  kv
+// gets mode=invited then.
 func (p *phone) androidInvitations(method, pin string, kv *[]string) func(string) (bool, error) {
 	invited := false
 	return func(ev string) (bool, error) {

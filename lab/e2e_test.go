@@ -70,6 +70,8 @@ var (
 		"28-daemon-services",
 		"30-dhcp-addresses",
 		"40-clients-neg-with-client",
+		"41-clients-known-back",
+		"42-clients-foreign-reinvoke",
 	}
 	// soak scenarios: long, not part of TestLabDaemon (TestLabSoak)
 	soakGroup = []string{"soak-join-leave"}

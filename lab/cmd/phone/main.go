@@ -43,7 +43,9 @@
 //     (P2P-INVITATION-RECEIVED ... unknown-network) is the user dialog of
 //     WifiP2pServiceImpl, accepted here at once: P2P_CANCEL of a pending
 //     negotiation, then p2p_connect <GO> <method> join (the PHONE line says
-//     mode=invited).
+//     mode=invited).  Its own re-invocation refused with status 1 or 8 is
+//     followed by p2p_connect <GO> pbc persistent join, as the framework
+//     does (androidReinvocation).
 //
 // Every command sets persistent_reconnect on the phone's supplicant to
 // match its client.  search is the user opening the Wi-Fi Direct screen:

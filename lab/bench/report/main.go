@@ -825,9 +825,11 @@ func printTable(w io.Writer, r *Result) {
 	p("5. FOOTPRINT (hostp2pd in the VM)\n")
 	p("  VmRSS / VmHWM idle (group up)      %6d / %6d kB   (%d threads)\n", fp.RSSIdleKB, fp.HWMIdleKB, fp.Threads)
 	p("  VmRSS / VmHWM with %d clients       %6d / %6d kB   (VmHWM at the end %d kB)\n", fp.Clients, fp.RSSClientsKB, fp.HWMClientsKB, fp.HWMEndKB)
-	if fp.AnonIdleKB+fp.FileIdleKB > 0 {
-		p("    of which anonymous / binary     %6d / %6d kB idle, %d / %d kB with %d clients (RssAnon / RssFile)\n",
-			fp.AnonIdleKB, fp.FileIdleKB, fp.AnonClientsKB, fp.FileClientsKB, fp.Clients)
+	if fp.AnonIdleKB > 0 {
+		// The rest of VmRSS is the binary's pages: RssFile on a disk,
+		// RssShmem in the VM, where it runs from the initramfs.
+		p("    of which anonymous / the binary %6d / %6d kB idle, %d / %d kB with %d clients (RssAnon / VmRSS - RssAnon)\n",
+			fp.AnonIdleKB, fp.RSSIdleKB-fp.AnonIdleKB, fp.AnonClientsKB, fp.RSSClientsKB-fp.AnonClientsKB, fp.Clients)
 	}
 	for _, k := range slices.SortedFunc(mapKeys(fp.RSSByClientsKB), func(a, b string) int { return atoi(a) - atoi(b) }) {
 		p("  VmRSS after a crowd of %3s           %6d kB\n", k, fp.RSSByClientsKB[k])

@@ -226,7 +226,12 @@ func BonjourQuery(name string, rrtype uint16) ([]byte, error) {
 // PTR _type.local → instance, and the instance's TXT record under the
 // lower-cased instance name.
 func (d *DNSSD) Bonjour() ([]Bonjour, error) {
-	ptrQ, err := BonjourQuery(d.ServiceName(), dns.TypePTR)
+	// The service type is lower-cased in both queries: service names are
+	// case-insensitive (RFC 6335 §5.1) and registered in lower case, apps
+	// ask for "_http._tcp", and wpa_supplicant matches the bytes, so a
+	// configured "_HTTP._tcp" would otherwise never be found.
+	svc := strings.ToLower(d.ServiceName())
+	ptrQ, err := BonjourQuery(svc, dns.TypePTR)
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +244,7 @@ func (d *DNSSD) Bonjour() ([]Bonjour, error) {
 	// own services so, and wpa_supplicant compares names case-sensitively
 	// (p2p_supplicant_sd.c match_bonjour_query), so "Kiosk" would never
 	// match a phone's request for kiosk._http._tcp.local.
-	txtQ, err := BonjourQuery(escapeLabel(strings.ToLower(d.Instance))+"."+d.ServiceName(), dns.TypeTXT)
+	txtQ, err := BonjourQuery(escapeLabel(strings.ToLower(d.Instance))+"."+svc, dns.TypeTXT)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package services
 
 import (
+	"bytes"
 	"encoding/hex"
 	"slices"
 	"strings"
@@ -51,6 +52,24 @@ func TestEmptyTXTIsOneEmptyString(t *testing.T) {
 	}
 	if got := hex.EncodeToString(recs[1].RDATA); got != "00" {
 		t.Errorf("empty TXT rdata = %s, want 00 (README-P2P: RDATA=null)", got)
+	}
+}
+
+// A service type written with capitals is registered as apps ask for it:
+// lower case (wpa_supplicant compares the query bytes).
+func TestServiceTypeLowerCasedInQueries(t *testing.T) {
+	upper, err := (&DNSSD{Instance: "Kiosk", Type: "_HTTP._TCP", Port: 80}).Bonjour()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lower, err := (&DNSSD{Instance: "Kiosk", Type: "_http._tcp", Port: 80}).Bonjour()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range lower {
+		if !bytes.Equal(upper[i].Query, lower[i].Query) {
+			t.Errorf("query %d: %x for _HTTP._TCP, want %x as for _http._tcp", i, upper[i].Query, lower[i].Query)
+		}
 	}
 }
 

@@ -165,6 +165,11 @@ func TestPause_FollowsStateEventsAndActsOnResume(t *testing.T) {
 	h := start(t, autonomous+"\nrun_program: "+rec.prog)
 	h.want(dev, "P2P_GROUP_ADD")
 	h.groupUp()
+	// The group's attach asks STATUS off the loop once the monitor is on
+	// (askJoin): a read started before the pause, which under qemu-user
+	// can go out after it. Wait for it, so only the pause is measured.
+	h.want("p2p-wlan0-0", "STATUS")
+	h.eventually("group attached", func(s status.Status) bool { return s.Group != nil && s.Group.BSSID != "" })
 	rec.waitCalls("start_group", 1, 5*time.Second)
 	h.d.Pause()
 	h.eventually("paused", func(s status.Status) bool { return s.Paused })

@@ -13,6 +13,9 @@ func TestStatus_SnapshotBuiltOnReadOnlyAfterAChange(t *testing.T) {
 	h := start(t, "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: false\npassword: \"12345670\"")
 	h.want(dev, "P2P_GROUP_ADD")
 	h.groupUp()
+	// The group's attach reports its facts (STATUS address=) off the loop;
+	// once they are in, nothing else is on its way to the loop.
+	h.eventually("group attached", func(s status.Status) bool { return s.Group != nil && s.Group.BSSID != "" })
 	h.d.Status()
 	before := h.d.builds.Load()
 	for i := 1; i <= 20; i++ {

@@ -52,8 +52,8 @@ func TestLeaseFile_KillDuringWrites(t *testing.T) {
 	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "leases.json")
-	leftTemps := 0
-	for i := range 25 {
+	leftTemps, hung := 0, 0
+	for i := 0; i < 25; i++ {
 		cmd := exec.Command(exe, "-test.run=^$")
 		cmd.Env = append(os.Environ(), "HOSTP2PD_TEST_LEASE_WRITER="+path)
 		out, _ := cmd.StdoutPipe()
@@ -63,8 +63,26 @@ func TestLeaseFile_KillDuringWrites(t *testing.T) {
 		} else if err != nil {
 			t.Fatal(err)
 		}
-		buf := make([]byte, 8)
-		_, _ = out.Read(buf)       // "writing": the writer runs
+		// "writing": the writer runs. Bounded: under qemu-user a child can
+		// hang at start (seen once in make arm-test); it is killed and the
+		// kill is tried again, at most 3 times, instead of hanging here.
+		started := make(chan struct{})
+		go func() {
+			buf := make([]byte, 8)
+			_, _ = out.Read(buf)
+			close(started)
+		}()
+		select {
+		case <-started:
+		case <-time.After(30 * time.Second):
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			if hung++; hung > 3 {
+				t.Fatalf("kill %d: the writer child did not start within 30 s, %d times", i, hung)
+			}
+			i--
+			continue
+		}
 		for w := 0; w < 200; w++ { // and has written once
 			if _, err := os.Stat(path); err == nil {
 				break

@@ -88,13 +88,7 @@ func TestDHCP_RivalServers(t *testing.T) {
 			c := &checker{ctx: context.Background(), cfg: cfg, iface: "p2p-dev-wlan0", env: env}
 			c.dhcp()
 			out, _ := report(t, c.fs)
-			worst := OK
-			for _, f := range c.fs {
-				worst = max(worst, f.Level)
-			}
-			if worst != tt.level {
-				t.Errorf("level %v, want %v:\n%s", worst, tt.level, out)
-			}
+			wantWorst(t, c.fs, tt.level, out)
 			wantLines(t, out, tt.want...)
 		})
 	}

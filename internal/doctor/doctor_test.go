@@ -257,13 +257,7 @@ func TestOtherClients(t *testing.T) {
 			c := &checker{ctx: context.Background(), cfg: testConfig(""), iface: "p2p-dev-wlan0", env: Env{FS: fsys, Pid: 999}}
 			c.otherClients("wlan0")
 			out, _ := report(t, c.fs)
-			worst := OK
-			for _, f := range c.fs {
-				worst = max(worst, f.Level)
-			}
-			if worst != tt.level {
-				t.Errorf("level %v, want %v:\n%s", worst, tt.level, out)
-			}
+			wantWorst(t, c.fs, tt.level, out)
 			wantLines(t, out, tt.want...)
 		})
 	}
@@ -524,5 +518,17 @@ func TestCheck_NoP2P(t *testing.T) {
 			}
 			wantLines(t, out, "FAIL  p2p device             wlan0 has no p2p_device_address", want)
 		})
+	}
+}
+
+// wantWorst checks that the worst level among the findings is want.
+func wantWorst(t *testing.T, fs []Finding, want Level, out string) {
+	t.Helper()
+	worst := OK
+	for _, f := range fs {
+		worst = max(worst, f.Level)
+	}
+	if worst != want {
+		t.Errorf("level %v, want %v:\n%s", worst, want, out)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -106,11 +107,11 @@ func parseCmd(cmd string, dev dbus.ObjectPath) (call, error) {
 				}
 				a["persistent_group_object"] = dbus.MakeVariant(p)
 			case k == "freq":
-				n, err := strconv.Atoi(v)
-				if err != nil || n < 0 {
+				n, ok := natural(v, math.MaxInt32)
+				if !ok {
 					return bad("bad freq=" + v)
 				}
-				a["frequency"] = dbus.MakeVariant(int32(n))
+				a["frequency"] = dbus.MakeVariant(n)
 			default:
 				// GroupAdd takes persistent, persistent_group_object and
 				// frequency only (wpas_dbus_handler_p2p_group_add).
@@ -154,17 +155,17 @@ func parseCmd(cmd string, dev dbus.ObjectPath) (call, error) {
 			case t == "auth":
 				a["authorize_only"] = dbus.MakeVariant(true)
 			case k == "go_intent":
-				n, err := strconv.Atoi(v)
-				if err != nil || n < 0 || n > 15 {
+				n, ok := natural(v, 15)
+				if !ok {
 					return bad("bad go_intent=" + v)
 				}
-				a["go_intent"] = dbus.MakeVariant(int32(n))
+				a["go_intent"] = dbus.MakeVariant(n)
 			case k == "freq":
-				n, err := strconv.Atoi(v)
-				if err != nil || n < 0 {
+				n, ok := natural(v, math.MaxInt32)
+				if !ok {
 					return bad("bad freq=" + v)
 				}
-				a["frequency"] = dbus.MakeVariant(int32(n))
+				a["frequency"] = dbus.MakeVariant(n)
 			default:
 				// persistent=<id>, provdisc, ht40, vht…: not arguments of
 				// Connect (wpas_dbus_handler_p2p_connect).
@@ -534,4 +535,13 @@ func (c *Conn) peerText(ctx context.Context, addr string) (string, error) {
 	pi := peerFromProps(props)
 	return fmt.Sprintf("%s\npri_dev_type=%s\ndevice_name=%s\nconfig_methods=0x%x\ndev_capab=0x%x\ngroup_capab=0x%x\n",
 		m, pi.PriDevType, pi.Name, pi.ConfigMethods, pi.DevCapab, pi.GroupCapab), nil
+}
+
+// natural parses a command argument 0..max as D-Bus's int32.
+func natural(v string, max int) (int32, bool) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > max {
+		return 0, false
+	}
+	return int32(n), true
 }

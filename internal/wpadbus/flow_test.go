@@ -34,14 +34,7 @@ func next(t *testing.T, c *wpadbus.Conn) wpactrl.Message {
 // the commands the daemon sends arrive as the method calls with their
 // arguments, and the signals come back as the lines it parses.
 func TestFlow_PBCJoinOverTheFake(t *testing.T) {
-	srv := wpadbustest.New(t, "p2p-dev-wlan0")
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	c, err := wpadbus.Dial(ctx, "p2p-dev-wlan0", wpadbus.WithAddress(srv.Addr))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	srv, c, ctx := dialFake(t)
 	// p2p-dev-wlan0 speaks through wlan0's object, as in wpa_supplicant.
 	if c.DevicePath() != srv.Dev || srv.Dev != "/fi/w1/wpa_supplicant1/Interfaces/0" {
 		t.Fatalf("DevicePath = %s, want the parent's %s", c.DevicePath(), srv.Dev)
@@ -108,16 +101,9 @@ func TestFlow_PBCJoinOverTheFake(t *testing.T) {
 }
 
 func TestFlow_RefusalAndRestart(t *testing.T) {
-	srv := wpadbustest.New(t, "p2p-dev-wlan0")
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	c, err := wpadbus.Dial(ctx, "p2p-dev-wlan0", wpadbus.WithAddress(srv.Addr))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	srv, c, ctx := dialFake(t)
 	srv.FailNext("fi.w1.wpa_supplicant1.Interface.P2PDevice.GroupAdd", "fi.w1.wpa_supplicant1.UnknownError", "failed to add group")
-	_, err = c.Request(ctx, "P2P_GROUP_ADD persistent=3")
+	_, err := c.Request(ctx, "P2P_GROUP_ADD persistent=3")
 	var me *wpadbus.MethodError
 	if !errors.As(err, &me) || me.Name != "fi.w1.wpa_supplicant1.UnknownError" || me.Text != "failed to add group" {
 		t.Fatalf("refused GroupAdd: %v", err)
@@ -141,4 +127,19 @@ func TestFlow_RefusalAndRestart(t *testing.T) {
 	if cfg, err := c2.DeviceConfig(ctx); err != nil || cfg["DeviceName"].Value() != "hostp2pd" {
 		t.Errorf("DeviceConfig = %v, %v", cfg, err)
 	}
+}
+
+// dialFake starts the fake for p2p-dev-wlan0 and dials it; both end with
+// the test, and ctx bounds the test to 10 s.
+func dialFake(t *testing.T) (*wpadbustest.Server, *wpadbus.Conn, context.Context) {
+	t.Helper()
+	srv := wpadbustest.New(t, "p2p-dev-wlan0")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	c, err := wpadbus.Dial(ctx, "p2p-dev-wlan0", wpadbus.WithAddress(srv.Addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return srv, c, ctx
 }

@@ -98,6 +98,7 @@ type Config struct {
 	AllowMACs       []string `yaml:"allow_macs"`            // P2P device addresses allowed (empty = all)
 	DenyMACs        []string `yaml:"deny_macs"`             // P2P device addresses refused
 	CtrlInterface   string   `yaml:"ctrl_interface"`        // wpa_supplicant socket dir; default /var/run/wpa_supplicant
+	Backend         string   `yaml:"backend"`               // how to reach wpa_supplicant: ctrl, dbus or auto (default); see NeedsCtrl
 	FindInterval    int      `yaml:"find_interval_secs"`    // p2p_find refresh; default select_timeout_secs.normal
 	IdleDiscovery   string   `yaml:"idle_discovery"`        // "listen" (default: answer phones at once) or "find" (hostp2pd's p2p_find)
 	FindWhileGO     bool     `yaml:"find_while_go"`         // keep running p2p_find while a group is up (off: it takes the radio off the group channel and stalls joins)
@@ -135,6 +136,31 @@ const (
 	// Off disables ctl_socket and dhcp.lease_file.
 	Off = "off"
 )
+
+// Values of the backend key: how the daemon reaches wpa_supplicant.
+const (
+	BackendCtrl = "ctrl" // the control socket under ctrl_interface
+	BackendDBus = "dbus" // fi.w1.wpa_supplicant1 on the system bus
+	// BackendAuto: the control socket when the interface's (or the
+	// global) socket exists, else D-Bus when wpa_supplicant is on the
+	// system bus and manages the interface.
+	BackendAuto = "auto"
+)
+
+// NeedsCtrl names the first key whose value needs the control-socket
+// backend (wpa_supplicant 2.10's D-Bus interface has no equivalent), with
+// the reason; "" when the configuration can run over D-Bus.
+func (c *Config) NeedsCtrl() (key, why string) {
+	switch {
+	case c.PerStaPSK:
+		return "per_sta_psk", "P2PDeviceConfig has no per_sta_psk (set per_sta_psk: false: every phone then gets the group passphrase)"
+	case len(c.Services) > 0:
+		return "services", "the daemon registers services with P2P_SERVICE_ADD, which it does not send over D-Bus"
+	case c.Interface == "" || c.Interface == AutoInterface:
+		return "interface", "interface: auto looks for control sockets; name the P2P device interface (like p2p-dev-wlan0)"
+	}
+	return "", ""
+}
 
 // Default file locations; <iface> is replaced by the P2P device interface.
 const (
@@ -209,6 +235,7 @@ func Default() *Config {
 		CtrlInterface:           DefaultCtrlInterface,
 		FindInterval:            10,
 		IdleDiscovery:           "listen",
+		Backend:                 BackendAuto,
 		InviteKnown:             true,
 		HookTimeoutSecs:         60,
 		LogFile:                 DefaultLogFile,

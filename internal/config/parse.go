@@ -286,6 +286,7 @@ var keyTable = []keyDef{
 	{name: "allow_macs", set: list(func(c *Config) *[]string { return &c.AllowMACs })},
 	{name: "deny_macs", set: list(func(c *Config) *[]string { return &c.DenyMACs })},
 	{name: "ctrl_interface", set: setCtrlInterface},
+	{name: "backend", set: str(func(c *Config) *string { return &c.Backend })},
 	{name: "find_interval_secs", set: integer(func(c *Config) *int { return &c.FindInterval })},
 	{name: "group_freq", set: integer(func(c *Config) *int { return &c.GroupFreq })},
 	{name: "per_sta_psk", set: boolean(func(c *Config) *bool { return &c.PerStaPSK })},

@@ -211,6 +211,15 @@ func (v *checker) checkIdentity(c *Config) {
 	if c.CtrlInterface == "" {
 		v.errf("ctrl_interface", "must not be empty (default %s)", DefaultCtrlInterface)
 	}
+	switch c.Backend {
+	case BackendCtrl, BackendAuto:
+	case BackendDBus:
+		if key, why := c.NeedsCtrl(); key != "" {
+			v.errf(key, "needs the control-socket backend, not backend: dbus: %s", why)
+		}
+	default:
+		v.errf("backend", "%s is not valid: use ctrl, dbus or auto", short(c.Backend))
+	}
 	if p := c.CtlSocketPath("p2p-dev-wlan0"); len(p) > 107 {
 		v.errf("ctl_socket", "path is %d bytes; a unix socket path is at most 107", len(p))
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/netip"
 	"sort"
 	"strconv"
 	"strings"
@@ -280,12 +281,89 @@ func parseCmd(cmd string, dev dbus.ObjectPath) (call, error) {
 		return call{method: ifaceIface + ".SaveConfig"}, nil
 	case "P2P_SET":
 		if len(f) == 3 && f[1] == "ssid_postfix" {
-			return call{dev: true, method: propsIface + ".Set", args: []any{p2pIface, "P2PDeviceConfig",
-				dbus.MakeVariant(map[string]dbus.Variant{"SsidPostfix": dbus.MakeVariant(f[2])})}}, nil
+			return deviceConfig("SsidPostfix", dbus.MakeVariant(f[2])), nil
 		}
 		return call{}, noEquivalent(cmd, "P2PDeviceConfig has no field for "+strconv.Quote(strings.Join(f[1:2], "")))
+	case "SET":
+		if len(f) != 3 {
+			return bad("want SET <name> <value>")
+		}
+		field, ok := configFields[f[1]]
+		if !ok {
+			return call{}, noEquivalent(cmd, "P2PDeviceConfig has no field for "+strconv.Quote(f[1]))
+		}
+		v, err := field.value(f[2])
+		if err != nil {
+			return bad(f[1] + ": " + err.Error())
+		}
+		return deviceConfig(field.name, v), nil
 	}
 	return call{}, noEquivalent(cmd, "no method or property does what it does on the control socket")
+}
+
+// deviceConfig sets one field of the P2P device's P2PDeviceConfig
+// (wpa_supplicant's setter changes only the fields it is given).
+func deviceConfig(field string, v dbus.Variant) call {
+	return call{dev: true, method: propsIface + ".Set", args: []any{p2pIface, "P2PDeviceConfig",
+		dbus.MakeVariant(map[string]dbus.Variant{field: v})}}
+}
+
+// configField is the P2PDeviceConfig field of a wpa_supplicant setting.
+type configField struct {
+	name  string
+	value func(string) (dbus.Variant, error)
+}
+
+func textField(s string) (dbus.Variant, error) { return dbus.MakeVariant(s), nil }
+
+func uintField(s string) (dbus.Variant, error) {
+	n, err := strconv.ParseUint(s, 10, 32)
+	if err != nil {
+		return dbus.Variant{}, errors.New("not a number")
+	}
+	return dbus.MakeVariant(uint32(n)), nil
+}
+
+func boolField(s string) (dbus.Variant, error) {
+	switch s {
+	case "0":
+		return dbus.MakeVariant(false), nil
+	case "1":
+		return dbus.MakeVariant(true), nil
+	}
+	return dbus.Variant{}, errors.New("want 0 or 1")
+}
+
+func ip4Field(s string) (dbus.Variant, error) {
+	a, err := netip.ParseAddr(s)
+	if err != nil || !a.Is4() {
+		return dbus.Variant{}, errors.New("not an IPv4 address")
+	}
+	b := a.As4()
+	return dbus.MakeVariant(b[:]), nil
+}
+
+// configFields are the settings (SET <name> <value>, config_parms) that
+// wpa_supplicant 2.10's P2PDeviceConfig setter takes
+// (wpas_dbus_setter_p2p_device_config in dbus_new_handlers_p2p.c).
+var configFields = map[string]configField{
+	"device_name":          {"DeviceName", textField},
+	"p2p_ssid_postfix":     {"SsidPostfix", textField},
+	"p2p_go_intent":        {"GOIntent", uintField},
+	"p2p_listen_reg_class": {"ListenRegClass", uintField},
+	"p2p_listen_channel":   {"ListenChannel", uintField},
+	"p2p_oper_reg_class":   {"OperRegClass", uintField},
+	"p2p_oper_channel":     {"OperChannel", uintField},
+	"p2p_group_idle":       {"GroupIdle", uintField},
+	"disassoc_low_ack":     {"disassoc_low_ack", uintField},
+	"p2p_search_delay":     {"p2p_search_delay", uintField},
+	"persistent_reconnect": {"PersistentReconnect", boolField},
+	"p2p_intra_bss":        {"IntraBss", boolField},
+	"p2p_no_group_iface":   {"NoGroupIface", boolField},
+	"ip_addr_go":           {"IpAddrGo", ip4Field},
+	"ip_addr_mask":         {"IpAddrMask", ip4Field},
+	"ip_addr_start":        {"IpAddrStart", ip4Field},
+	"ip_addr_end":          {"IpAddrEnd", ip4Field},
 }
 
 // propCmd names the commands Request answers from properties rather than

@@ -59,6 +59,14 @@ func TestParseCmd_SessionCommandsBecomeMethodCalls(t *testing.T) {
 		{"SAVE_CONFIG", call{method: ifaceIface + ".SaveConfig"}},
 		{"P2P_SET ssid_postfix -hostp2pd", call{dev: true, method: propsIface + ".Set",
 			args: []any{p2pIface, "P2PDeviceConfig", dbus.MakeVariant(vm("SsidPostfix", "-hostp2pd"))}}},
+		{"SET p2p_go_intent 15", call{dev: true, method: propsIface + ".Set",
+			args: []any{p2pIface, "P2PDeviceConfig", dbus.MakeVariant(vm("GOIntent", uint32(15)))}}},
+		{"SET persistent_reconnect 1", call{dev: true, method: propsIface + ".Set",
+			args: []any{p2pIface, "P2PDeviceConfig", dbus.MakeVariant(vm("PersistentReconnect", true))}}},
+		{"SET ip_addr_go 192.168.49.1", call{dev: true, method: propsIface + ".Set",
+			args: []any{p2pIface, "P2PDeviceConfig", dbus.MakeVariant(vm("IpAddrGo", []byte{192, 168, 49, 1}))}}},
+		{"SET device_name Kiosk", call{dev: true, method: propsIface + ".Set",
+			args: []any{p2pIface, "P2PDeviceConfig", dbus.MakeVariant(vm("DeviceName", "Kiosk"))}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.cmd, func(t *testing.T) {
@@ -80,7 +88,8 @@ func TestParseCmd_NoEquivalentOrBadInput(t *testing.T) {
 		cmd    string
 		noEqui bool
 	}{
-		{"SET p2p_go_intent 15", true}, {"DEAUTHENTICATE 02:00:00:00:00:01", true}, {"P2P_SET per_sta_psk 1", true},
+		{"SET country DE", true}, {"SET p2p_go_intent x", false}, {"SET ip_addr_go ::1", false}, {"SET p2p_intra_bss yes", false},
+		{"SET p2p_go_intent", false}, {"DEAUTHENTICATE 02:00:00:00:00:01", true}, {"P2P_SET per_sta_psk 1", true},
 		{"P2P_GROUP_ADD ht40", true}, {"P2P_CONNECT aa:bb:cc:dd:ee:ff pbc persistent=2", true}, {"SET_NETWORK 0 ssid \"x\"", true},
 		{"ADD_NETWORK", true}, {"P2P_FIND nonsense", true}, {"WPS_PBC 02:00:00:00:00:01", true},
 		{"", false}, {"P2P_CONNECT nomac pbc", false}, {"P2P_CONNECT aa:bb:cc:dd:ee:ff 12ab", false},

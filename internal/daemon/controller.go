@@ -201,6 +201,9 @@ func (d *Daemon) WPA(ctx context.Context, cmd string) (string, error) {
 		if strings.ContainsAny(iface, "/") || iface == "" {
 			return "", status.Errorf(status.ErrInvalid, "bad interface name %q", iface)
 		}
+		if conn.dbus {
+			return conn.RequestIface(ctx, iface, c)
+		}
 		gc, err := wpactrl.Dial(ctx, filepath.Join(d.config().CtrlInterface, iface), d.wpaOpts()...)
 		if err != nil {
 			return conn.RequestIface(ctx, iface, c) // global control interface

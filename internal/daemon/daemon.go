@@ -72,6 +72,9 @@ type Options struct {
 	// Iw runs the iw tool for the radio facts of the channel policy; nil
 	// means radio.Exec.
 	Iw radio.Runner
+	// DBusAddress is the bus of backend dbus/auto; "" is the system bus
+	// (DBUS_SYSTEM_BUS_ADDRESS, else wpadbus.DefaultSystemBus).
+	DBusAddress string
 }
 
 // GroupNet brings up the IP side of a group interface (address + DHCP) and
@@ -100,7 +103,7 @@ type Daemon struct {
 	mdnsLive atomic.Pointer[mdns.Stats]
 	builds   atomic.Uint64 // snapshots built (tests)
 	inReady  atomic.Bool   // Options.OnReady runs (on the loop)
-	conn     atomic.Pointer[wpactrl.Conn]
+	conn     atomic.Pointer[link]
 	started  time.Time
 	paused   atomic.Bool
 	tick     atomic.Int64 // unix nanoseconds of the loop's last turn
@@ -255,22 +258,35 @@ func (d *Daemon) Run(ctx context.Context) (err error) {
 		}
 		// Serve control requests while waiting, so status works.
 		t := time.NewTimer(delay)
+		service, stopWait := l.waitForService(ctx, err)
+		if service != nil {
+			t.Stop() // the bus says when wpa_supplicant is back
+		}
 	wait:
 		for {
 			d.tick.Store(time.Now().UnixNano())
 			select {
 			case <-ctx.Done():
 				t.Stop()
+				stopWait()
 				return nil
 			case f := <-d.reqs:
 				f(l)
 			case <-l.hookDone:
 			case <-d.wake:
 				d.publish(l, "lost")
+			case werr := <-service:
+				service = nil
+				if werr == nil {
+					break wait
+				}
+				d.log.Debug("cannot wait for wpa_supplicant on the bus", "err", werr)
+				t.Reset(delay)
 			case <-t.C:
 				break wait
 			}
 		}
+		stopWait()
 		delay = min(delay*2, 2*time.Second)
 	}
 }
@@ -286,9 +302,10 @@ type loop struct {
 	hooks *hooks.Runner
 	sess  *p2p.Session
 
-	conn       *wpactrl.Conn
-	mon        *wpactrl.Monitor
+	conn       wpaRequests
+	mon        wpaEvents
 	global     bool
+	backend    string // of the last dial: config.BackendCtrl or BackendDBus
 	dev        string // P2P device interface
 	gconn      *wpactrl.Conn
 	gmon       *wpactrl.Monitor
@@ -390,46 +407,28 @@ func (l *loop) session(ctx context.Context) (err error) {
 		return err
 	}
 	l.dev = dev
-	path := filepath.Join(cfg.CtrlInterface, dev)
-	if fi, serr := os.Stat(cfg.CtrlInterface); serr == nil && fi.Mode()&fs.ModeSocket != 0 {
-		path, l.global = cfg.CtrlInterface, true // the global control interface
-	} else {
-		l.global = false
-	}
-	// wpactrl refuses a socket owned by another non-root user (every
-	// Dial/Attach, group interfaces included): that, like any permission
-	// error, does not heal by retrying.
 	dctx, cancel := context.WithTimeout(ctx, d.o.CommandTimeout)
 	defer cancel()
-	if err := os.MkdirAll(d.o.LocalDir, 0o700); err != nil {
-		return fatalError{fmt.Errorf("client socket directory: %w", err)}
-	}
-	opts := d.wpaOpts()
-	conn, err := wpactrl.Dial(dctx, path, opts...)
-	if errors.Is(err, fs.ErrPermission) {
-		return fatalError{err}
-	}
+	c, err := l.dial(dctx, cfg, dev)
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
-	if _, err := conn.Request(dctx, "PING"); err != nil {
-		return err
-	}
-	mon, err := wpactrl.Attach(dctx, path, append(opts, wpactrl.WithPingInterval(d.o.PingInterval),
-		wpactrl.WithPingTimeout(d.o.StallTimeout), wpactrl.WithQueueLen(1024))...)
-	if err != nil {
-		return err
-	}
-	defer mon.Close()
+	defer c.conn.Close()
+	defer c.mon.Close()
+	conn, mon := c.conn, c.mon
+	l.global = c.global
 	l.conn, l.mon = conn, mon
-	d.conn.Store(conn)
+	d.conn.Store(&link{wpaRequests: conn, dbus: c.via == config.BackendDBus})
 	defer d.conn.Store(nil)
 	l.attach = make(chan groupAttach, 4)
 	l.leaseC = make(chan leaseNote, 64)
 	l.pinC = make(chan pinNote, 4)
 	l.gens = map[p2p.Timer]uint64{}
-	d.log.Info("connected to wpa_supplicant", "iface", dev, "socket", path)
+	at := "socket"
+	if c.via == config.BackendDBus {
+		at = "bus"
+	}
+	d.log.Info("connected to wpa_supplicant", "iface", dev, "backend", c.via, at, c.where, "configured", cfg.Backend)
 	l.warn.reset()
 	d.publish(l, "connected")
 	if err := l.checkBox(ctx); err != nil {

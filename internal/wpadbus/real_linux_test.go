@@ -87,7 +87,7 @@ func TestReal_CommandWithoutEquivalentIsNotSent(t *testing.T) {
 	addr, _ := privateBus(t, openPolicy)
 	s := realSupplicant(t, addr)
 	c := dialT(t, addr, s.iface)
-	for _, cmd := range []string{"STATUS", "SET p2p_go_intent 15", "DEAUTHENTICATE 02:00:00:00:01:00", "P2P_GROUP_ADD ht40"} {
+	for _, cmd := range []string{"STATUS", "SET country DE", "DEAUTHENTICATE 02:00:00:00:01:00", "P2P_GROUP_ADD ht40"} {
 		_, err := c.Request(context.Background(), cmd)
 		if !errors.Is(err, ErrNoEquivalent) || !strings.Contains(err.Error(), strings.Fields(cmd)[0]) {
 			t.Errorf("%s: err = %v, want ErrNoEquivalent naming the command", cmd, err)

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"path/filepath"
 	"time"
+
+	"github.com/hostp2pd/hostp2pd/internal/config"
 
 	"github.com/hostp2pd/hostp2pd/internal/wpadbus"
 )
@@ -24,21 +27,25 @@ func probeDBus(ctx context.Context, iface string) error {
 }
 
 // dbus reports whether wpa_supplicant's D-Bus interface (the other way in
-// to wpa_supplicant, -u) is reachable for iface, and what stops it. The
-// daemon drives wpa_supplicant through the control socket; the line says
-// which of the two ways work, so that a host where only D-Bus is open
-// (NetworkManager images) learns what to add.
+// to wpa_supplicant, -u) is reachable for iface, and what stops it; then
+// which backend the daemon would pick (the backend line), so that a host
+// where only D-Bus is open (NetworkManager images) learns what to set or
+// add.
 func (c *checker) dbus(dialErr error) {
 	if c.env.DBus == nil {
 		return
 	}
 	ctlOK := dialErr == nil && c.env.Request != nil
-	err := c.env.DBus(c.ctx, c.iface)
-	onlyDBus := "wpa_supplicant is reachable over D-Bus only, but hostp2pd drives it through the control socket: " +
+	err := c.dbusErr
+	used := " (the control socket is used)"
+	if c.picked == config.BackendDBus {
+		used = " (D-Bus is used: backend " + c.cfg.Backend + ")"
+	}
+	onlyDBus := "wpa_supplicant is reachable over D-Bus only, and this configuration needs the control socket (see the backend line): " +
 		"add ctrl_interface=DIR=" + c.cfg.CtrlInterface + " to the wpa_supplicant.conf it runs with (see docs/dbus.md)"
 	switch {
-	case err == nil && ctlOK:
-		c.add(OK, "D-Bus", "fi.w1.wpa_supplicant1 manages "+c.iface+" with P2P (the control socket is used)", "")
+	case err == nil && (ctlOK || c.picked == config.BackendDBus):
+		c.add(OK, "D-Bus", "fi.w1.wpa_supplicant1 manages "+c.iface+" with P2P"+used, "")
 	case err == nil:
 		c.add(Warn, "D-Bus", "fi.w1.wpa_supplicant1 manages "+c.iface+" with P2P", onlyDBus)
 	case errors.Is(err, wpadbus.ErrAccessDenied):
@@ -56,5 +63,58 @@ func (c *checker) dbus(dialErr error) {
 		c.add(OK, "D-Bus", "not available ("+err.Error()+"); only the control socket is used", "")
 	default:
 		c.unknown("D-Bus", err)
+	}
+}
+
+// probeBackends probes D-Bus and picks the backend; dialErr is the
+// control socket's.
+func (c *checker) probeBackends(dialErr error) {
+	c.dbusErr = errors.New("not probed (no D-Bus probe)")
+	if c.env.DBus != nil {
+		c.dbusErr = c.env.DBus(c.ctx, c.iface)
+	}
+	c.picked, c.pickWhy = pick(c.cfg, dialErr == nil && c.env.Request != nil, c.dbusErr)
+}
+
+// pick says which backend the daemon would use, as it decides at connect
+// time (config.Config.Backend): "" when neither works, with the reason.
+func pick(cfg *config.Config, ctlOK bool, dbusErr error) (picked, why string) {
+	viaDBus := func() (string, string) {
+		if dbusErr != nil {
+			return "", "D-Bus: " + dbusErr.Error()
+		}
+		if key, why := cfg.NeedsCtrl(); key != "" {
+			return "", key + " needs the control-socket backend: " + why
+		}
+		return config.BackendDBus, ""
+	}
+	switch cfg.Backend {
+	case config.BackendCtrl:
+		if ctlOK {
+			return config.BackendCtrl, ""
+		}
+		return "", "backend: ctrl and the control socket does not answer"
+	case config.BackendDBus:
+		return viaDBus()
+	}
+	if ctlOK {
+		return config.BackendCtrl, ""
+	}
+	p, why := viaDBus()
+	if p == "" {
+		why = "no control socket; " + why
+	}
+	return p, why
+}
+
+// backend reports the pick.
+func (c *checker) backend() {
+	switch c.picked {
+	case config.BackendCtrl:
+		c.add(OK, "backend", c.cfg.Backend+": the control socket "+filepath.Join(c.cfg.CtrlInterface, c.iface), "")
+	case config.BackendDBus:
+		c.add(OK, "backend", c.cfg.Backend+": D-Bus (fi.w1.wpa_supplicant1 on "+wpadbus.SystemBusAddress()+"); see docs/dbus.md for what D-Bus does not carry", "")
+	default:
+		c.add(Fail, "backend", c.cfg.Backend+": no way in to wpa_supplicant", c.pickWhy)
 	}
 }

@@ -46,6 +46,7 @@ func TestDBus_ReportsWhichWayInWorks(t *testing.T) {
 			var gotIface string
 			c := &checker{ctx: context.Background(), cfg: testConfig("/run/wpa_supplicant"), iface: "p2p-dev-wlan0",
 				env: Env{Request: req, DBus: func(_ context.Context, iface string) error { gotIface = iface; return tt.probe }}}
+			c.probeBackends(tt.dialErr)
 			c.dbus(tt.dialErr)
 			out, _ := report(t, c.fs)
 			if gotIface != "p2p-dev-wlan0" {
@@ -57,6 +58,56 @@ func TestDBus_ReportsWhichWayInWorks(t *testing.T) {
 			lines := strings.Split(strings.TrimSpace(out), "\n")
 			if tt.hint == "" && len(lines) > 1 || tt.hint != "" && !strings.Contains(strings.Join(lines[1:], "\n"), tt.hint) {
 				t.Errorf("hint: got\n%s\nwant %q", out, tt.hint)
+			}
+		})
+	}
+}
+
+// TestBackend_PickedAsTheDaemonWould: the backend line for each backend
+// value, control socket state and D-Bus answer.
+func TestBackend_PickedAsTheDaemonWould(t *testing.T) {
+	noService := fmt.Errorf("wpadbus: %w", wpadbus.ErrNoService)
+	tests := []struct {
+		name    string
+		backend string
+		dbusOK  bool // else per_sta_psk: false, interface named
+		ctlOK   bool
+		probe   error
+		want    string
+		hint    string
+	}{
+		{"auto, socket", "auto", false, true, nil, "ok    backend                auto: the control socket /run/wpa_supplicant/p2p-dev-wlan0", ""},
+		{"auto, D-Bus only", "auto", true, false, nil, "ok    backend                auto: D-Bus (fi.w1.wpa_supplicant1 on ", ""},
+		{"auto, D-Bus only, per_sta_psk", "auto", false, false, nil, "FAIL  backend                auto: no way in to wpa_supplicant",
+			"no control socket; per_sta_psk needs the control-socket backend"},
+		{"auto, neither", "auto", true, false, noService, "FAIL  backend                auto: no way in to wpa_supplicant",
+			"no control socket; D-Bus: wpadbus: fi.w1.wpa_supplicant1 is not on the bus"},
+		{"dbus over a socket", "dbus", true, true, nil, "ok    backend                dbus: D-Bus", ""},
+		{"dbus, not on the bus", "dbus", true, true, noService, "FAIL  backend                dbus: no way in", "D-Bus: wpadbus: fi.w1.wpa_supplicant1 is not on the bus"},
+		{"ctrl, D-Bus only", "ctrl", true, false, nil, "FAIL  backend                ctrl: no way in", "backend: ctrl and the control socket does not answer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := testConfig("/run/wpa_supplicant")
+			cfg.Backend = tt.backend
+			if tt.dbusOK {
+				cfg.PerStaPSK, cfg.Interface = false, "p2p-dev-wlan0"
+			}
+			var req func(context.Context, string) (string, error)
+			var dialErr error = fs.ErrNotExist
+			if tt.ctlOK {
+				req, dialErr = func(context.Context, string) (string, error) { return "PONG", nil }, nil
+			}
+			c := &checker{ctx: context.Background(), cfg: cfg, iface: "p2p-dev-wlan0",
+				env: Env{Request: req, DBus: func(context.Context, string) error { return tt.probe }}}
+			c.probeBackends(dialErr)
+			c.backend()
+			out, _ := report(t, c.fs)
+			if !strings.HasPrefix(out, tt.want) {
+				t.Errorf("report:\n%s\nwant it to start with\n%s", out, tt.want)
+			}
+			if tt.hint != "" && !strings.Contains(out, tt.hint) {
+				t.Errorf("report:\n%s\nwant the hint %q", out, tt.hint)
 			}
 		})
 	}

@@ -125,6 +125,10 @@ type checker struct {
 	iface string // the P2P device ("p2p-dev-wlan0")
 	env   Env
 	fs    []Finding
+	// dbusErr is the D-Bus probe's answer; picked the backend the daemon
+	// would use ("" none, with pickWhy).
+	dbusErr         error
+	picked, pickWhy string
 }
 
 func (c *checker) add(l Level, check, msg, hint string) {
@@ -159,8 +163,10 @@ func Check(ctx context.Context, cfg *config.Config, iface string, env Env, dialE
 	if env.Run != nil {
 		facts = radio.Probe(ctx, env.Run, iface)
 	}
+	c.probeBackends(dialErr)
 	c.safe("control socket", func() { c.supplicant(dialErr, facts) })
 	c.safe("D-Bus", func() { c.dbus(dialErr) })
+	c.safe("backend", c.backend)
 	c.safe("radio", func() { c.radio(facts) })
 	c.safe("NetworkManager", func() { c.networkManager(facts.Netdev) })
 	c.safe("other P2P drivers", func() { c.otherClients(facts.Netdev) })
@@ -186,6 +192,11 @@ func (c *checker) supplicant(dialErr error, facts radio.Facts) {
 	if dialErr != nil || c.env.Request == nil {
 		if dialErr == nil {
 			dialErr = errors.New("not connected")
+		}
+		if c.picked == config.BackendDBus {
+			c.add(OK, "control socket", fmt.Sprintf("%s/%s: %v (not needed: D-Bus is used)", cfg.CtrlInterface, iface, dialErr), "")
+			c.country("", false, facts)
+			return
 		}
 		c.add(Fail, "control socket", fmt.Sprintf("%s/%s: %v", cfg.CtrlInterface, iface, dialErr),
 			"is wpa_supplicant running with ctrl_interface=DIR="+cfg.CtrlInterface+" and a P2P-capable driver (-Dnl80211)? `iw dev` should list a P2P-device")

@@ -31,6 +31,10 @@ type rig interface {
 	pbcRequest()     // the phone is found and pushes the button
 	showPINRequest() // the phone asks to enter our PIN
 	stationJoins()   // the phone associates with the group
+	stationLeaves()  // and leaves it
+	negRequest()     // the phone asks to negotiate a group (push button, go_intent=0)
+	negotiated()     // wpa_supplicant formed the group p2p-wlan0-0 as GO with the phone
+	removed()        // wpa_supplicant removed the group (after P2P_GROUP_REMOVE)
 	leave()          // wpa_supplicant goes away (it exits)
 	back()           // and comes back
 }
@@ -57,7 +61,24 @@ func (r ctrlRig) stationJoins() {
 	r.h.srv.Emit(rigGroup, evStaConn)
 	r.h.srv.Emit(dev, evStaConn)
 }
-func (r ctrlRig) leave() { r.h.srv.Terminate() }
+func (r ctrlRig) stationLeaves() {
+	r.h.srv.Emit(dev, evStaDisc)
+	r.h.srv.Emit(rigGroup, evStaDisc)
+}
+func (r ctrlRig) negRequest() {
+	r.h.srv.Emit(dev, "P2P-GO-NEG-REQUEST 42:00:00:00:01:00 dev_passwd_id=4 go_intent=0")
+}
+func (r ctrlRig) negotiated() {
+	if err := r.h.srv.AddIface(rigGroup); err != nil {
+		r.h.t.Fatal(err)
+	}
+	r.h.srv.Emit(dev, "P2P-GO-NEG-SUCCESS role=GO freq=2462 ht40=0 peer_dev=42:00:00:00:01:00 peer_iface=42:00:00:00:01:00 wps_method=PBC")
+	r.h.srv.Emit(dev, "P2P-GROUP-FORMATION-SUCCESS ")
+	r.h.srv.Emit(dev, `P2P-GROUP-STARTED p2p-wlan0-0 GO ssid="DIRECT-Yn" freq=2462 passphrase="5mfK14YT" go_dev_addr=42:00:00:00:00:00`)
+	r.h.groupUp()
+}
+func (r ctrlRig) removed() {} // wpatest removes it on P2P_GROUP_REMOVE
+func (r ctrlRig) leave()   { r.h.srv.Terminate() }
 func (r ctrlRig) back() {
 	if err := r.h.srv.Restart(); err != nil {
 		r.h.t.Fatal(err)
@@ -162,9 +183,27 @@ func (r *dbusRig) callText(c wpadbustest.Call) (iface, cmd string) {
 	str := func(k string) string { s, _ := args[k].Value().(string); return s }
 	switch m {
 	case "P2PDevice.GroupAdd":
-		return iface, "P2P_GROUP_ADD"
-	case "P2PDevice.Disconnect":
-		return iface, "P2P_GROUP_REMOVE"
+		cmd = "P2P_GROUP_ADD"
+		if p, _ := args["persistent"].Value().(bool); p {
+			cmd += " persistent"
+		}
+		if f, ok := args["frequency"].Value().(int32); ok {
+			cmd += fmt.Sprintf(" freq=%d", f)
+		}
+		return iface, cmd
+	case "P2PDevice.Connect":
+		p, _ := args["peer"].Value().(dbus.ObjectPath)
+		mac, _ := wpaevent.ParseMAC(macOfHex(string(p)[strings.LastIndexByte(string(p), '/')+1:]))
+		cmd = "P2P_CONNECT " + mac.String() + " " + str("wps_method")
+		if a, _ := args["authorize_only"].Value().(bool); a {
+			cmd += " auth"
+		}
+		if gi, ok := args["go_intent"].Value().(int32); ok {
+			cmd += fmt.Sprintf(" go_intent=%d", gi)
+		}
+		return iface, cmd
+	case "P2PDevice.Disconnect": // sent to the group's object
+		return dev, "P2P_GROUP_REMOVE " + iface
 	case "WPS.Cancel":
 		return iface, "WPS_CANCEL"
 	case "WPS.Start":
@@ -216,9 +255,36 @@ func (r *dbusRig) showPINRequest() {
 	r.srv.Emit(r.srv.Dev, "fi.w1.wpa_supplicant1.Interface.P2PDevice.ProvisionDiscoveryRequestDisplayPin", r.srv.PeerPath(phoneMAC), "11442752")
 }
 
-func (r *dbusRig) stationJoins() { r.srv.StaAuthorized(r.gi, staMAC, phoneMAC) }
-func (r *dbusRig) leave()        { r.srv.Stop() }
-func (r *dbusRig) back()         { r.srv.Start(); r.waitReady() }
+func (r *dbusRig) stationJoins()  { r.srv.StaAuthorized(r.gi, staMAC, phoneMAC) }
+func (r *dbusRig) stationLeaves() { r.srv.StaDeauthorized(r.gi, staMAC, phoneMAC) }
+func (r *dbusRig) removed()       { r.srv.FinishGroup(r.gi) }
+func (r *dbusRig) negRequest() {
+	r.srv.Emit(r.srv.Dev, "fi.w1.wpa_supplicant1.Interface.P2PDevice.GONegotiationRequest", r.srv.PeerPath(phoneMAC), uint16(4), uint8(0))
+}
+func (r *dbusRig) negotiated() {
+	r.srv.Emit(r.srv.Dev, "fi.w1.wpa_supplicant1.Interface.P2PDevice.GONegotiationSuccess", map[string]dbus.Variant{
+		"role_go": dbus.MakeVariant("GO"), "peer_object": dbus.MakeVariant(r.srv.PeerPath(phoneMAC)), "frequency": dbus.MakeVariant(int32(2462))})
+	r.gi = r.srv.StartGroup(rigGroup, "DIRECT-Yn", "5mfK14YT", 2462, false)
+	eventually(r.t, r.d, "group up", func(s status.Status) bool { return s.Group != nil })
+}
+
+// macOfHex turns a peer object's last element (12 hex digits) into
+// aa:bb:cc:dd:ee:ff.
+func macOfHex(h string) string {
+	if len(h) != 12 {
+		return h
+	}
+	var b strings.Builder
+	for i := 0; i < 12; i += 2 {
+		if i > 0 {
+			b.WriteByte(':')
+		}
+		b.WriteString(h[i : i+2])
+	}
+	return b.String()
+}
+func (r *dbusRig) leave() { r.srv.Stop() }
+func (r *dbusRig) back()  { r.srv.Start(); r.waitReady() }
 
 // eventually polls d's status until cond holds.
 func eventually(t *testing.T, d *Daemon, what string, cond func(status.Status) bool) status.Status {
@@ -274,6 +340,38 @@ func TestBackends_KeypadJoinArmsConfiguredPIN(t *testing.T) {
 			if st.Clients[0].DevAddr != phone {
 				t.Errorf("client %+v, want %s", st.Clients[0], phone)
 			}
+		})
+	}
+}
+
+func TestBackends_PersistentCreatesOneWhenNoneStored(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			r := b.start(t, "activate_persistent_group: true")
+			if c := r.want(dev, "P2P_GROUP_ADD"); c != "P2P_GROUP_ADD persistent freq=2412" {
+				t.Errorf("got %q", c)
+			}
+		})
+	}
+}
+
+func TestBackends_NegotiatedOnDemand(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			r := b.start(t, "activate_persistent_group: false\ndynamic_group: true\npbc_in_use: true")
+			r.negRequest()
+			if c := r.want(dev, "P2P_CONNECT"); c != "P2P_CONNECT "+phone+" pbc go_intent=15" {
+				t.Errorf("got %q", c)
+			}
+			r.negotiated()
+			r.stationJoins()
+			eventually(t, r.daemon(), "client", func(s status.Status) bool { return len(s.Clients) == 1 })
+			r.stationLeaves()
+			if c := r.want(dev, "P2P_GROUP_REMOVE"); c != "P2P_GROUP_REMOVE "+rigGroup {
+				t.Errorf("got %q", c)
+			}
+			r.removed()
+			eventually(t, r.daemon(), "idle", func(s status.Status) bool { return s.Group == nil && s.State == "idle" })
 		})
 	}
 }
@@ -338,5 +436,24 @@ func TestDBus_StartUpRefusals(t *testing.T) {
 				t.Errorf("Run = %v, want %q", r.runErr, tt.want)
 			}
 		})
+	}
+}
+
+// TestDBus_UnknownObjectSignalsAreDropped: signals of objects the daemon
+// never learned (another group, a station on an interface it did not see
+// start) change nothing, and the session goes on.
+func TestDBus_UnknownObjectSignalsAreDropped(t *testing.T) {
+	r := startDBus(t, autonomous).(*dbusRig)
+	r.want(dev, "P2P_GROUP_ADD")
+	r.groupStarted()
+	stray := dbus.ObjectPath("/fi/w1/wpa_supplicant1/Interfaces/9")
+	r.srv.Emit(stray, "fi.w1.wpa_supplicant1.Interface.StaAuthorized", staMAC.String())
+	r.srv.Emit(r.srv.Dev, "fi.w1.wpa_supplicant1.Interface.P2PDevice.GroupFinished", map[string]dbus.Variant{
+		"interface_object": dbus.MakeVariant(stray), "role": dbus.MakeVariant("GO"), "group_object": dbus.MakeVariant(stray + "/Groups/00")})
+	r.pbcRequest() // the session still answers
+	r.want(rigGroup, "WPS_PBC")
+	st := r.d.Status()
+	if len(st.Clients) != 0 || st.Group == nil || st.Supplicant != "connected" {
+		t.Errorf("status after stray signals: clients %v, group %v, supplicant %s", st.Clients, st.Group, st.Supplicant)
 	}
 }

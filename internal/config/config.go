@@ -149,15 +149,15 @@ const (
 
 // NeedsCtrl names the first key whose value needs the control-socket
 // backend (wpa_supplicant 2.10's D-Bus interface has no equivalent), with
-// the reason; "" when the configuration can run over D-Bus.
+// the reason; "" when the configuration can run over D-Bus. (interface:
+// auto, which looks for control sockets, is refused by the daemon: -i may
+// name the interface.)
 func (c *Config) NeedsCtrl() (key, why string) {
 	switch {
 	case c.PerStaPSK:
 		return "per_sta_psk", "P2PDeviceConfig has no per_sta_psk (set per_sta_psk: false: every phone then gets the group passphrase)"
 	case len(c.Services) > 0:
 		return "services", "the daemon registers services with P2P_SERVICE_ADD, which it does not send over D-Bus"
-	case c.Interface == "" || c.Interface == AutoInterface:
-		return "interface", "interface: auto looks for control sockets; name the P2P device interface (like p2p-dev-wlan0)"
 	}
 	return "", ""
 }

@@ -530,8 +530,6 @@ func TestParse_Errors(t *testing.T) {
 			`t.yaml:3: per_sta_psk: needs the control-socket backend, not backend: dbus: P2PDeviceConfig has no per_sta_psk (set per_sta_psk: false: every phone then gets the group passphrase)`},
 		{"dbus per_sta_psk default", "interface: p2p-dev-wlan0\nbackend: dbus",
 			`t.yaml: per_sta_psk: needs the control-socket backend, not backend: dbus: P2PDeviceConfig has no per_sta_psk (set per_sta_psk: false: every phone then gets the group passphrase)`},
-		{"dbus interface auto", "backend: dbus\nper_sta_psk: false",
-			`t.yaml: interface: needs the control-socket backend, not backend: dbus: interface: auto looks for control sockets; name the P2P device interface (like p2p-dev-wlan0)`},
 		{"dbus services", "interface: p2p-dev-wlan0\nbackend: dbus\nper_sta_psk: false\nservices:\n  - upnp: upnp:rootdevice",
 			`t.yaml:4: services: needs the control-socket backend, not backend: dbus: the daemon registers services with P2P_SERVICE_ADD, which it does not send over D-Bus`},
 		{"metrics", "metrics_listen: localhost", `t.yaml:1: metrics_listen: "localhost" is not a host:port address, like 127.0.0.1:9477 or :9477`},

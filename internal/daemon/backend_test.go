@@ -122,7 +122,10 @@ func launchDBus(t *testing.T, yml string, opt func(*Options)) *dbusRig {
 	srv := wpadbustest.New(t, dev)
 	srv.AddPeer(phoneMAC, "phone", 0x188)
 	dir := t.TempDir()
-	cfg, _, err := config.Parse("test.yaml", []byte(yml+"\ninterface: "+dev+"\nctrl_interface: "+dir+"\n"))
+	if !strings.Contains(yml, "interface: ") {
+		yml += "\ninterface: " + dev
+	}
+	cfg, _, err := config.Parse("test.yaml", []byte(yml+"\nctrl_interface: "+dir+"\n"))
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}
@@ -424,6 +427,8 @@ func TestDBus_StartUpRefusals(t *testing.T) {
 	}{
 		{"no P2P device address", autonomous + dbusYAML, func(o *Options) { o.Iw = noIw },
 			"backend dbus: our P2P device address (D-Bus has none) comes from `iw dev`: " + radio.ErrNoIw.Error()},
+		{"interface auto", autonomous + dbusYAML + "interface: auto", func(*Options) {},
+			"interface: auto looks for control sockets and needs the control-socket backend; with backend: dbus name the P2P device interface (interface: or -i, like p2p-dev-wlan0)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := launchDBus(t, tt.yml, tt.opt)

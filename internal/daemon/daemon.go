@@ -402,6 +402,9 @@ func resolveIface(cfg *config.Config) (string, error) {
 func (l *loop) session(ctx context.Context) (err error) {
 	d := l.d
 	cfg := d.config()
+	if cfg.Backend == config.BackendDBus && (cfg.Interface == "" || cfg.Interface == config.AutoInterface) {
+		return fatalError{errors.New("interface: auto looks for control sockets and needs the control-socket backend; with backend: dbus name the P2P device interface (interface: or -i, like p2p-dev-wlan0)")}
+	}
 	dev, err := resolveIface(cfg)
 	if err != nil {
 		return err

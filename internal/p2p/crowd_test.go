@@ -169,3 +169,69 @@ func TestSortedClientsAllocatesOnlyTheSlice(t *testing.T) {
 		}
 	}
 }
+
+// A crowd asking for the configured PIN enrols in parallel: each
+// WPS-PIN-NEEDED (an enrollee found the armed copy locked by another, the
+// registrar's "Selected PIN locked") arms one more copy, with an expiry,
+// while phones that asked for that PIN still wait; every phone that joins
+// out of turn leaves the queue. Other methods and a lone phone get no copy.
+func TestCrowd_SharedPINCopyOnPINNeeded(t *testing.T) {
+	const pinNeeded = "WPS-PIN-NEEDED a134bcd4-edf6-548b-87e5-49d3aedf9b60 46:00:00:00:02:00 [ | | | | |0-00000000-0]"
+	dev := func(i int) string { return fmt.Sprintf("42:00:00:00:%02x:00", i) }
+	sta := func(i int) string { return fmt.Sprintf("46:00:00:00:%02x:00", i) }
+	ask := func(s *Session, i int) []Action {
+		return s.HandleEvent("p2p-dev-wlan0", ev(fmt.Sprintf("P2P-PROV-DISC-SHOW-PIN %s 87654321 p2p_dev_addr=%s pri_dev_type=1-0050F204-1 name='p%d' config_methods=0x188 dev_capab=0x25 group_capab=0x0", dev(i), dev(i), i)), t0)
+	}
+	copies := func(a []Action) (n int) {
+		for _, c := range cmds(a) {
+			if c == "p2p-wlan0-0:WPS_PIN any 12345670 15" {
+				n++
+			}
+		}
+		return n
+	}
+	for _, tc := range []struct {
+		name, yml string
+		phones    int
+		want      int // copies on one WPS-PIN-NEEDED
+	}{
+		{"fixed PIN, 8 phones", "pbc_in_use: false\nwps_method: keypad\npin: \"12345670\"", 8, 1},
+		{"fixed PIN, one phone", "pbc_in_use: false\nwps_method: keypad\npin: \"12345670\"", 1, 0},
+		{"random PIN per phone", "wps_method: random\npin: \"\"", 3, 0},
+		{"display PIN", "pbc_in_use: false\nwps_method: display", 3, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := upAutonomous(t, tc.yml)
+			for i := 1; i <= tc.phones; i++ {
+				ask(s, i)
+			}
+			if got := copies(s.HandleEvent("p2p-wlan0-0", ev(pinNeeded), t0.Add(time.Second))); got != tc.want {
+				t.Fatalf("copies armed on WPS-PIN-NEEDED = %d, want %d", got, tc.want)
+			}
+			if tc.want == 0 {
+				return
+			}
+			// Phones 2..8 each enrol with a copy while phone 1 (armed) is
+			// still in WPS; then phone 1 finishes.
+			now := t0.Add(2 * time.Second)
+			for i := 2; i <= tc.phones; i++ {
+				s.HandleEvent("p2p-wlan0-0", ev(pinNeeded), now)
+				s.HandleEvent("p2p-wlan0-0", ev("WPS-REG-SUCCESS "+sta(i)+" 572cf82f-c957-5653-9b16-b5cfb298abf1"), now)
+				s.HandleEvent("p2p-wlan0-0", ev("AP-STA-CONNECTED "+sta(i)+" p2p_dev_addr="+dev(i)), now)
+				now = now.Add(100 * time.Millisecond)
+			}
+			s.HandleEvent("p2p-wlan0-0", ev("WPS-REG-SUCCESS "+sta(1)+" 572cf82f-c957-5653-9b16-b5cfb298abf1"), now)
+			s.HandleEvent("p2p-wlan0-0", ev("AP-STA-CONNECTED "+sta(1)+" p2p_dev_addr="+dev(1)), now)
+			if len(s.clients) != tc.phones || s.armed != nil || len(s.queue) != 0 {
+				t.Errorf("clients %d (want %d), armed %v, queue %d", len(s.clients), tc.phones, s.armed, len(s.queue))
+			}
+			// The last phone to wait got its copy; nobody waits now: no more copies.
+			if got := copies(s.HandleEvent("p2p-wlan0-0", ev(pinNeeded), now)); got != 0 {
+				t.Errorf("a copy armed with nobody waiting")
+			}
+			if s.counters["wps_pin_shared"] < uint64(tc.phones-1) {
+				t.Errorf("wps_pin_shared = %d, want >= %d", s.counters["wps_pin_shared"], tc.phones-1)
+			}
+		})
+	}
+}

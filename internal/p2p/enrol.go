@@ -342,6 +342,43 @@ func (s *Session) armNext(now time.Time) []Action {
 	return append(a, s.noShowCheck(now)...)
 }
 
+// sharePIN answers WPS-PIN-NEEDED on the group while the configured
+// (fixed) PIN is armed and other phones that asked for it wait: it arms one
+// more wildcard copy of the same PIN, so that those phones enrol at the same
+// time as the armed one instead of one after another.
+//
+// Why this is sound (wpa_supplicant 2.10, src/wps/wps_registrar.c): on a GO,
+// WPS_PIN always adds a wildcard PIN (wpa_supplicant/ap.c passes "any" to
+// hostapd_wps_add_pin). wps_registrar_get_pin, when it builds M2, takes the
+// first wildcard and locks it (PIN_LOCKED) for that enrollee; a second
+// enrollee that finds it locked gets M2D, the GO reports WPS-PIN-NEEDED and
+// the phone retries. wps_registrar_add_pin's invalidate_unused removes at
+// most one *unlocked* wildcard, so a new copy never takes a locked one away:
+// each enrollee in flight keeps its own copy (wps->dev_password is a copy
+// of it), and the retrying phone finds the new, unlocked one first (new PINs
+// go to the list head). Each copy expires after crowdPINHold
+// (PIN_EXPIRES, wps_registrar_expire_pins), so none outlives the crowd.
+//
+// Random and display PINs differ per phone and push button has its session
+// overlap rule: those stay one at a time. Over a backend that does not
+// report WPS-PIN-NEEDED (D-Bus) the crowd is served one after another, as
+// before.
+func (s *Session) sharePIN(now time.Time) []Action {
+	e := s.armed
+	if s.grp == nil || e == nil || e.method != methodKeypad || e.pin == "" || e.pin != s.cfg.PIN {
+		return nil
+	}
+	s.expire(now)
+	if !slices.ContainsFunc(s.queue, func(q *enrol) bool {
+		return q.state == enrolQueued && q.method == methodKeypad && q.pin == e.pin
+	}) {
+		return nil
+	}
+	s.count("wps_pin_shared")
+	secs := int(crowdPINHold / time.Second)
+	return []Action{s.cmd(s.grp.iface, fmt.Sprintf("WPS_PIN any %s %d", e.pin, secs), TagNone)}
+}
+
 // window is how long a phone's request stays valid: its push-button walk,
 // or for a PIN pin_timeout_secs (at least the 60 s a PIN stays armed).
 func (s *Session) window(e *enrol) time.Duration {

@@ -729,6 +729,9 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 		}
 		return s.enrolleeSeen(ev, now)
 	case wpaevent.WPSPINNeeded:
+		if a := s.sharePIN(now); a != nil {
+			return a
+		}
 		if s.armed == nil && len(s.queue) == 0 && s.grp != nil && (s.pol.keypad || s.pol.random) && s.anonymousOK() {
 			return s.request(wpaevent.MAC{}, methodKeypad, false, now)
 		}

@@ -49,6 +49,14 @@ var backends = []struct {
 	{config.BackendDBus, startDBus},
 }
 
+// perBackend runs f as one subtest per backend, each with a daemon
+// started with yml.
+func perBackend(t *testing.T, yml string, f func(*testing.T, rig)) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) { f(t, b.start(t, yml)) })
+	}
+}
+
 // ctrlRig: the control socket (wpatest).
 type ctrlRig struct{ h *harness }
 
@@ -306,95 +314,80 @@ func eventually(t *testing.T, d *Daemon, what string, cond func(status.Status) b
 }
 
 func TestBackends_PBCJoin(t *testing.T) {
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			r := b.start(t, autonomous)
-			r.want(dev, "P2P_GROUP_ADD")
-			r.groupStarted()
-			r.pbcRequest()
-			if c := r.want(rigGroup, "WPS_PBC"); c != "WPS_PBC p2p_dev_addr="+phone {
-				t.Errorf("got %q, want WPS_PBC restricted to the phone", c)
-			}
-			r.stationJoins()
-			st := eventually(t, r.daemon(), "client", func(s status.Status) bool { return len(s.Clients) == 1 })
-			got := st.Clients[0]
-			got.Joined = time.Time{}
-			if diff := cmp.Diff(status.Client{DevAddr: phone, IfaceAddr: sta, Name: "phone", Method: "pbc"}, got); diff != "" {
-				t.Errorf("client (-want +got):\n%s", diff)
-			}
-		})
-	}
+	perBackend(t, autonomous, func(t *testing.T, r rig) {
+		r.want(dev, "P2P_GROUP_ADD")
+		r.groupStarted()
+		r.pbcRequest()
+		if c := r.want(rigGroup, "WPS_PBC"); c != "WPS_PBC p2p_dev_addr="+phone {
+			t.Errorf("got %q, want WPS_PBC restricted to the phone", c)
+		}
+		r.stationJoins()
+		st := eventually(t, r.daemon(), "client", func(s status.Status) bool { return len(s.Clients) == 1 })
+		got := st.Clients[0]
+		got.Joined = time.Time{}
+		if diff := cmp.Diff(status.Client{DevAddr: phone, IfaceAddr: sta, Name: "phone", Method: "pbc"}, got); diff != "" {
+			t.Errorf("client (-want +got):\n%s", diff)
+		}
+	})
 }
 
 func TestBackends_KeypadJoinArmsConfiguredPIN(t *testing.T) {
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			r := b.start(t, "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: false\npassword: \"12345670\"")
-			r.want(dev, "P2P_GROUP_ADD")
-			r.groupStarted()
-			r.showPINRequest()
-			if c := r.want(rigGroup, "WPS_PIN"); c != "WPS_PIN any 12345670" {
-				t.Errorf("got %q, want our PIN armed (not the one in the request)", c)
-			}
-			// Over D-Bus no WPS-REG-SUCCESS comes: the station's arrival
-			// finishes the enrolment.
-			r.stationJoins()
-			st := eventually(t, r.daemon(), "client", func(s status.Status) bool { return len(s.Clients) == 1 })
-			if st.Clients[0].DevAddr != phone {
-				t.Errorf("client %+v, want %s", st.Clients[0], phone)
-			}
-		})
-	}
+	perBackend(t, "activate_persistent_group: false\nactivate_autonomous_group: true\npbc_in_use: false\npassword: \"12345670\"", func(t *testing.T, r rig) {
+		r.want(dev, "P2P_GROUP_ADD")
+		r.groupStarted()
+		r.showPINRequest()
+		if c := r.want(rigGroup, "WPS_PIN"); c != "WPS_PIN any 12345670" {
+			t.Errorf("got %q, want our PIN armed (not the one in the request)", c)
+		}
+		// Over D-Bus no WPS-REG-SUCCESS comes: the station's arrival
+		// finishes the enrolment.
+		r.stationJoins()
+		st := eventually(t, r.daemon(), "client", func(s status.Status) bool { return len(s.Clients) == 1 })
+		if st.Clients[0].DevAddr != phone {
+			t.Errorf("client %+v, want %s", st.Clients[0], phone)
+		}
+	})
 }
 
 func TestBackends_PersistentCreatesOneWhenNoneStored(t *testing.T) {
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			r := b.start(t, "activate_persistent_group: true")
-			if c := r.want(dev, "P2P_GROUP_ADD"); c != "P2P_GROUP_ADD persistent freq=2412" {
-				t.Errorf("got %q", c)
-			}
-		})
-	}
+	perBackend(t, "activate_persistent_group: true", func(t *testing.T, r rig) {
+		if c := r.want(dev, "P2P_GROUP_ADD"); c != "P2P_GROUP_ADD persistent freq=2412" {
+			t.Errorf("got %q", c)
+		}
+	})
 }
 
 func TestBackends_NegotiatedOnDemand(t *testing.T) {
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			r := b.start(t, "activate_persistent_group: false\ndynamic_group: true\npbc_in_use: true")
-			r.negRequest()
-			if c := r.want(dev, "P2P_CONNECT"); c != "P2P_CONNECT "+phone+" pbc go_intent=15" {
-				t.Errorf("got %q", c)
-			}
-			r.negotiated()
-			r.stationJoins()
-			eventually(t, r.daemon(), "client", func(s status.Status) bool { return len(s.Clients) == 1 })
-			r.stationLeaves()
-			if c := r.want(dev, "P2P_GROUP_REMOVE"); c != "P2P_GROUP_REMOVE "+rigGroup {
-				t.Errorf("got %q", c)
-			}
-			r.removed()
-			eventually(t, r.daemon(), "idle", func(s status.Status) bool { return s.Group == nil && s.State == "idle" })
-		})
-	}
+	perBackend(t, "activate_persistent_group: false\ndynamic_group: true\npbc_in_use: true", func(t *testing.T, r rig) {
+		r.negRequest()
+		if c := r.want(dev, "P2P_CONNECT"); c != "P2P_CONNECT "+phone+" pbc go_intent=15" {
+			t.Errorf("got %q", c)
+		}
+		r.negotiated()
+		r.stationJoins()
+		eventually(t, r.daemon(), "client", func(s status.Status) bool { return len(s.Clients) == 1 })
+		r.stationLeaves()
+		if c := r.want(dev, "P2P_GROUP_REMOVE"); c != "P2P_GROUP_REMOVE "+rigGroup {
+			t.Errorf("got %q", c)
+		}
+		r.removed()
+		eventually(t, r.daemon(), "idle", func(s status.Status) bool { return s.Group == nil && s.State == "idle" })
+	})
 }
 
 // TestBackends_SupplicantRestart: wpa_supplicant exits (over D-Bus its
 // name's owner changes: CTRL-EVENT-TERMINATING, ErrGone) and comes back;
 // the daemon reconnects and starts the group again.
 func TestBackends_SupplicantRestart(t *testing.T) {
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			r := b.start(t, autonomous)
-			r.want(dev, "P2P_GROUP_ADD")
-			r.groupStarted()
-			r.leave()
-			eventually(t, r.daemon(), "lost", func(s status.Status) bool { return s.Supplicant == "lost" && s.Group == nil })
-			r.back()
-			r.want(dev, "P2P_GROUP_ADD")
-			eventually(t, r.daemon(), "connected", func(s status.Status) bool { return s.Supplicant == "connected" })
-		})
-	}
+	perBackend(t, autonomous, func(t *testing.T, r rig) {
+		r.want(dev, "P2P_GROUP_ADD")
+		r.groupStarted()
+		r.leave()
+		eventually(t, r.daemon(), "lost", func(s status.Status) bool { return s.Supplicant == "lost" && s.Group == nil })
+		r.back()
+		r.want(dev, "P2P_GROUP_ADD")
+		eventually(t, r.daemon(), "connected", func(s status.Status) bool { return s.Supplicant == "connected" })
+	})
 }
 
 // TestDBus_ReconnectWaitsForTheName: over backend: dbus the daemon learns

@@ -151,17 +151,7 @@ func cmdList(cs []wpatest.Command) []string {
 // eventually polls the status until cond holds.
 func (h *harness) eventually(what string, cond func(status.Status) bool) status.Status {
 	h.t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		st := h.d.Status()
-		if cond(st) {
-			return st
-		}
-		if time.Now().After(deadline) {
-			h.t.Fatalf("timed out waiting for %s; status: %+v", what, st)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	return eventually(h.t, h.d, what, cond)
 }
 
 // groupUp waits until the daemon has the group and its monitor is attached

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -190,9 +189,9 @@ func p2pDeviceAddress(ctx context.Context, iw radio.Runner, dev string) (wpaeven
 }
 
 // dbusLink is wpadbus.Conn with what the daemon asks for and D-Bus does
-// not carry, from another real source: STATUS, answered with our P2P
-// device address (nl80211) on the P2P device and the interface's MAC
-// address (the group's BSSID) on a group interface.
+// not carry, from another real source: the P2P device's STATUS, answered
+// with our P2P device address (nl80211). A group interface's STATUS is
+// wpadbus's (from its Group object).
 type dbusLink struct {
 	*wpadbus.Conn
 	devAddr wpaevent.MAC
@@ -203,17 +202,10 @@ func (b *dbusLink) Request(ctx context.Context, cmd string) (string, error) {
 }
 
 func (b *dbusLink) RequestIface(ctx context.Context, iface, cmd string) (string, error) {
-	if cmd != "STATUS" {
-		return b.Conn.RequestIface(ctx, iface, cmd)
-	}
-	if iface == "" || iface == b.Iface() {
+	if cmd == "STATUS" && (iface == "" || iface == b.Iface()) {
 		return "p2p_device_address=" + b.devAddr.String() + "\n", nil
 	}
-	ni, err := net.InterfaceByName(iface)
-	if err != nil || len(ni.HardwareAddr) != 6 {
-		return "", fmt.Errorf("wpadbus: STATUS of %s: %w: its address comes from the netdev, which is not there (%v)", iface, wpadbus.ErrNoEquivalent, err)
-	}
-	return "address=" + ni.HardwareAddr.String() + "\n", nil
+	return b.Conn.RequestIface(ctx, iface, cmd)
 }
 
 // waitForService starts waiting for wpa_supplicant to own its name on the

@@ -125,10 +125,13 @@ func startDBus(t *testing.T, yml string) rig {
 
 // launchDBus runs a daemon over a fresh wpadbustest; opt (may be nil)
 // adjusts its options.
-func launchDBus(t *testing.T, yml string, opt func(*Options)) *dbusRig {
+func launchDBus(t *testing.T, yml string, opt func(*Options), setup ...func(*wpadbustest.Server)) *dbusRig {
 	t.Helper()
 	srv := wpadbustest.New(t, dev)
 	srv.AddPeer(phoneMAC, "phone", 0x188)
+	for _, f := range setup {
+		f(srv)
+	}
 	dir := t.TempDir()
 	if !strings.Contains(yml, "interface: ") {
 		yml += "\ninterface: " + dev
@@ -294,8 +297,16 @@ func macOfHex(h string) string {
 	}
 	return b.String()
 }
-func (r *dbusRig) leave() { r.srv.Stop() }
-func (r *dbusRig) back()  { r.srv.Start(); r.waitReady() }
+
+// leave: wpa_supplicant exiting removes its groups, then leaves the bus.
+func (r *dbusRig) leave() {
+	if r.gi != "" {
+		r.srv.FinishGroup(r.gi)
+		r.gi = ""
+	}
+	r.srv.Stop()
+}
+func (r *dbusRig) back() { r.srv.Start(); r.waitReady() }
 
 // eventually polls d's status until cond holds.
 func eventually(t *testing.T, d *Daemon, what string, cond func(status.Status) bool) status.Status {
@@ -453,5 +464,24 @@ func TestDBus_UnknownObjectSignalsAreDropped(t *testing.T) {
 	st := r.d.Status()
 	if len(st.Clients) != 0 || st.Group == nil || st.Supplicant != "connected" {
 		t.Errorf("status after stray signals: clients %v, group %v, supplicant %s", st.Clients, st.Group, st.Supplicant)
+	}
+}
+
+// TestDBus_AdoptsRunningGroup: a group that runs when the daemon starts
+// (hostp2pd restarted) is adopted over D-Bus too: STATUS of the group
+// interface comes from its Group object (mode, SSID, frequency, BSSID).
+func TestDBus_AdoptsRunningGroup(t *testing.T) {
+	r := launchDBus(t, autonomous+dbusYAML, nil, func(s *wpadbustest.Server) {
+		s.StartGroup(rigGroup, "DIRECT-up", "passw0rd", 2437, false)
+	})
+	r.waitReady()
+	st := eventually(t, r.d, "adopted", func(s status.Status) bool { return s.Group != nil })
+	if st.Group.Iface != rigGroup || st.Group.SSID != "DIRECT-up" || st.Group.Freq != 2437 || st.Group.BSSID != "42:00:00:00:ff:02" {
+		t.Errorf("group %+v, want %s DIRECT-up on 2437 with the Group object's BSSID", st.Group, rigGroup)
+	}
+	for _, c := range r.srv.Calls() {
+		if strings.HasSuffix(c.Method, ".GroupAdd") {
+			t.Errorf("GroupAdd sent with a group running: %v", c)
+		}
 	}
 }

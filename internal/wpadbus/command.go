@@ -423,6 +423,9 @@ func (c *Conn) RequestIface(ctx context.Context, iface, cmd string) (string, err
 	if err := c.Err(); err != nil {
 		return "", err
 	}
+	if cmd == "STATUS" && iface != "" && iface != c.dev {
+		return c.groupStatus(ctx, iface)
+	}
 	switch f := strings.Fields(cmd); propCmd(cmd) {
 	case "PING":
 		if err := c.bus.Object(Service, rootPath).CallWithContext(ctx, "org.freedesktop.DBus.Peer.Ping", 0).Err; err != nil {
@@ -477,6 +480,48 @@ func (c *Conn) RequestIface(ctx context.Context, iface, cmd string) (string, err
 		return strings.Fields(cmd)[2] + "\n", nil
 	}
 	return "OK\n", nil
+}
+
+// groupStatus answers STATUS on a group interface from its
+// P2PDevice.Group object (Role, SSID, BSSID, Frequency): what the session
+// reads to adopt a running group (mode, ssid, freq) and the group's BSSID
+// (bssid=, and address=, which a GO's STATUS also gives). The P2P
+// device's own STATUS has no equivalent (p2p_device_address).
+func (c *Conn) groupStatus(ctx context.Context, iface string) (string, error) {
+	p, err := c.ifacePath(ctx, iface)
+	if err != nil {
+		return "", err
+	}
+	v, err := c.property(ctx, p, p2pIface, "Group")
+	if err != nil {
+		return "", c.classify("P2PDevice.Group of "+iface, err)
+	}
+	gp, _ := v.Value().(dbus.ObjectPath)
+	if gp == "" || gp == "/" {
+		return "", fmt.Errorf("wpadbus: STATUS of %s: %w: no P2P group runs on it", iface, ErrNoEquivalent)
+	}
+	m, err := c.properties(ctx, gp, groupIface)
+	if err != nil {
+		return "", c.classify("Group of "+iface, err)
+	}
+	gi := groupFromProps(m)
+	var b strings.Builder
+	bs, _ := m["BSSID"].Value().([]byte)
+	bssid, hasBSSID := macFromBytes(bs)
+	if hasBSSID {
+		fmt.Fprintf(&b, "bssid=%s\n", bssid)
+	}
+	fmt.Fprintf(&b, "freq=%d\nssid=%s\n", gi.Freq, gi.SSID)
+	switch role, _ := m["Role"].Value().(string); role {
+	case "GO":
+		b.WriteString("mode=P2P GO\n")
+	case "client":
+		b.WriteString("mode=P2P client\n")
+	}
+	if hasBSSID {
+		fmt.Fprintf(&b, "address=%s\n", bssid)
+	}
+	return b.String(), nil
 }
 
 func (c *Conn) interfaces(ctx context.Context) (string, error) {

@@ -55,6 +55,10 @@ func TestFlow_PBCJoinOverTheFake(t *testing.T) {
 	if m := next(t, c); m.Text != `P2P-GROUP-STARTED p2p-wlan0-0 GO ssid="DIRECT-hp" freq=2412 passphrase="passw0rd" go_dev_addr=00:00:00:00:00:00 [PERSISTENT]` {
 		t.Errorf("group started: %q", m.Text)
 	}
+	req("p2p-wlan0-0", "STATUS", "bssid=42:00:00:00:ff:02\nfreq=2412\nssid=DIRECT-hp\nmode=P2P GO\naddress=42:00:00:00:ff:02\n")
+	if _, err := c.Request(ctx, "STATUS"); !errors.Is(err, wpadbus.ErrNoEquivalent) {
+		t.Errorf("STATUS of the P2P device: %v, want ErrNoEquivalent (no p2p_device_address)", err)
+	}
 	srv.ProvisionDiscoveryPBCRequest(phone)
 	if m := next(t, c); m.Text != "P2P-PROV-DISC-PBC-REQ 42:00:00:00:01:00 p2p_dev_addr=42:00:00:00:01:00 pri_dev_type=10-0050F204-5 name='Pixel 7' config_methods=0x188 dev_capab=0x25 group_capab=0x0" {
 		t.Errorf("PD: %q", m.Text)

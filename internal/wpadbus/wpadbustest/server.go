@@ -214,9 +214,12 @@ func (s *Server) StartGroup(ifname, ssid, passphrase string, freq uint16, persis
 	s.nextIf++
 	gp := ip + "/Groups/" + dbus.ObjectPath(hex.EncodeToString([]byte(ssid)))
 	s.ifaces[ifname] = ip
-	s.props[ip] = map[string]any{ifaceIface + ".Ifname": ifname}
+	s.props[ip] = map[string]any{ifaceIface + ".Ifname": ifname, p2pIface + ".Role": "GO", p2pIface + ".Group": gp}
 	s.props[gp] = map[string]any{groupIface + ".SSID": []byte(ssid), groupIface + ".Frequency": freq,
-		groupIface + ".Passphrase": passphrase, groupIface + ".Role": "GO"}
+		groupIface + ".Passphrase": passphrase, groupIface + ".Role": "GO",
+		groupIface + ".BSSID": []byte{0x42, 0, 0, 0, 0xff, byte(s.nextIf - 1)}} // the GO interface's address
+	root := s.props[rootPath]
+	root[service+".Interfaces"] = append(root[service+".Interfaces"].([]dbus.ObjectPath), ip)
 	s.member[gp] = nil
 	s.mu.Unlock()
 	s.exportIface(ip)
@@ -265,10 +268,21 @@ func (s *Server) StaDeauthorized(ip dbus.ObjectPath, sta, dev wpaevent.MAC) {
 	}
 }
 
-// FinishGroup emits GroupFinished for the group interface ip.
+// FinishGroup emits GroupFinished for the group interface ip, which
+// leaves Interfaces.
 func (s *Server) FinishGroup(ip dbus.ObjectPath) {
 	s.Emit(s.Dev, p2pIface+".GroupFinished", map[string]dbus.Variant{"interface_object": dbus.MakeVariant(ip),
 		"role": dbus.MakeVariant("GO"), "group_object": dbus.MakeVariant(s.groupOf(ip))})
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	root := s.props[rootPath]
+	var left []dbus.ObjectPath
+	for _, p := range root[service+".Interfaces"].([]dbus.ObjectPath) {
+		if p != ip {
+			left = append(left, p)
+		}
+	}
+	root[service+".Interfaces"] = left
 }
 
 func (s *Server) getAll(p dbus.ObjectPath, iface string) map[string]dbus.Variant {

@@ -82,10 +82,11 @@ const (
 	timerConnect                     // a P2P_CONNECT waits (min_conn_delay, retry after a failure)
 	timerNoShow                      // the armed push-button phone sent no WPS probe
 	timerKnown                       // look whether a known phone searches again
+	timerRider                       // a fixed-PIN enrolment riding along the armed one timed out
 )
 
 var timerNames = [...]string{"", "find", "group-retry", "group-start", "negotiation", "group-empty", "enrol", "pin-wait",
-	"enrollee-seen", "connect", "no-show", "known"}
+	"enrollee-seen", "connect", "no-show", "known", "rider"}
 
 func (t Timer) String() string {
 	if int(t) < len(timerNames) && t != 0 {

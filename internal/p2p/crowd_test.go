@@ -13,9 +13,43 @@ import (
 // armCrowd: the enrol timer of a PIN armed while others wait.
 var armCrowd = ArmTimer{Name: timerEnrol, After: crowdPINHold}
 
-// A crowd of keypad phones asks at once; some vanish mid-WPS (never finish).
-// Each is timed out on its own turn, counted, and never starves the others:
-// every phone that stays gets its PIN armed and joins.
+// rearmPIN: a fresh wildcard copy of the fixed PIN for phones in flight.
+var rearmPIN = grpCmd("WPS_PIN any 12345670 15", TagNone)
+
+var stopRider = StopTimer{Name: timerRider}
+
+func riderTimer(d time.Duration) ArmTimer { return ArmTimer{Name: timerRider, After: d} }
+
+// registrar models wpa_supplicant 2.10's wildcard PINs (src/wps/wps_registrar.c):
+// WPS_PIN any adds a copy after removing one unlocked copy
+// (wps_registrar_add_pin -> wps_registrar_invalidate_unused); an enrollee
+// locks an unlocked copy or is answered M2D + WPS-PIN-NEEDED
+// (wps_registrar_get_pin: "Selected PIN locked"); success removes its copy
+// and one more wildcard, an unlocked one first in the list being the newest
+// (wps_registrar_complete -> wps_registrar_invalidate_wildcard_pin);
+// WPS_CANCEL removes one.
+type registrar struct{ unlocked, locked int }
+
+func (r *registrar) do(c string) {
+	switch {
+	case strings.HasPrefix(c, "p2p-wlan0-0:WPS_PIN any "):
+		if r.unlocked == 0 {
+			r.unlocked = 1
+		}
+	case c == "p2p-wlan0-0:WPS_CANCEL":
+		if r.unlocked > 0 {
+			r.unlocked--
+		} else if r.locked > 0 {
+			r.locked--
+		}
+	}
+}
+
+// A crowd of keypad phones asks at once; some vanish mid-WPS (lock a copy,
+// never finish). The phones that stay all join within a few seconds (each
+// with its own copy of the PIN), while the serial registrar queue made
+// each wait out every vanished phone before it; each vanished phone is
+// timed out on its own, counted, and the PIN is cancelled at the end.
 func TestCrowd_VanishingEnrolleesTimedOutPerEnrollee(t *testing.T) {
 	for _, tc := range []struct {
 		phones int
@@ -25,68 +59,102 @@ func TestCrowd_VanishingEnrolleesTimedOutPerEnrollee(t *testing.T) {
 		{phones: 8, vanish: map[int]bool{1: true, 2: true, 3: true}},
 		{phones: 8, vanish: map[int]bool{2: true, 4: true, 6: true, 8: true}},
 		{phones: 16, vanish: map[int]bool{1: true, 5: true, 9: true, 16: true}},
+		{phones: 32, vanish: map[int]bool{3: true, 30: true}},
 	} {
 		t.Run(fmt.Sprintf("%d phones %d vanish", tc.phones, len(tc.vanish)), func(t *testing.T) {
 			s := upAutonomous(t, "pbc_in_use: false\nwps_method: keypad\npin: \"12345670\"")
 			now := t0
 			dev := func(i int) string { return fmt.Sprintf("42:00:00:00:%02x:00", i) }
 			sta := func(i int) string { return fmt.Sprintf("46:00:00:00:%02x:00", i) }
-			var armedFor []string
-			var hold time.Duration // the enrol timer as last (re)armed
-			note := func(a []Action) {
+			reg := &registrar{}
+			timers := map[Timer]time.Time{}
+			cancels := 0
+			do := func(a []Action) {
 				for _, x := range a {
-					if at, ok := x.(ArmTimer); ok && at.Name == timerEnrol {
-						hold = at.After
+					switch x := x.(type) {
+					case ArmTimer:
+						timers[x.Name] = now.Add(x.After)
+					case StopTimer:
+						delete(timers, x.Name)
 					}
 				}
 				for _, c := range cmds(a) {
-					if strings.HasPrefix(c, "p2p-wlan0-0:WPS_PIN ") {
-						armedFor = append(armedFor, c)
+					reg.do(c)
+					if c == "p2p-wlan0-0:WPS_CANCEL" {
+						cancels++
 					}
 				}
 			}
 			for i := 1; i <= tc.phones; i++ {
-				note(s.HandleEvent("p2p-dev-wlan0", ev(fmt.Sprintf("P2P-PROV-DISC-SHOW-PIN %s 87654321 p2p_dev_addr=%s pri_dev_type=1-0050F204-1 name='p%d' config_methods=0x188 dev_capab=0x25 group_capab=0x0", dev(i), dev(i), i)), now))
+				do(s.HandleEvent("p2p-dev-wlan0", ev(fmt.Sprintf("P2P-PROV-DISC-SHOW-PIN %s 87654321 p2p_dev_addr=%s pri_dev_type=1-0050F204-1 name='p%d' config_methods=0x188 dev_capab=0x25 group_capab=0x0", dev(i), dev(i), i)), now))
 			}
-			joined := 0
-			for turn := 0; turn < tc.phones; turn++ {
-				e := s.armed
-				if e == nil {
-					t.Fatalf("turn %d: nothing armed while %d phones wait", turn, len(s.queue))
-				}
-				i := 0
-				fmt.Sscanf(strings.Split(e.peer.String(), ":")[4], "%x", &i)
-				if tc.vanish[i] {
-					if tc.phones-turn > 1 && hold > crowdPINHold {
-						t.Errorf("phone %d holds the PIN %v while others wait", i, hold)
+			// Every 500 ms each phone not in a WPS run tries: it locks a copy,
+			// or gets WPS-PIN-NEEDED. A run that locked a copy completes one
+			// step later, except for the phones that vanish.
+			running := map[int]bool{}
+			joined := map[int]time.Duration{}
+			gone := map[int]bool{}
+			for step := 0; step < 40; step++ {
+				now = now.Add(500 * time.Millisecond)
+				for i := 1; i <= tc.phones; i++ {
+					if running[i] && !tc.vanish[i] {
+						running[i] = false
+						reg.locked--
+						if reg.unlocked > 0 {
+							reg.unlocked--
+						}
+						do(s.HandleEvent("p2p-wlan0-0", ev("WPS-REG-SUCCESS "+sta(i)+" 572cf82f-c957-5653-9b16-b5cfb298abf1"), now))
+						do(s.HandleEvent("p2p-wlan0-0", ev("AP-STA-CONNECTED "+sta(i)+" p2p_dev_addr="+dev(i)), now))
+						joined[i] = now.Sub(t0)
 					}
-					now = now.Add(hold)
-					a := s.HandleTimer(timerEnrol, now)
-					if !strings.Contains(strings.Join(cmds(a), "\n"), "WPS_CANCEL") {
-						t.Errorf("phone %d timed out without WPS_CANCEL: %v", i, cmds(a))
-					}
-					note(a)
-					continue
 				}
-				now = now.Add(3 * time.Second)
-				note(s.HandleEvent("p2p-wlan0-0", ev("WPS-REG-SUCCESS "+sta(i)+" 572cf82f-c957-5653-9b16-b5cfb298abf1"), now))
-				note(s.HandleEvent("p2p-wlan0-0", ev("AP-STA-CONNECTED "+sta(i)+" p2p_dev_addr="+dev(i)), now))
-				joined++
+				for i := 1; i <= tc.phones; i++ {
+					if running[i] || gone[i] || joined[i] > 0 {
+						continue
+					}
+					if reg.unlocked == 0 {
+						do(s.HandleEvent("p2p-wlan0-0", ev("WPS-PIN-NEEDED 572cf82f-c957-5653-9b16-b5cfb298abf1 "+sta(i)+" [p|||||]"), now))
+						continue
+					}
+					reg.unlocked--
+					reg.locked++
+					running[i] = true
+					gone[i] = tc.vanish[i]
+				}
 			}
-			if want := tc.phones - len(tc.vanish); joined != want || len(s.clients) != want {
-				t.Errorf("joined %d, clients %d; want %d", joined, len(s.clients), want)
+			// Then the timers of the vanished phones fire.
+			for len(timers) > 0 {
+				var name Timer
+				for n, at := range timers {
+					if name == 0 || at.Before(timers[name]) {
+						name = n
+					}
+				}
+				now = timers[name]
+				delete(timers, name)
+				do(s.HandleTimer(name, now))
+			}
+			for i := 1; i <= tc.phones; i++ {
+				if !tc.vanish[i] && (joined[i] == 0 || joined[i] > 10*time.Second) {
+					t.Errorf("phone %d joined after %v, want within 10 s", i, joined[i])
+				}
+			}
+			if want := tc.phones - len(tc.vanish); len(joined) != want || len(s.clients) != want {
+				t.Errorf("joined %d, clients %d; want %d", len(joined), len(s.clients), want)
 			}
 			if s.counters["enrol_expired"] != 0 {
 				t.Errorf("enrol_expired = %d: a phone that stayed lost its turn to vanished ones", s.counters["enrol_expired"])
 			}
-			if got := s.counters["enrol_timeouts"]; got != uint64(len(tc.vanish)) {
-				t.Errorf("enrol_timeouts = %d, want %d (one per vanished phone)", got, len(tc.vanish))
+			for _, k := range []string{"enrol_timeouts", "enrol_vanished"} {
+				if got := s.counters[k]; got != uint64(len(tc.vanish)) {
+					t.Errorf("%s = %d, want %d (one per vanished phone)", k, got, len(tc.vanish))
+				}
 			}
-			if len(armedFor) != tc.phones {
-				t.Errorf("WPS_PIN armed %d times for %d phones: %v", len(armedFor), tc.phones, armedFor)
+			if s.armed != nil || len(s.queue) != 0 || len(s.riders) != 0 {
+				t.Errorf("left armed %v, queue %d, riders %d", s.armed, len(s.queue), len(s.riders))
 			}
-			if s.armed != nil || len(s.queue) != 0 {
-				t.Errorf("left armed %v, queue %d", s.armed, len(s.queue))
+			if cancels == 0 && reg.unlocked > 0 {
+				t.Errorf("a copy of the PIN is left armed and never cancelled")
 			}
 			var st status.Status
 			s.Snapshot(&st, nil)
@@ -94,6 +162,36 @@ func TestCrowd_VanishingEnrolleesTimedOutPerEnrollee(t *testing.T) {
 				t.Errorf("status counters: enrol_timeouts = %d", st.Counters["enrol_timeouts"])
 			}
 		})
+	}
+}
+
+// Over D-Bus the registrar events never come (no WPS-PIN-NEEDED,
+// WPS-REG-SUCCESS, WPS-ENROLLEE-SEEN): provision discovery and
+// AP-STA-CONNECTED still re-arm, and every enrolment ends by its
+// connection or its own deadline.
+func TestCrowd_NoRegistrarEvents(t *testing.T) {
+	s := upAutonomous(t, "pbc_in_use: false\nwps_method: keypad\npin: \"12345670\"")
+	now := t0
+	for i := 1; i <= 4; i++ {
+		s.HandleEvent("p2p-dev-wlan0", ev(fmt.Sprintf("P2P-PROV-DISC-SHOW-PIN 42:00:00:00:%02x:00 87654321 p2p_dev_addr=42:00:00:00:%02x:00 name='p%d' config_methods=0x188", i, i, i)), now)
+	}
+	now = now.Add(2 * time.Second)
+	a := s.HandleEvent("p2p-wlan0-0", ev("AP-STA-CONNECTED 46:00:00:00:03:00 p2p_dev_addr=42:00:00:00:03:00"), now)
+	if !strings.Contains(strings.Join(cmds(a), "\n"), "WPS_PIN any 12345670") {
+		t.Errorf("a rider joined without a copy armed again: %v", cmds(a))
+	}
+	// Phones 1, 2 and 4 never connect: all time out at their deadline.
+	now = t0.Add(pinArmTimeout)
+	s.HandleTimer(timerRider, now)
+	a = s.HandleTimer(timerEnrol, now)
+	if s.armed != nil || len(s.riders) != 0 || len(s.queue) != 0 {
+		t.Fatalf("stuck: armed %v, riders %d, queue %d", s.armed, len(s.riders), len(s.queue))
+	}
+	if !strings.Contains(strings.Join(cmds(a), "\n"), "WPS_CANCEL") {
+		t.Errorf("the last timeout did not cancel the PIN: %v", cmds(a))
+	}
+	if got := s.counters["enrol_timeouts"]; got != 3 {
+		t.Errorf("enrol_timeouts = %d, want 3", got)
 	}
 }
 

@@ -77,6 +77,7 @@ type enrol struct {
 	used     bool          // armed PIN: WPS-REG-SUCCESS came, the AP-STA-CONNECTED naming the phone not yet
 	noShow   bool          // the no-show timer runs for it
 	crowd    bool          // armed PIN: its hold was cut to crowdPINHold because others wait
+	batch    bool          // fixed PIN: it enrolled beside others (parallel.go)
 	credit   time.Duration // time spent waiting behind enrollees that vanished mid-WPS (not counted against its window)
 }
 
@@ -241,7 +242,9 @@ func (s *Session) proceed(e *enrol, now time.Time) []Action {
 			s.enqueue(e, now)
 		}
 		if s.armed != nil {
-			return append(s.noShowCheck(now), s.crowdCheck(now)...)
+			a := s.board(now) // a new phone typing the fixed PIN: it rides along
+			a = append(a, s.noShowCheck(now)...)
+			return append(a, s.crowdCheck(now)...)
 		}
 		return s.armNext(now)
 	case s.st == stateIdle && !e.byInvite && (s.negotiated() || e.viaNeg):
@@ -275,6 +278,9 @@ func (s *Session) enrolFor(dev wpaevent.MAC) *enrol {
 	if s.armed != nil && s.armed.peer == dev {
 		return s.armed
 	}
+	if i := s.riderIndex(dev); i >= 0 {
+		return s.riders[i]
+	}
 	for _, e := range s.queue {
 		if e.peer == dev {
 			return e
@@ -286,17 +292,22 @@ func (s *Session) enrolFor(dev wpaevent.MAC) *enrol {
 func (s *Session) dropEnrol(dev wpaevent.MAC, why string) {
 	n := len(s.queue)
 	s.queue = slices.DeleteFunc(s.queue, func(e *enrol) bool { return e.peer == dev })
+	s.riders = slices.DeleteFunc(s.riders, func(e *enrol) bool { return e.peer == dev })
 	if n != len(s.queue) {
 		s.log.Info("enrolment dropped", "peer", dev, "reason", why)
 	}
 }
 
 // armNext arms WPS for the next queued phone. The WPS registrar serves one
-// enrollee at a time (a wildcard PIN is locked while in use, and PBC treats
-// a second enrollee as an overlap), so phones are armed one after another.
+// enrollee at a time per PIN copy (a wildcard PIN is locked while in use,
+// and PBC treats a second enrollee as an overlap), so phones are armed one
+// after another, except the fixed-PIN ones, which ride along (parallel.go).
 func (s *Session) armNext(now time.Time) []Action {
 	if s.grp == nil || s.armed != nil {
 		return nil
+	}
+	if len(s.riders) > 0 {
+		return s.promote(now) // the registrar keeps serving the fixed PIN first
 	}
 	s.expire(now)
 	i := slices.IndexFunc(s.queue, func(e *enrol) bool { return e.state == enrolQueued })
@@ -330,6 +341,7 @@ func (s *Session) armNext(now time.Time) []Action {
 		}
 	} else {
 		a = append(a, s.peerCmd(s.grp.iface, "WPS_PIN any "+e.pin, TagWPS, e.peer))
+		a = append(a, s.board(now)...)
 	}
 	if e.method != methodPBC && s.othersWait() {
 		e.crowd = true
@@ -343,7 +355,8 @@ func (s *Session) armNext(now time.Time) []Action {
 }
 
 // sharePIN answers WPS-PIN-NEEDED on the group while the configured
-// (fixed) PIN is armed and other phones that asked for it wait: it arms one
+// (fixed) PIN is armed and other phones that asked for it still wait in the
+// queue (more than maxRiders ride along; parallel.go): it arms one
 // more wildcard copy of the same PIN, so that those phones enrol at the same
 // time as the armed one instead of one after another.
 //
@@ -374,9 +387,7 @@ func (s *Session) sharePIN(now time.Time) []Action {
 	}) {
 		return nil
 	}
-	s.count("wps_pin_shared")
-	secs := int(crowdPINHold / time.Second)
-	return []Action{s.cmd(s.grp.iface, fmt.Sprintf("WPS_PIN any %s %d", e.pin, secs), TagNone)}
+	return []Action{s.pinCopy(e.pin)}
 }
 
 // window is how long a phone's request stays valid: its push-button walk,
@@ -416,7 +427,7 @@ func (s *Session) vanished(e *enrol, now time.Time) {
 			q.credit = min(q.credit+held, max(pbcWalkTime-s.window(q), 0))
 		}
 	}
-	if e.crowd {
+	if e.crowd || e.batch {
 		s.count("enrol_vanished")
 	}
 }

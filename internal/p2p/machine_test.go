@@ -182,8 +182,8 @@ func TestWPSArmFailureReleasesQueue(t *testing.T) {
 		s := upAutonomous(t, "pbc_in_use: false\npin: \"12345670\"")
 		run(t, s, []step{
 			{in: showPINReq(phoneA, "a"), want: []Action{wpsPIN("12345670", phoneA), armPIN}},
-			{in: showPINReq(phoneB, "b"), want: []Action{armCrowd}}, // another waits: A's hold is cut
-			{in: reply(wpsPIN("12345670", phoneA), "FAIL"), want: []Action{stopEnrol, wpsPIN("12345670", phoneB), armPIN}},
+			{in: showPINReq(phoneB, "b"), want: []Action{rearmPIN, riderTimer(pinArmTimeout)}}, // B rides along A's fixed PIN
+			{in: reply(wpsPIN("12345670", phoneA), "FAIL"), want: []Action{stopEnrol, wpsPIN("12345670", phoneB), armPIN, stopRider}},
 		})
 	})
 }
@@ -475,13 +475,14 @@ func TestWPSResults(t *testing.T) {
 	s := upAutonomous(t, "pbc_in_use: false\npin: \"12345670\"")
 	run(t, s, []step{
 		{in: showPINReq(phoneA, "a"), want: []Action{wpsPIN("12345670", phoneA), armPIN}},
-		{in: showPINReq(phoneB, "b"), want: []Action{armCrowd}}, // another waits: A's hold is cut
-		{in: grpEvent("WPS-FAIL msg=8 config_error=18 reason=3 (Device Password Auth Failure)"), want: []Action{stopEnrol, wpsPIN("12345670", phoneB), armPIN}},
-		// With a PIN for any enrollee the phone is known at its association:
-		// the PIN is armed again until then.
-		{in: grpEvent("WPS-REG-SUCCESS " + staB + " a134bcd4-edf6-548b-87e5-49d3aedf9b60"), want: []Action{armConfirm}},
-		{in: staConn(staB, phoneB), want: []Action{stopEnrol, stopEmpty}},
-		{in: grpEvent("WPS-FAIL msg=8 config_error=18")}, // nothing armed
+		{in: showPINReq(phoneB, "b"), want: []Action{rearmPIN, riderTimer(pinArmTimeout)}}, // B rides along A's fixed PIN
+		// Which of the two failed is not known: each keeps its deadline, a copy is armed again.
+		{in: grpEvent("WPS-FAIL msg=8 config_error=18 reason=3 (Device Password Auth Failure)"), want: []Action{rearmPIN}},
+		// The phone is known at its association: the PIN is armed again for A.
+		{in: grpEvent("WPS-REG-SUCCESS " + staB + " a134bcd4-edf6-548b-87e5-49d3aedf9b60"), want: []Action{rearmPIN}},
+		{in: staConn(staB, phoneB), want: []Action{rearmPIN, stopRider, stopEmpty}},
+		{in: grpEvent("WPS-FAIL msg=8 config_error=18"), want: []Action{stopEnrol}}, // A alone: released as before
+		{in: grpEvent("WPS-FAIL msg=8 config_error=18")},                            // nothing armed
 	})
 	if c := s.clients[mac(staB)]; c == nil || c.method != "keypad" || c.name != "b" {
 		t.Errorf("client = %+v", c)
@@ -985,13 +986,14 @@ func TestWildcardPINUsedOutOfTurn(t *testing.T) {
 	staC := "46:00:00:00:03:00"
 	run(t, s, []step{
 		{in: showPINReq(phoneC, "c"), want: []Action{pin(phoneC), armPIN}},
-		{in: showPINReq(phoneA, "a"), want: []Action{armCrowd}},
-		{in: showPINReq(phoneB, "b")},
-		{in: regSuccess(staA), at: time.Second, want: []Action{armConfirm}},
-		// A used C's PIN: C is armed again, A leaves the queue.
-		{in: staConn(staA, phoneA), at: 2 * time.Second, want: []Action{stopEnrol, pin(phoneC), armCrowd, stopEmpty}}, // B waits
-		{in: regSuccess(staC), at: 3 * time.Second, want: []Action{armConfirm}},
-		{in: staConn(staC, phoneC), at: 4 * time.Second, want: []Action{stopEnrol, pin(phoneB), armPIN, stopEmpty}},
+		{in: showPINReq(phoneA, "a"), want: []Action{rearmPIN, riderTimer(pinArmTimeout)}},
+		{in: showPINReq(phoneB, "b"), want: []Action{rearmPIN, riderTimer(pinArmTimeout)}},
+		// A and B ride along C: whoever completes, a new copy is armed for the others.
+		{in: regSuccess(staA), at: time.Second, want: []Action{rearmPIN}},
+		{in: staConn(staA, phoneA), at: 2 * time.Second, want: []Action{rearmPIN, riderTimer(pinArmTimeout - 2*time.Second), stopEmpty}},
+		{in: regSuccess(staC), at: 3 * time.Second, want: []Action{rearmPIN}},
+		// C is in: B, riding, becomes the armed one with what is left of its walk.
+		{in: staConn(staC, phoneC), at: 4 * time.Second, want: []Action{stopEnrol, pin(phoneB), ArmTimer{Name: timerEnrol, After: pinArmTimeout - 4*time.Second}, stopRider, stopEmpty}},
 		{in: regSuccess(staB), at: 5 * time.Second, want: []Action{armConfirm}},
 		{in: staConn(staB, phoneB), at: 6 * time.Second, want: []Action{stopEnrol, stopEmpty}},
 	})

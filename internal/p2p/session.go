@@ -122,6 +122,8 @@ type Session struct {
 	peers       map[wpaevent.MAC]*peer   // address register, by device address
 	queue       []*enrol
 	armed       *enrol
+	riders      []*enrol  // fixed-PIN enrolments in flight beside armed (parallel.go)
+	rearmed     time.Time // last WPS_PIN re-arm for the riders
 	negotiating map[wpaevent.MAC]time.Time
 	negMethod   map[wpaevent.MAC]method
 	neg         *enrol                     // the phone of the last P2P_CONNECT request (negotiated modes)
@@ -186,6 +188,7 @@ func (s *Session) reset() {
 	}
 	s.queue = nil
 	s.armed = nil
+	s.riders = nil
 	s.negotiating = map[wpaevent.MAC]time.Time{}
 	s.negMethod = map[wpaevent.MAC]method{}
 	s.neg, s.negFails, s.connWait = nil, 0, false
@@ -679,6 +682,13 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 		}
 	case wpaevent.WPSRegSuccess:
 		s.seen[ev.Addr] = now // its probes may still carry WPS for a while
+		if e := s.armed; e != nil && s.parallel() && len(s.riders) > 0 {
+			// Several phones share the fixed PIN: the AP-STA-CONNECTED
+			// says which one it was; the registrar removed a copy and
+			// cleared selected_registrar (wps_registrar_complete).
+			s.log.Info("WPS registration succeeded", "enrollee", ev.Addr, "in_flight", len(s.riders)+1)
+			return s.rearm(now)
+		}
 		if e := s.armed; e != nil {
 			s.log.Info("WPS registration succeeded", "peer", e.peer, "enrollee", ev.Addr)
 			if len(s.enrolled) > maxPeers {
@@ -710,6 +720,9 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 			msg = "WPS failed: push-button overlap (only one phone at a time can use PBC)"
 		}
 		s.log.Warn(msg, "peer", who, "msg", ev.Msg, "config_error", ev.ConfigError)
+		if s.parallel() && len(s.riders) > 0 {
+			return s.rearm(now) // which phone failed is not known: each keeps its own deadline
+		}
 		if s.armed != nil && (ev.ConfigError == wpaevent.ConfigErrorPasswordAuthFail || s.armed.method != methodPBC) {
 			return s.release(now)
 		}
@@ -727,8 +740,14 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 		if s.armed != nil && s.armed.method == methodPBC && ev.DevPasswdID == wpaevent.DevPasswdPushButton {
 			s.armed.live = true
 		}
+		if s.parallel() && len(s.riders) > 0 && now.Sub(s.rearmed) >= rearmEvery {
+			return s.rearm(now)
+		}
 		return s.enrolleeSeen(ev, now)
 	case wpaevent.WPSPINNeeded:
+		if s.parallel() && len(s.riders) > 0 {
+			return s.rearm(now) // the copy is locked by another enrollee (wps_registrar_get_pin)
+		}
 		if a := s.sharePIN(now); a != nil {
 			return a
 		}
@@ -890,6 +909,7 @@ func (s *Session) teardown() []Action {
 	s.clients = map[wpaevent.MAC]*client{}
 	s.grp = nil
 	s.armed = nil
+	s.riders = nil
 	s.queue = slices.DeleteFunc(s.queue, func(e *enrol) bool { return e.state != enrolWaitingPIN })
 	clear(s.negotiating)
 	a = append(a, GroupDown{Iface: iface}, StopTimer{Name: timerEnrol}, StopTimer{Name: timerEmpty})
@@ -944,9 +964,12 @@ func (s *Session) staConnected(ev wpaevent.Event, now time.Time) []Action {
 	}
 	method := "persistent"
 	var a []Action
-	if e := s.armed; e != nil && (e.peer == dev || e.peer.IsZero()) {
+	if i := s.riderIndex(dev); i >= 0 {
+		method = s.riders[i].method.String()
+		a = append(a, s.riderJoined(i, now)...)
+	} else if e := s.armed; e != nil && (e.peer == dev || e.peer.IsZero()) {
 		method = e.method.String()
-		if e.method != methodPBC && !e.used {
+		if e.method != methodPBC && !e.used && len(s.riders) == 0 {
 			// It came back without using the PIN (a persistent client):
 			// the PIN must not stay armed for anyone else.
 			a = append(a, s.cmd(s.grp.iface, "WPS_CANCEL", TagNone))
@@ -1075,9 +1098,14 @@ func (s *Session) HandleTimer(name Timer, now time.Time) []Action {
 			s.log.Warn("enrolment timed out", "peer", e.peer, "method", e.method)
 			s.count("enrol_timeouts")
 			s.vanished(e, now)
-			a := []Action{s.cmd(s.grp.iface, "WPS_CANCEL", TagNone)}
+			var a []Action
+			if len(s.riders) == 0 { // riders still need the PIN
+				a = append(a, s.cmd(s.grp.iface, "WPS_CANCEL", TagNone))
+			}
 			return append(a, s.release(now)...)
 		}
+	case timerRider:
+		return s.ridersTimedOut(now)
 	case timerPINWait:
 		s.queue = slices.DeleteFunc(s.queue, func(e *enrol) bool {
 			if e.state == enrolWaitingPIN && now.Sub(e.since) >= s.pinWait()-time.Millisecond {

@@ -36,7 +36,7 @@ func (s *Session) Snapshot(st *status.Status, ips func(iface wpaevent.MAC) strin
 	st.Pending = nil
 	all := s.queue
 	if s.armed != nil {
-		all = append([]*enrol{s.armed}, s.queue...)
+		all = append(append([]*enrol{s.armed}, s.riders...), s.queue...)
 	}
 	for _, e := range all {
 		p := status.Pending{DevAddr: e.peer.String(), Name: e.name, Method: e.method.String(), State: e.state.String(), Since: e.since}

@@ -427,3 +427,40 @@ func BenchmarkRequestRealSupplicant(b *testing.B) { benchmarkPing(b, realGlobal(
 
 // BenchmarkRequestFake measures a PING round trip to wpatest.
 func BenchmarkRequestFake(b *testing.B) { benchmarkPing(b, fakeGlobal(b).path) }
+
+// WithExitWatch: a SIGKILLed wpa_supplicant (which a datagram socket does
+// not report) stops the Monitor at once although no PING is due for an
+// hour; against the in-process fake the watch does not apply and the
+// Monitor keeps its ping interval.
+func TestContract_ExitWatchNoticesSIGKILL(t *testing.T) {
+	t.Run("real", func(t *testing.T) {
+		sup := realIface(t)
+		m := attach(t, sup.path, t.TempDir(), wpactrl.WithPingInterval(time.Hour), wpactrl.WithExitWatch(time.Hour))
+		if !m.Watching() {
+			t.Fatal("the wpa_supplicant process serving the socket was not found")
+		}
+		t0 := time.Now()
+		sup.kill()
+		select {
+		case _, ok := <-m.Events():
+			for ok {
+				_, ok = <-m.Events()
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("SIGKILL not noticed in 5 s")
+		}
+		if d := time.Since(t0); d > time.Second {
+			t.Errorf("SIGKILL noticed after %v", d)
+		}
+		if err := m.Err(); !errors.Is(err, wpactrl.ErrGone) || !strings.Contains(err.Error(), "exited") {
+			t.Errorf("Err = %v, want ErrGone: process exited", err)
+		}
+	})
+	t.Run("fake", func(t *testing.T) {
+		sup := fakeIface(t)
+		m := attach(t, sup.path, t.TempDir(), wpactrl.WithExitWatch(time.Hour))
+		if m.Watching() {
+			t.Error("the in-process fake was taken for a process to watch")
+		}
+	})
+}

@@ -30,6 +30,9 @@ type Monitor struct {
 	dropped  atomic.Uint64
 
 	closing   atomic.Bool
+	exited    atomic.Int64 // pid of the server, once its exit was seen (WithExitWatch)
+	unwatch   func()       // stops the exit watch; nil: none
+	unwatchMu sync.Once
 	done      chan struct{}
 	closeOnce sync.Once
 	closeErr  error
@@ -48,6 +51,16 @@ func newMonitor(c *Conn, o options) *Monitor {
 	}
 	if o.noPing {
 		m.interval = 0
+	}
+	if o.exitWatch > 0 && m.interval > 0 {
+		m.unwatch = watchExit(c.path, func(pid int) {
+			m.exited.Store(int64(pid))
+			_ = c.uc.SetReadDeadline(time.Now()) // wake the reader
+		})
+		if m.unwatch != nil {
+			c.log.Debug("watching the wpa_supplicant process", "ping_every", max(m.interval, o.exitWatch).String())
+			m.interval = max(m.interval, o.exitWatch)
+		}
 	}
 	go m.run()
 	return m
@@ -82,8 +95,29 @@ func (m *Monitor) Close() error {
 		}
 		m.closeErr = m.c.Close()
 		<-m.done
+		m.stopWatch()
 	})
 	return m.closeErr
+}
+
+// Watching reports whether the Monitor watches wpa_supplicant's process
+// (WithExitWatch took effect).
+func (m *Monitor) Watching() bool { return m.unwatch != nil }
+
+func (m *Monitor) stopWatch() {
+	if m.unwatch != nil {
+		m.unwatchMu.Do(m.unwatch)
+	}
+}
+
+// checkExited stops the Monitor if the watched process has exited.
+func (m *Monitor) checkExited() bool {
+	pid := m.exited.Load()
+	if pid == 0 {
+		return false
+	}
+	m.stop(fmt.Errorf("wpactrl: monitor: %s: %w: process %d exited", m.c.path, ErrGone, pid))
+	return true
 }
 
 // stop records why the Monitor stops; nothing is recorded once Close has
@@ -102,6 +136,7 @@ func (m *Monitor) stop(err error) {
 func (m *Monitor) run() {
 	defer close(m.done)
 	defer close(m.events)
+	defer m.stopWatch()
 
 	uc, log := m.c.uc, m.c.log
 	debug := log.Enabled(context.Background(), slog.LevelDebug)
@@ -112,10 +147,16 @@ func (m *Monitor) run() {
 		next = time.Now().Add(m.interval)
 	}
 	var unanswered time.Time // when the oldest unanswered PING was sent; zero: none
+	var lastPing time.Time   // when the last PING was sent
 
 	for {
 		if err := uc.SetReadDeadline(next); err != nil {
 			m.fail(err)
+			return
+		}
+		// After the deadline is set: an exit seen after this check has
+		// moved the deadline to the past (see newMonitor).
+		if m.checkExited() {
 			return
 		}
 		n, _, flags, _, err := uc.ReadMsgUnix(buf, oob)
@@ -126,6 +167,9 @@ func (m *Monitor) run() {
 			var ne net.Error
 			if !errors.As(err, &ne) || !ne.Timeout() {
 				m.fail(err)
+				return
+			}
+			if m.checkExited() {
 				return
 			}
 			now := time.Now()
@@ -144,6 +188,7 @@ func (m *Monitor) run() {
 			if unanswered.IsZero() {
 				unanswered = now
 			}
+			lastPing = now
 			next = now.Add(m.interval)
 			if giveUp := unanswered.Add(m.timeout); giveUp.Before(next) {
 				next = giveUp
@@ -169,6 +214,12 @@ func (m *Monitor) run() {
 				log.Debug("event dropped: queue full", "event", redact.Line(msg.Text))
 			}
 		case string(b) == "PONG\n":
+			if !unanswered.IsZero() {
+				// The deadline was the give-up time: back to the next PING
+				// (a timeout shorter than the interval must not make the
+				// PINGs go out at the timeout's pace).
+				next = lastPing.Add(m.interval)
+			}
 			unanswered = time.Time{}
 		default:
 			// Replies to ATTACH and DETACH ("OK\n", "FAIL\n").

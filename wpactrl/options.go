@@ -34,6 +34,7 @@ type options struct {
 	pingInterval time.Duration
 	noPing       bool
 	pingTimeout  time.Duration // 0: defaultPingMisses × pingInterval
+	exitWatch    time.Duration // >0: WithExitWatch's ping interval
 }
 
 // defaultPingMisses is how many ping intervals without a PONG a Monitor
@@ -111,6 +112,18 @@ func WithPingInterval(d time.Duration) Option {
 // WithPingInterval.
 func WithoutPing() Option {
 	return func(o *options) { o.noPing = true }
+}
+
+// WithExitWatch makes a Monitor watch the process that serves the socket
+// (Linux: the process holding the bound socket, found in /proc, watched
+// with a pidfd), so that its exit (a SIGKILL included, which a datagram
+// socket does not report) stops the Monitor with ErrGone at once. While
+// the watch holds, PINGs go out only every interval (when it is longer than
+// the ping interval): they are then needed only to notice a wpa_supplicant
+// that hangs. Where the process cannot be found or watched (no /proc,
+// no permission, a server in this very process) nothing changes.
+func WithExitWatch(interval time.Duration) Option {
+	return func(o *options) { o.exitWatch = interval }
 }
 
 // WithPingTimeout sets how long a Monitor waits for a PONG before it stops

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -634,5 +635,41 @@ func TestMonitor_WithoutPingSendsNone(t *testing.T) {
 	}
 	if err := m.Err(); err != nil {
 		t.Fatalf("a Monitor without PING stopped: %v", err)
+	}
+}
+
+// A ping timeout shorter than the interval bounds the wait for a PONG, not
+// the pace of the PINGs: once answered, the next PING waits its interval.
+func TestMonitor_PingPaceIsTheIntervalWhateverTheTimeout(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "srv")
+	srv, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: path, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	var pings atomic.Int32
+	go func() {
+		buf := make([]byte, 256)
+		for {
+			n, from, err := srv.ReadFromUnix(buf)
+			if err != nil {
+				return
+			}
+			reply := "OK\n"
+			if string(buf[:n]) == "PING" {
+				pings.Add(1)
+				reply = "PONG\n"
+			}
+			_, _ = srv.WriteToUnix([]byte(reply), from)
+		}
+	}()
+	m := attach(t, path, t.TempDir(), wpactrl.WithPingInterval(300*time.Millisecond), wpactrl.WithPingTimeout(50*time.Millisecond))
+	time.Sleep(1050 * time.Millisecond)
+	if err := m.Err(); err != nil {
+		t.Fatalf("monitor stopped: %v", err)
+	}
+	if n := pings.Load(); n < 2 || n > 4 {
+		t.Errorf("%d PINGs in 1.05 s at a 300 ms interval (50 ms timeout), want 3", n)
 	}
 }

@@ -115,7 +115,7 @@ func (l *loop) dialCtrl(ctx context.Context, path string, global bool) (connecte
 		return connected{}, err
 	}
 	mon, err := wpactrl.Attach(ctx, path, append(opts, wpactrl.WithPingInterval(d.o.PingInterval),
-		wpactrl.WithPingTimeout(d.o.StallTimeout), wpactrl.WithQueueLen(1024))...)
+		wpactrl.WithPingTimeout(d.o.StallTimeout), wpactrl.WithQueueLen(1024), wpactrl.WithExitWatch(watchedPing))...)
 	if err != nil {
 		conn.Close()
 		return connected{}, err

@@ -10,9 +10,6 @@ import (
 	"github.com/hostp2pd/hostp2pd/wpaevent"
 )
 
-// armCrowd: the enrol timer of a PIN armed while others wait.
-var armCrowd = ArmTimer{Name: timerEnrol, After: crowdPINHold}
-
 // rearmPIN: a fresh wildcard copy of the fixed PIN for phones in flight.
 var rearmPIN = grpCmd("WPS_PIN any 12345670 15", TagNone)
 

@@ -23,7 +23,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-PKGS=(qemu-system-x86 linux-image-amd64 wpasupplicant hostapd iw iproute2 busybox-static kmod cpio)
+PKGS=(qemu-system-x86 linux-image-amd64 wpasupplicant hostapd iw iproute2 busybox-static kmod cpio dbus-daemon dbus-bin)
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-2}"; }
 BUILD=${LAB_BUILD:-$HERE/.build} KVER=${LAB_KVER:-} FORCE=0 QUIET=0
@@ -51,7 +51,7 @@ if command -v dpkg-query >/dev/null; then
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 	done
 else
-	for b in qemu-system-x86_64 wpa_supplicant hostapd iw ip busybox kmod cpio; do
+	for b in qemu-system-x86_64 wpa_supplicant hostapd iw ip busybox kmod cpio dbus-daemon dbus-send; do
 		command -v "$b" >/dev/null || missing+=("$b")
 	done
 fi
@@ -79,7 +79,7 @@ M=/lib/modules/$KVER
 # Host binaries copied into the image (absolute paths).
 BUSYBOX=$(command -v busybox || echo /bin/busybox)
 BINS=()
-for b in wpa_supplicant wpa_cli hostapd hostapd_cli iw ip kmod; do
+for b in wpa_supplicant wpa_cli hostapd hostapd_cli iw ip kmod dbus-daemon dbus-send; do
 	p=$(command -v "$b") || die "$b not found in PATH"
 	BINS+=("$(readlink -f "$p"):/sbin/$b")
 done
@@ -91,17 +91,29 @@ for e in "${BINS[@]}"; do
 done
 mapfile -t LIBS < <(printf '%s\n' ${LIBS[@]+"${LIBS[@]}"} | sort -u)
 
+# wpa_supplicant's system-bus policy: the file the installed package ships
+# (Debian: /etc/dbus-1/system.d/wpa_supplicant.conf; others /usr/share/dbus-1/system.d/)
+WPAS_POLICY=
+if command -v dpkg >/dev/null; then
+	WPAS_POLICY=$(dpkg -L wpasupplicant 2>/dev/null | grep -E '/dbus-1/system\.d/.*\.conf$' | head -n1 || true)
+fi
+for f in /etc/dbus-1/system.d/wpa_supplicant.conf /usr/share/dbus-1/system.d/wpa_supplicant.conf; do
+	[ -n "$WPAS_POLICY" ] || { [ -f "$f" ] && WPAS_POLICY=$f; }
+done
+[ -n "$WPAS_POLICY" ] && [ -f "$WPAS_POLICY" ] || die "wpa_supplicant's D-Bus policy file not found (dpkg -L wpasupplicant)"
+
 OUT=$BUILD/image
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 {
 	echo "kernel=$KVER"
 	if command -v dpkg-query >/dev/null; then
-		for p in linux-image-$KVER wpasupplicant hostapd iw iproute2 busybox-static kmod libc6 libnl-3-200 libssl3 libpcsclite1 libdbus-1-3; do
+		for p in linux-image-$KVER wpasupplicant hostapd iw iproute2 busybox-static kmod libc6 libnl-3-200 libssl3 libpcsclite1 libdbus-1-3 dbus-daemon dbus-bin; do
 			echo "pkg $p=$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null || echo none)"
 		done
 	fi
 	sha256sum "$VMLINUZ" "$BUSYBOX" "${BINS[@]%%:*}" "${LIBS[@]}" \
+		"$WPAS_POLICY" "$HERE/lib/dbus-system.conf" \
 		"$HERE/lib/init" "$HERE/lib/lab.sh" "$HERE/build-initramfs.sh" | sed "s|$HERE/|lab/|; s/^/sha256 /"
 	# the module subset: names and sizes are enough (the package version covers content)
 	(cd "$M" && find kernel/crypto kernel/lib/crypto kernel/arch/x86/crypto kernel/net/wireless \
@@ -162,6 +174,13 @@ depmod -b "$ROOT" "$KVER"
 # --- 5. init and helpers -----------------------------------------------------------
 install -m 755 "$HERE/lib/init" "$ROOT/init"
 install -m 644 "$HERE/lib/lab.sh" "$ROOT/lab/lib.sh"
+# the system bus (started only by scenarios that ask for it: lab.sh bus_up)
+install -D -m 644 "$HERE/lib/dbus-system.conf" "$ROOT/lab/dbus-system.conf"
+install -D -m 644 "$WPAS_POLICY" "$ROOT$WPAS_POLICY"
+mkdir -p "$ROOT/usr/share/dbus-1/system.d" "$ROOT/etc/dbus-1/system.d"
+echo "netdev:x:108:" >>"$ROOT/etc/group"
+# dbus-daemon wants a machine id; a fixed one (the VM is always the same machine)
+echo 6c61622d766d2d686f73747032706430 >"$ROOT/etc/machine-id"
 
 # --- 6. pack: main archive + a hand-made archive with the device nodes ---------------
 # newc_entry NAME MODE(octal) INO [RDEVMAJOR RDEVMINOR]: one cpio "newc"

@@ -73,6 +73,17 @@ var (
 		"41-clients-known-back",
 		"42-clients-foreign-reinvoke",
 	}
+	// dbusGroup: daemon scenarios run again with lab.args=backend=dbus (the
+	// GO's wpa_supplicant -u without a control socket, backend: dbus), in
+	// ONE boot (TestLabDBus)
+	dbusGroup = []string{
+		"10-daemon-autonomous-pbc",
+		"11-daemon-keypad",
+		"13-daemon-persistent",
+		"14-daemon-negotiated",
+		"23-daemon-supplicant-restart",
+		"26-daemon-legacy",
+	}
 	// soak scenarios: long, not part of TestLabDaemon (TestLabSoak)
 	soakGroup = []string{"soak-join-leave"}
 )
@@ -435,6 +446,17 @@ func TestLabDaemon(t *testing.T) {
 	}
 	defer os.Remove(filepath.Join(e.build, "bin", "hostp2pd"))
 	runGroup(t, e, "daemon", daemonGroup)
+}
+
+// TestLabDBus: dbusGroup with backend=dbus: the same scenario scripts, the
+// GO's wpa_supplicant reachable over the VM's system bus only.
+func TestLabDBus(t *testing.T) {
+	e := requireLab(t)
+	if err := e.goBuild("./cmd/hostp2pd", "hostp2pd"); err != nil {
+		t.Fatalf("DAEMON NOT AVAILABLE: ./cmd/hostp2pd does not build: %v", err)
+	}
+	defer os.Remove(filepath.Join(e.build, "bin", "hostp2pd"))
+	runGroup(t, e, "dbus", dbusGroup, "-A", "lab.args=backend=dbus")
 }
 
 // TestLabSoak: long-running scenarios (lab/scenarios/soak-*.sh), only with

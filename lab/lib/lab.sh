@@ -83,12 +83,49 @@ wait_ev() {
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | tr -d '"' | head -n1; }
 group_ifname() { echo "$1" | sed -n 's/.*P2P-GROUP-STARTED \([^ ]*\) .*/\1/p'; }
 
+# ---- the GO's way in: lab.args backend=dbus ---------------------------------
+# LAB_BACKEND is ctrl (default) or dbus (kernel command line lab.args=backend=dbus,
+# run-vm.sh -A lab.args=backend=dbus).  With dbus the GO's wpa_supplicant runs
+# with -u on the VM's system bus and WITHOUT a control socket, and the daemon's
+# YAML says backend: dbus, so hostp2pd must use D-Bus.  The phones keep their
+# control sockets (they are simulated clients, driven by wpa_cli's protocol).
+LAB_BACKEND=ctrl
+for a in ${LAB_ARGS:-}; do
+	case $a in backend=*) LAB_BACKEND=${a#backend=} ;; esac
+done
+is_dbus() { [ "$LAB_BACKEND" = dbus ]; }
+BUS_SOCK=/run/dbus/system_bus_socket
+# bus_up: the system bus at /run/dbus/system_bus_socket (once per scenario:
+# the VM's reset between scenarios kills it)
+bus_up() {
+	local i=0 pid
+	pid=$(cat /run/dbus/pid 2>/dev/null)
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ -S $BUS_SOCK ] && return 0
+	rm -rf /run/dbus; mkdir -p /run/dbus
+	dbus-daemon --config-file=/lab/dbus-system.conf >/tmp/dbus-daemon.log 2>&1 || {
+		log "dbus-daemon failed: $(cat /tmp/dbus-daemon.log)"; return 1; }
+	while [ ! -S $BUS_SOCK ]; do
+		i=$((i + 1)); [ $i -gt 100 ] && { log "no system bus socket"; return 1; }
+		sleep 0.1
+	done
+}
+# wdbus PATH METHOD ARGS...: a method call to wpa_supplicant on the system bus
+wdbus() { dbus-send --system --print-reply --dest=fi.w1.wpa_supplicant1 "$@"; }
+# dbus_iface IFNAME: wpa_supplicant manages IFNAME on the bus (GetInterface)
+dbus_iface() { quiet wdbus /fi/w1/wpa_supplicant1 fi.w1.wpa_supplicant1.GetInterface "string:$1"; }
+
 # wpas_start NAME IFACE NS DEVICE_NAME [EXTRA-CONFIG]: P2P wpa_supplicant on
 # IFACE (in NS), config /tmp/NAME.conf, log /tmp/NAME.log; waits for its socket.
+# The GO (NAME go) over D-Bus: -u, no ctrl_interface; waits for p2p-dev-IFACE
+# on the bus instead.
 wpas_start() {
-	local name=$1 ifc=$2 ns=$3 dev=$4 extra=$5 i=0
+	local name=$1 ifc=$2 ns=$3 dev=$4 extra=$5 i=0 ci="ctrl_interface=DIR=$CTRL" u=
+	if [ "$name" = go ] && is_dbus; then
+		bus_up || return 1
+		ci="# no ctrl_interface: backend=dbus" u=-u
+	fi
 	cat >/tmp/$name.conf <<CONF
-ctrl_interface=DIR=$CTRL
+$ci
 update_config=1
 device_name=$dev
 device_type=1-0050F204-1
@@ -98,7 +135,15 @@ $extra
 CONF
 	: >/tmp/$name.log
 	in_ns "$ns" wpa_supplicant -B -Dnl80211 -i "$ifc" -c /tmp/$name.conf \
-		-t -f /tmp/$name.log -P /tmp/$name.pid ${WPAS_DEBUG:-} || return 1
+		-t -f /tmp/$name.log -P /tmp/$name.pid $u ${WPAS_DEBUG:-} || return 1
+	if [ -n "$u" ]; then
+		while ! dbus_iface p2p-dev-$ifc; do
+			i=$((i + 1)); [ $i -gt 100 ] && { log "no p2p-dev-$ifc on the system bus"; return 1; }
+			sleep 0.1
+		done
+		[ ! -e $CTRL/p2p-dev-$ifc ] || { log "backend=dbus but $CTRL/p2p-dev-$ifc exists"; return 1; }
+		return 0
+	fi
 	while [ ! -S $CTRL/p2p-dev-$ifc ]; do
 		i=$((i + 1)); [ $i -gt 100 ] && { log "no control socket for $ifc"; return 1; }
 		sleep 0.1
@@ -280,8 +325,20 @@ wait_json() {
 	return 1
 }
 
-# go_groups_up: the GO's group interfaces that exist now (control sockets)
-go_groups_up() { ls $CTRL 2>/dev/null | grep '^p2p-wlan0-'; }
+# go_groups_up: the GO's group interfaces that exist now (control sockets;
+# backend=dbus: the p2p-wlan0-* netdevs wpa_supplicant manages on the bus)
+go_groups_up() {
+	local g
+	if is_dbus; then
+		for g in $(ls /sys/class/net 2>/dev/null | grep '^p2p-wlan0-'); do
+			dbus_iface "$g" && echo "$g"
+		done
+		return 0
+	fi
+	ls $CTRL 2>/dev/null | grep '^p2p-wlan0-'
+}
+# go_group_up IFNAME: the GO's wpa_supplicant still has group interface IFNAME
+go_group_up() { go_groups_up | grep -qx "$1"; }
 # no_go_group: no group on the GO: no p2p-wlan0-* socket, no such netdev
 no_go_group() {
 	[ -z "$(go_groups_up)" ] && ! iw dev 2>/dev/null | grep -q 'Interface p2p-wlan0-'
@@ -375,6 +432,8 @@ daemon_yaml() {
 	case $method in pin | keypad) echo "password: \"$LAB_PIN\"" ;; esac
 	case $method in keypad | display) echo "wps_method: $method" ;; esac
 	echo "ctl_socket: /run/hostp2pd.sock"
+	# backend=dbus: D-Bus has no per_sta_psk (config refuses it with dbus)
+	is_dbus && printf 'backend: dbus\nper_sta_psk: false\n'
 	echo "dhcp:"
 	echo "  enabled: true"
 	for a in "$@"; do echo "$a"; done

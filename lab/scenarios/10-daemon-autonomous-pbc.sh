@@ -30,7 +30,7 @@ story "phone-1 joined with PBC in $(secs $J) s, got $IP1, ping $P"
 
 check ph1-leave ph 1 leave
 sleep 2
-check group-stays-up-when-empty [ -S $CTRL/$GIF ]
+check group-stays-up-when-empty go_group_up "$GIF"
 check ph1-rejoin-pbc ph 1 join --method pbc
 check ph1-dhcp-again ph 1 dhcp
 check ph1-same-lease [ "$(pf ip)" = "$IP1" ]

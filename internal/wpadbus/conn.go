@@ -13,6 +13,7 @@ import (
 
 	"github.com/godbus/dbus/v5"
 
+	"github.com/hostp2pd/hostp2pd/internal/redact"
 	"github.com/hostp2pd/hostp2pd/wpactrl"
 	"github.com/hostp2pd/hostp2pd/wpaevent"
 )
@@ -387,7 +388,9 @@ func (c *Conn) run() {
 // reader resynchronises by reconnecting, as after a lost monitor).
 func (c *Conn) send(ev wpaevent.Event) bool {
 	m := wpactrl.Message{Level: ev.Level, Iface: ev.Iface, Text: ev.String(), Time: time.Now()}
-	c.log.Debug("event", "iface", ev.Iface, "event", m.Text)
+	// the text carries the group passphrase (GroupStarted) and PINs: the
+	// log at -vv is readable by others, as the daemon's own event line
+	c.log.Debug("event", "iface", ev.Iface, "event", redact.Line(m.Text))
 	select {
 	case c.events <- m:
 		return true

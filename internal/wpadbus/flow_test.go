@@ -1,8 +1,12 @@
 package wpadbus_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -146,4 +150,50 @@ func dialFake(t *testing.T) (*wpadbustest.Server, *wpadbus.Conn, context.Context
 	}
 	t.Cleanup(func() { c.Close() })
 	return srv, c, ctx
+}
+
+// TestFlow_DebugLogHasNoPassphrase: the -vv log of the translated events
+// must not carry the group passphrase of GroupStarted (the lab's scenario
+// 26 found it in hostp2pd.log over backend: dbus), while the event itself,
+// which the daemon parses, still does.
+func TestFlow_DebugLogHasNoPassphrase(t *testing.T) {
+	srv := wpadbustest.New(t, "p2p-dev-wlan0")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var buf syncBuf
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, err := wpadbus.Dial(ctx, "p2p-dev-wlan0", wpadbus.WithAddress(srv.Addr), wpadbus.WithLogger(log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	srv.StartGroup("p2p-wlan0-0", "DIRECT-hp", "s3cret-Pass", 2412, false)
+	if m := next(t, c); !strings.Contains(m.Text, `passphrase="s3cret-Pass"`) {
+		t.Fatalf("event %q: want the passphrase in the event text", m.Text)
+	}
+	out := buf.String()
+	if !strings.Contains(out, "P2P-GROUP-STARTED p2p-wlan0-0") {
+		t.Fatalf("no debug line for the event in the log:\n%s", out)
+	}
+	if strings.Contains(out, "s3cret-Pass") {
+		t.Errorf("the debug log carries the passphrase:\n%s", out)
+	}
+}
+
+// syncBuf is a bytes.Buffer for a logger written from the reader goroutine.
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuf) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -116,8 +116,8 @@ dbus_iface() { quiet wdbus /fi/w1/wpa_supplicant1 fi.w1.wpa_supplicant1.GetInter
 
 # wpas_start NAME IFACE NS DEVICE_NAME [EXTRA-CONFIG]: P2P wpa_supplicant on
 # IFACE (in NS), config /tmp/NAME.conf, log /tmp/NAME.log; waits for its socket.
-# The GO (NAME go) over D-Bus: -u, no ctrl_interface; waits for p2p-dev-IFACE
-# on the bus instead.
+# The GO (NAME go) over D-Bus: -u, no ctrl_interface; waits for IFACE on the
+# bus instead.
 wpas_start() {
 	local name=$1 ifc=$2 ns=$3 dev=$4 extra=$5 i=0 ci="ctrl_interface=DIR=$CTRL" u=
 	if [ "$name" = go ] && is_dbus; then
@@ -137,8 +137,10 @@ CONF
 	in_ns "$ns" wpa_supplicant -B -Dnl80211 -i "$ifc" -c /tmp/$name.conf \
 		-t -f /tmp/$name.log -P /tmp/$name.pid $u ${WPAS_DEBUG:-} || return 1
 	if [ -n "$u" ]; then
-		while ! dbus_iface p2p-dev-$ifc; do
-			i=$((i + 1)); [ $i -gt 100 ] && { log "no p2p-dev-$ifc on the system bus"; return 1; }
+		# wpa_supplicant registers no object for p2p-dev-IFACE: its P2PDevice
+		# methods are on IFACE's object (what wpadbus dials)
+		while ! dbus_iface $ifc; do
+			i=$((i + 1)); [ $i -gt 100 ] && { log "no $ifc on the system bus"; return 1; }
 			sleep 0.1
 		done
 		[ ! -e $CTRL/p2p-dev-$ifc ] || { log "backend=dbus but $CTRL/p2p-dev-$ifc exists"; return 1; }

@@ -2,6 +2,7 @@ package wpadbus
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -373,6 +374,8 @@ func propCmd(cmd string) string {
 	switch {
 	case cmd == "PING", cmd == "INTERFACES", cmd == "LIST_NETWORKS", cmd == "GET config_methods":
 		return cmd
+	case len(f) >= 4 && f[0] == "SET_NETWORK":
+		return f[0]
 	case len(f) == 3 && f[0] == "GET_NETWORK", len(f) == 2 && f[0] == "P2P_PEER" && f[1] != "FIRST" && !strings.HasPrefix(f[1], "NEXT-"):
 		return f[0]
 	}
@@ -438,6 +441,12 @@ func (c *Conn) RequestIface(ctx context.Context, iface, cmd string) (string, err
 		return c.listNetworks(ctx)
 	case "GET_NETWORK":
 		return c.getNetwork(ctx, f[1], f[2])
+	case "SET_NETWORK":
+		// The value is the rest of the line after "SET_NETWORK <id> <field> ".
+		_, rest, _ := strings.Cut(cmd, " ")
+		_, rest, _ = strings.Cut(strings.TrimLeft(rest, " "), " ")
+		_, rest, _ = strings.Cut(strings.TrimLeft(rest, " "), " ")
+		return c.setNetwork(ctx, f[1], f[2], strings.TrimLeft(rest, " "))
 	case "GET config_methods":
 		v, err := c.property(ctx, c.devPath, wpsIface, "ConfigMethods")
 		if err != nil {
@@ -544,6 +553,7 @@ type network struct {
 	id    int
 	props map[string]dbus.Variant
 	p2p   bool // a persistent group object (disabled=2)
+	path  dbus.ObjectPath
 }
 
 func (c *Conn) networks(ctx context.Context) ([]network, error) {
@@ -574,7 +584,7 @@ func (c *Conn) networks(ctx context.Context) ([]network, error) {
 				return nil, c.classify(src.prop+" Properties", err)
 			}
 			m, _ := pv.Value().(map[string]dbus.Variant)
-			out = append(out, network{id: id, props: m, p2p: src.p2p})
+			out = append(out, network{id: id, props: m, p2p: src.p2p, path: p})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
@@ -636,6 +646,75 @@ func (c *Conn) getNetwork(ctx context.Context, id, field string) (string, error)
 	}
 	return "", &MethodError{Cmd: "GET_NETWORK " + id + " " + field, Method: "Properties",
 		Name: "no such network", Text: "the control socket answers FAIL"}
+}
+
+// dontQuote are the fields whose string value wpa_supplicant 2.10's D-Bus
+// setter passes on as is (dbus_new_handlers.c dont_quote); it quotes
+// every other string.
+var dontQuote = map[string]bool{
+	"key_mgmt": true, "proto": true, "pairwise": true, "auth_alg": true, "group": true, "eap": true,
+	"bssid": true, "scan_freq": true, "freq_list": true, "scan_ssid": true, "bssid_hint": true,
+	"bssid_ignore": true, "bssid_accept": true, "bssid_blacklist": true, "bssid_whitelist": true,
+	"group_mgmt": true, "ignore_broadcast_ssid": true, "go_p2p_dev_addr": true, "p2p_client_list": true, "psk_list": true,
+}
+
+// setValue is the D-Bus value that set_network_properties (dbus_new_handlers.c)
+// turns back into the control socket's text v for field: a quoted text
+// becomes a string (the setter quotes it again), a bare number an int32,
+// a bare 64-hex psk its bytes (the setter writes them as hex, unquoted), a
+// bare text of a dont_quote field that text. Anything else has no D-Bus form.
+func setValue(field, v string) (dbus.Variant, bool) {
+	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' && !dontQuote[field] {
+		return dbus.MakeVariant(v[1 : len(v)-1]), true
+	}
+	if n, err := strconv.ParseInt(v, 10, 32); err == nil {
+		return dbus.MakeVariant(int32(n)), true
+	}
+	if field == "psk" && len(v) == 64 {
+		if b, err := hex.DecodeString(v); err == nil {
+			return dbus.MakeVariant(b), true
+		}
+	}
+	if dontQuote[field] && v != "" && !strings.ContainsRune(v, '"') {
+		return dbus.MakeVariant(v), true
+	}
+	return dbus.Variant{}, false
+}
+
+// setNetwork answers SET_NETWORK <id> <field> <value> by setting the
+// Properties of the network or persistent group object with that id
+// (wpas_dbus_setter_network_properties / _persistent_group_properties,
+// both set_network_properties: wpa_config_set, and the passphrase's PSK
+// recomputed as on the socket).
+func (c *Conn) setNetwork(ctx context.Context, id, field, value string) (string, error) {
+	cmd := "SET_NETWORK " + id + " " + field
+	v, ok := setValue(field, value)
+	if !ok {
+		return "", fmt.Errorf("wpadbus: %s: %w: the value has no D-Bus form", cmd, ErrNoEquivalent)
+	}
+	ns, err := c.networks(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, n := range ns {
+		if strconv.Itoa(n.id) != id {
+			continue
+		}
+		p, iface := n.path, Service+".Network"
+		if n.p2p {
+			iface = pgIface
+		}
+		arg := dbus.MakeVariant(map[string]dbus.Variant{field: v})
+		if err := c.bus.Object(Service, p).CallWithContext(ctx, propsIface+".Set", 0, iface, "Properties", arg).Err; err != nil {
+			var de dbus.Error
+			if errors.As(err, &de) && de.Name != "org.freedesktop.DBus.Error.AccessDenied" {
+				return "", &MethodError{Cmd: cmd, Method: propsIface + ".Set", Name: de.Name, Text: errText(de)}
+			}
+			return "", c.classify("SET_NETWORK", err)
+		}
+		return "OK\n", nil
+	}
+	return "", &MethodError{Cmd: cmd, Method: "Properties", Name: "no such network", Text: "the control socket answers FAIL"}
 }
 
 // peerText answers P2P_PEER <addr> with the lines the Peer object has:

@@ -2,6 +2,8 @@ package wpadbus
 
 import (
 	"errors"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/godbus/dbus/v5"
@@ -119,6 +121,35 @@ func TestP2PDevName_CutAtIFNAMSIZ(t *testing.T) {
 	for in, want := range map[string]string{"wlan0": "p2p-dev-wlan0", "wlp0s20f3": "p2p-dev-wlp0s20", "wlx00c0ca123456": "p2p-dev-wlx00c0"} {
 		if got := p2pDevName(in); got != want {
 			t.Errorf("p2pDevName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// SET_NETWORK values take the D-Bus type that set_network_properties
+// (dbus_new_handlers.c) writes back as the same control-socket text.
+func TestSetValue_TheSetterWritesTheSocketText(t *testing.T) {
+	psk := strings.Repeat("ab", 32)
+	for _, tt := range []struct {
+		field, v string
+		want     any // nil: no D-Bus form
+	}{
+		{"psk", `"a new passphrase"`, "a new passphrase"}, // quoted again by the setter
+		{"ssid", `"DIRECT-xy"`, "DIRECT-xy"},
+		{"psk", psk, []byte(strings.Repeat("\xab", 32))}, // bytes: written as hex, unquoted
+		{"disabled", "2", int32(2)},
+		{"key_mgmt", "WPA-PSK", "WPA-PSK"},
+		{"p2p_client_list", "02:00:00:00:00:01 02:00:00:00:00:02", "02:00:00:00:00:01 02:00:00:00:00:02"},
+		{"key_mgmt", `"WPA-PSK"`, nil}, // a quoted value of a dont_quote field would lose its quotes
+		{"ssid", "DIRECT-xy", nil},     // a bare hex/text ssid would be quoted by the setter
+		{"psk", "abc", nil},
+		{"psk", `"`, nil},
+	} {
+		v, ok := setValue(tt.field, tt.v)
+		switch {
+		case tt.want == nil && ok:
+			t.Errorf("%s %s: got %v, want no D-Bus form", tt.field, tt.v, v)
+		case tt.want != nil && (!ok || !reflect.DeepEqual(v.Value(), tt.want)):
+			t.Errorf("%s %s: got %#v (%v), want %#v", tt.field, tt.v, v.Value(), ok, tt.want)
 		}
 	}
 }

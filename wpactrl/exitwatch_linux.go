@@ -52,12 +52,55 @@ func serverPID(path string) (pid int, inodes map[string]bool) {
 	if len(inodes) == 0 {
 		return 0, nil
 	}
+	// Every process holding the socket: a child between fork and exec
+	// holds its parent's descriptors for a moment (a hook of ours, a
+	// script of wpa_supplicant's), and it still runs its parent's program.
+	// Such a child of a holder (or of us) is never the server.
+	holders := map[int]bool{}
 	for _, pid := range pids {
 		if ownsSocket(pid, inodes) {
-			return pid, inodes
+			holders[pid] = true
 		}
 	}
+	for _, pid := range pids {
+		if !holders[pid] {
+			continue
+		}
+		if pp := ppid(pid); (holders[pp] || pp == os.Getpid()) && sameExe(pid, pp) {
+			continue
+		}
+		return pid, inodes
+	}
 	return 0, nil
+}
+
+// sameExe reports whether processes a and b run the same program.
+func sameExe(a, b int) bool {
+	ea, err1 := os.Readlink("/proc/" + strconv.Itoa(a) + "/exe")
+	eb, err2 := os.Readlink("/proc/" + strconv.Itoa(b) + "/exe")
+	return err1 == nil && err2 == nil && ea == eb
+}
+
+// ppid reads the parent of pid from /proc/PID/stat ("pid (comm) state ppid …",
+// comm may hold spaces and parentheses); -1 if it cannot.
+func ppid(pid int) int {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return -1
+	}
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return -1
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 2 {
+		return -1
+	}
+	n, err := strconv.Atoi(f[1])
+	if err != nil {
+		return -1
+	}
+	return n
 }
 
 // boundInodes lists the inodes of the sockets bound at path in a

@@ -625,27 +625,35 @@ func (c *Conn) listNetworks(ctx context.Context) (string, error) {
 	return b.String(), nil
 }
 
+// network returns the network or persistent group with the id of cmd's
+// SET_NETWORK/GET_NETWORK; none is the socket's FAIL.
+func (c *Conn) network(ctx context.Context, cmd, id string) (network, error) {
+	ns, err := c.networks(ctx)
+	if err != nil {
+		return network{}, err
+	}
+	for _, n := range ns {
+		if strconv.Itoa(n.id) == id {
+			return n, nil
+		}
+	}
+	return network{}, &MethodError{Cmd: cmd, Method: "Properties", Name: "no such network", Text: "the control socket answers FAIL"}
+}
+
 // getNetwork answers GET_NETWORK <id> <field> from the network's
 // Properties (wpa_config_get_all, the same text as wpa_config_get).
 func (c *Conn) getNetwork(ctx context.Context, id, field string) (string, error) {
-	ns, err := c.networks(ctx)
+	cmd := "GET_NETWORK " + id + " " + field
+	n, err := c.network(ctx, cmd, id)
 	if err != nil {
 		return "", err
 	}
-	for _, n := range ns {
-		if strconv.Itoa(n.id) != id {
-			continue
-		}
-		v, ok := n.props[field]
-		if !ok {
-			return "", &MethodError{Cmd: "GET_NETWORK " + id + " " + field, Method: "Properties",
-				Name: "field not set", Text: "the control socket answers FAIL"}
-		}
-		s, _ := v.Value().(string)
-		return s, nil
+	v, ok := n.props[field]
+	if !ok {
+		return "", &MethodError{Cmd: cmd, Method: "Properties", Name: "field not set", Text: "the control socket answers FAIL"}
 	}
-	return "", &MethodError{Cmd: "GET_NETWORK " + id + " " + field, Method: "Properties",
-		Name: "no such network", Text: "the control socket answers FAIL"}
+	s, _ := v.Value().(string)
+	return s, nil
 }
 
 // dontQuote are the fields whose string value wpa_supplicant 2.10's D-Bus
@@ -692,29 +700,23 @@ func (c *Conn) setNetwork(ctx context.Context, id, field, value string) (string,
 	if !ok {
 		return "", fmt.Errorf("wpadbus: %s: %w: the value has no D-Bus form", cmd, ErrNoEquivalent)
 	}
-	ns, err := c.networks(ctx)
+	n, err := c.network(ctx, cmd, id)
 	if err != nil {
 		return "", err
 	}
-	for _, n := range ns {
-		if strconv.Itoa(n.id) != id {
-			continue
-		}
-		p, iface := n.path, Service+".Network"
-		if n.p2p {
-			iface = pgIface
-		}
-		arg := dbus.MakeVariant(map[string]dbus.Variant{field: v})
-		if err := c.bus.Object(Service, p).CallWithContext(ctx, propsIface+".Set", 0, iface, "Properties", arg).Err; err != nil {
-			var de dbus.Error
-			if errors.As(err, &de) && de.Name != "org.freedesktop.DBus.Error.AccessDenied" {
-				return "", &MethodError{Cmd: cmd, Method: propsIface + ".Set", Name: de.Name, Text: errText(de)}
-			}
-			return "", c.classify("SET_NETWORK", err)
-		}
-		return "OK\n", nil
+	iface := Service + ".Network"
+	if n.p2p {
+		iface = pgIface
 	}
-	return "", &MethodError{Cmd: cmd, Method: "Properties", Name: "no such network", Text: "the control socket answers FAIL"}
+	arg := dbus.MakeVariant(map[string]dbus.Variant{field: v})
+	if err := c.bus.Object(Service, n.path).CallWithContext(ctx, propsIface+".Set", 0, iface, "Properties", arg).Err; err != nil {
+		var de dbus.Error
+		if errors.As(err, &de) && de.Name != "org.freedesktop.DBus.Error.AccessDenied" {
+			return "", &MethodError{Cmd: cmd, Method: propsIface + ".Set", Name: de.Name, Text: errText(de)}
+		}
+		return "", c.classify("SET_NETWORK", err)
+	}
+	return "OK\n", nil
 }
 
 // peerText answers P2P_PEER <addr> with the lines the Peer object has:

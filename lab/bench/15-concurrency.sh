@@ -29,6 +29,7 @@ bench_daemon_start concurrency autonomous keypad || lab_exit
 need daemon-group-started go_group 30
 sleep 3
 bench "kind=mem case=concurrency state=idle $(pstat $DAEMON_PID)"
+bench "kind=maps case=concurrency state=idle $(pmaps $DAEMON_PID)"
 bench "kind=cpu case=concurrency state=idle-start secs=0 $(pstat $DAEMON_PID)"
 sleep $BENCH_IDLE
 bench "kind=cpu case=concurrency state=idle-end secs=$BENCH_IDLE $(pstat $DAEMON_PID)"
@@ -67,6 +68,7 @@ for k in $BENCH_CROWDS; do
 		if [ $r -eq $BENCH_CONC ]; then
 			sleep 2
 			bench "kind=mem case=concurrency state=clients-$k clients=$(wcli $GIF list_sta | grep -c :) $(pstat $DAEMON_PID)"
+			bench "kind=maps case=concurrency state=clients-$k $(pmaps $DAEMON_PID)"
 			bench "kind=gc case=concurrency state=clients-$k $(gcstat)"
 		fi
 		n=1 lp=

@@ -145,15 +145,35 @@ gcstat() {
 	grep '^gc [0-9]' /tmp/hostp2pd.out 2>/dev/null | tail -n1 |
 		sed -n 's/^gc \([0-9]*\) .* [0-9]*->[0-9]*->\([0-9]*\) MB, \([0-9]*\) MB goal, \([0-9]*\) MB stacks, \([0-9]*\) MB globals.*/gcs=\1 heap_live_mb=\2 heap_goal_mb=\3 stacks_mb=\4 globals_mb=\5/p'
 }
-# pstat PID: "rss_kb=.. hwm_kb=.. rssanon_kb=.. rssfile_kb=.. threads=.. utime=.. stime=.. wakeups=.."
-# (rssanon: heap, stacks, runtime; rssfile: the binary's pages in memory)
+# pstat PID: "rss_kb=.. hwm_kb=.. rssanon_kb=.. rssfile_kb=.. rssshmem_kb=.. threads=.. utime=.. stime=.. wakeups=.."
+# (rssanon: heap, stacks, runtime; rssfile: the binary's pages in memory,
+# rssshmem instead when it runs from the initramfs, as in the lab)
 # (utime/stime in ticks of 1/100 s; wakeups = voluntary + involuntary
 # context switches summed over the process's threads: each one is a thread
 # that ran, so their rate over an idle period counts the wake-ups)
 pstat() {
 	local st
 	st=$(sed 's/^.*) //' /proc/$1/stat)   # after "(comm) ": field 3 onwards
-	echo "$(awk '/^(VmRSS|VmHWM|RssAnon|RssFile|Threads):/ { k = tolower($1); sub(/:$/, "", k); sub(/^vm/, "", k); printf "%s%s=%s ", k, (k == "threads" ? "" : "_kb"), $2 }' /proc/$1/status)utime=$(echo "$st" | cut -d' ' -f12) stime=$(echo "$st" | cut -d' ' -f13) wakeups=$(cat /proc/$1/task/*/status 2>/dev/null | awk '/^(voluntary|nonvoluntary)_ctxt_switches:/ { n += $2 } END { print n + 0 }')"
+	echo "$(awk '/^(VmRSS|VmHWM|RssAnon|RssFile|RssShmem|Threads):/ { k = tolower($1); sub(/:$/, "", k); sub(/^vm/, "", k); printf "%s%s=%s ", k, (k == "threads" ? "" : "_kb"), $2 }' /proc/$1/status)utime=$(echo "$st" | cut -d' ' -f12) stime=$(echo "$st" | cut -d' ' -f13) wakeups=$(cat /proc/$1/task/*/status 2>/dev/null | awk '/^(voluntary|nonvoluntary)_ctxt_switches:/ { n += $2 } END { print n + 0 }')"
+}
+# pmaps PID: the resident kB of PID by mapping (/proc/PID/smaps):
+# "text_kb=.. rodata_kb=.. data_kb=.. bss_kb=.. anon_kb=.. anon_max_kb=.. anonhuge_kb=.."
+# text/rodata (with the pclntab)/data are the binary's r-x, r-- and rw-
+# mappings, bss the anonymous one right after its data; anon is every other
+# anonymous mapping (Go heap arenas with the goroutine stacks, runtime
+# metadata, thread stacks), anon_max the largest of them (the heap);
+# anonhuge the part in transparent huge pages.
+pmaps() {
+	awk '/^[0-9a-f]+-[0-9a-f]+ / {
+		split($1, a, "-"); c = "anon"
+		if ($6 ~ /hostp2pd$/) { c = ($2 ~ /x/) ? "text" : ($2 ~ /w/) ? "data" : "rodata"; if (c == "data") dend = a[2] }
+		else if ($6 == "" && a[1] == dend) c = "bss"
+		else if ($6 != "") c = "other"
+		next
+	}
+	/^Rss:/ { kb[c] += $2; if (c == "anon" && $2 > max) max = $2 }
+	/^AnonHugePages:/ { huge += $2 }
+	END { printf "text_kb=%d rodata_kb=%d data_kb=%d bss_kb=%d anon_kb=%d anon_max_kb=%d anonhuge_kb=%d\n", kb["text"], kb["rodata"], kb["data"], kb["bss"], kb["anon"], max, huge }' /proc/$1/smaps
 }
 
 # vm_gobench: the Go micro-benchmarks inside the VM (when lab/bench.sh added

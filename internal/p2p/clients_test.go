@@ -63,7 +63,7 @@ func TestNegotiationAgainstRunningGroup(t *testing.T) {
 			{in: negReq(phoneA, wpaevent.DevPasswdPushButton), at: 2 * time.Second}, // its retry: a duplicate
 			{in: devEvent("P2P-GROUP-REMOVED p2p-wlan0-0 GO reason=REQUESTED"), at: 2 * time.Second,
 				want: []Action{groupDown, stopEnrol, stopEmpty0, connectTo(phoneA, "pbc go_intent=15"), armNeg}},
-			{in: devEvent(groupStartedLine), at: 3 * time.Second, want: append(append([]Action{}, startedFor...), armFind)},
+			{in: devEvent(groupStartedLine), at: 3 * time.Second, want: append(append([]Action{}, startedFor...), stopFind)},
 			{in: staConn(staA, phoneA), at: 4 * time.Second, want: []Action{stopEmpty0}},
 		})
 		if got := s.clients[mac(staA)].method; got != "pbc-negotiated" {
@@ -105,7 +105,7 @@ func TestNegotiationAgainstRunningGroup(t *testing.T) {
 			{in: negReq(phoneA, wpaevent.DevPasswdPushButton), want: []Action{stopEmpty0, removeGrp}},
 			{in: devEvent("P2P-GROUP-REMOVED p2p-wlan0-0 GO reason=REQUESTED"),
 				want: []Action{groupDown, stopEnrol, stopEmpty0, connectTo(phoneA, "pbc go_intent=15"), armNeg}},
-			{in: devEvent(groupStartedLine), at: 2 * time.Second, want: append(append([]Action{}, startedFor...), armFind)},
+			{in: devEvent(groupStartedLine), at: 2 * time.Second, want: append(append([]Action{}, startedFor...), stopFind)},
 			{in: staConn(staA, phoneA), at: 3 * time.Second, want: []Action{stopEmpty0}},
 			{in: staDisc(staA, phoneA), at: 4 * time.Second}, // the always-on group stays
 			// Same peer again at +30 s: no second teardown, it is invited.
@@ -214,7 +214,7 @@ func TestInvitationReceived(t *testing.T) {
 			{in: devEvent("P2P-INVITATION-RECEIVED sa=" + phoneA + " go_dev_addr=" + phoneA + " unknown-network"),
 				want: []Action{devCmd("P2P_GROUP_ADD", TagGroupAdd), armGrpStart}},
 			{in: devEvent(groupStartedLine), want: append(append([]Action{}, startedFor...), devCmd("P2P_STOP_FIND", TagNone),
-				ArmTimer{Name: timerEmpty, After: 120 * time.Second}, wpsPIN("12345670", phoneA), armPIN, invite(phoneA), armFind)},
+				ArmTimer{Name: timerEmpty, After: 120 * time.Second}, wpsPIN("12345670", phoneA), armPIN, invite(phoneA), stopFind)},
 		})
 	})
 	t.Run("invalid and denied addresses", func(t *testing.T) {
@@ -245,7 +245,7 @@ func TestPreauthorise(t *testing.T) {
 			step{in: found("42:00:00:00:77:00")}, // full
 			step{in: devEvent("P2P-GO-NEG-SUCCESS role=GO freq=2437 ht40=0 peer_dev=" + phoneA + " peer_iface=" + phoneA + " wps_method=PBC"), at: 2 * time.Second,
 				want: []Action{armGrpStart}},
-			step{in: devEvent(groupStartedLine), at: 3 * time.Second, want: append(append([]Action{}, startedFor...), ArmTimer{Name: timerEmpty, After: 120 * time.Second}, armFind)},
+			step{in: devEvent(groupStartedLine), at: 3 * time.Second, want: append(append([]Action{}, startedFor...), ArmTimer{Name: timerEmpty, After: 120 * time.Second}, stopFind)},
 			step{in: staConn(staA, phoneA), at: 4 * time.Second, want: []Action{stopEmpty0}},
 		)
 		run(t, s, steps)

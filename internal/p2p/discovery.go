@@ -11,6 +11,13 @@ import (
 
 // find keeps the device discoverable.
 func (s *Session) find(now time.Time) []Action {
+	if s.st == stateGroup && !s.cfg.FindWhileGO {
+		// A GO is found by its beacons: nothing to refresh until the
+		// group ends (groupGone calls find again) or a reload turns
+		// find_while_go on. The timer stops, so an idle GO does not wake
+		// up for it.
+		return []Action{StopTimer{Name: timerFind}}
+	}
 	interval := config.Seconds(s.cfg.FindInterval)
 	if interval <= 0 {
 		interval = 10 * time.Second

@@ -258,7 +258,7 @@ func TestAdoptedGroupRunsStartGroupOnce(t *testing.T) {
 		{in: reply(devCmd("INTERFACES", TagInterfaces), "p2p-wlan0-0\np2p-dev-wlan0\nwlan0"), want: []Action{status}},
 		{in: reply(status, "freq=2437\nssid=DIRECT-0z\nmode=P2P GO\nwpa_state=COMPLETED"), want: []Action{
 			GroupUp{Iface: "p2p-wlan0-0"}, RunHook{Args: []string{"start_group", "p2p-wlan0-0"}},
-			ArmTimer{Name: timerFind, After: 10 * time.Second}, Ready{}}},
+			stopFind, Ready{}}},
 		{in: devEvent(groupStartedLine)},
 	})
 	if s.State() != "group" {
@@ -269,6 +269,7 @@ func TestAdoptedGroupRunsStartGroupOnce(t *testing.T) {
 var (
 	stopEmpty  = StopTimer{Name: timerEmpty}
 	armFind    = ArmTimer{Name: timerFind, After: 10 * time.Second}
+	stopFind   = StopTimer{Name: timerFind} // while GO without find_while_go
 	groupUp    = GroupUp{Iface: "p2p-wlan0-0"}
 	groupDown  = GroupDown{Iface: "p2p-wlan0-0"}
 	startedFor = []Action{StopTimer{Name: timerGroupStart}, StopTimer{Name: timerGroupRetry}, StopTimer{Name: timerNeg}, groupUp}
@@ -412,7 +413,7 @@ func TestHandleTimer(t *testing.T) {
 			{in: fire(timerGroupStart), at: groupStartTimeout, want: []Action{StopTimer{Name: timerGroupStart}, ArmTimer{Name: timerGroupRetry, After: time.Second}}},
 			{in: fire(timerGroupStart), at: groupStartTimeout}, // idle now: stale
 			{in: fire(timerGroupRetry), at: groupStartTimeout + time.Second, want: []Action{devCmd("P2P_GROUP_ADD", TagGroupAdd), ArmTimer{Name: timerGroupStart, After: groupStartTimeout}}},
-			{in: devEvent(groupStartedLine), at: 32 * time.Second, want: append(append([]Action{}, startedFor...), armFind)},
+			{in: devEvent(groupStartedLine), at: 32 * time.Second, want: append(append([]Action{}, startedFor...), stopFind)},
 			{in: fire(timerGroupRetry), at: 33 * time.Second},
 			{in: fire(timerEmpty), at: 33 * time.Second}, // not a negotiated mode
 			{in: fire(timerNeg), at: 33 * time.Second},
@@ -566,7 +567,7 @@ func TestNegotiated(t *testing.T) {
 	t.Run("group up, client leaves, group removed", func(t *testing.T) {
 		s := negotiatedIdle(t, "pbc_in_use: true\nrun_program: /bin/hook")
 		started := append(append([]Action{}, startedFor...), hook("start_group", "p2p-wlan0-0"),
-			ArmTimer{Name: timerEmpty, After: 120 * time.Second}, armFind)
+			ArmTimer{Name: timerEmpty, After: 120 * time.Second}, stopFind)
 		run(t, s, []step{
 			{in: negReq(phoneA, wpaevent.DevPasswdPushButton), want: []Action{RunHook{Args: []string{"stop"}, Wait: true}, connectCmd(phoneA, "pbc"), armNeg}},
 			{in: devEvent("P2P-GO-NEG-SUCCESS role=GO freq=2412 ht40=0 peer_dev=" + phoneA + " peer_iface=" + staA + " wps_method=PBC")},
@@ -811,6 +812,38 @@ func TestNegotiationRetries(t *testing.T) {
 	})
 }
 
+// TestFindTimerStopsWhileGO: a GO without find_while_go has nothing to
+// refresh, so the find timer stops instead of waking the daemon every
+// find_interval_secs for nothing; it runs again when the group ends or a
+// reload turns find_while_go on. With find_while_go it keeps the search up.
+func TestFindTimerStopsWhileGO(t *testing.T) {
+	find := devCmd("P2P_FIND", TagFind)
+	t.Run("without find_while_go", func(t *testing.T) {
+		s := upAutonomous(t, "")
+		run(t, s, []step{
+			{in: fire(timerFind), at: 10 * time.Second, want: []Action{stopFind}}, // armed before the group: fires once
+			{in: devEvent("P2P-GROUP-REMOVED p2p-wlan0-0 GO reason=UNAVAILABLE"), at: 20 * time.Second, want: []Action{
+				groupDown, stopEnrol, stopEmpty, ArmTimer{Name: timerGroupRetry, After: time.Second}, armFind, devCmd("P2P_LISTEN", TagFind)}},
+		})
+	})
+	t.Run("with find_while_go", func(t *testing.T) {
+		s := upAutonomous(t, "find_while_go: true")
+		run(t, s, []step{
+			{in: fire(timerFind), at: 10 * time.Second, want: []Action{armFind}}, // the search runs
+			{in: devEvent("P2P-FIND-STOPPED"), at: 15 * time.Second, want: []Action{ArmTimer{Name: timerFind, After: findRestartDelay}}},
+			{in: fire(timerFind), at: 17 * time.Second, want: []Action{armFind, find}},
+		})
+	})
+	t.Run("reload turns find_while_go on", func(t *testing.T) {
+		s := upAutonomous(t, "")
+		on := cfgFor(t, "activate_persistent_group: false\nactivate_autonomous_group: true\nfind_while_go: true")
+		run(t, s, []step{
+			{in: op("Reload", func(s *Session, now time.Time) []Action { return s.Reload(on, now) }), at: 5 * time.Second,
+				want: []Action{devCmd("P2P_SET per_sta_psk 1", TagNone), armFind, find, devCmd("GET config_methods", TagConfigMethods)}},
+		})
+	})
+}
+
 // TestFindPolling: with idle_discovery: find, discovery polls with
 // P2P_FIND <select_timeout_secs.normal>; after max_scan_polling polls
 // without a request it listens and polls every select_timeout_secs.long;
@@ -840,7 +873,7 @@ func TestFindPolling(t *testing.T) {
 		// A request: the group forms; back to idle, polling is at the normal rate again.
 		{in: pbcReq(phoneA, "a"), at: 80 * time.Second, want: []Action{devCmd("P2P_GROUP_ADD", TagGroupAdd), ArmTimer{Name: timerGroupStart, After: groupStartTimeout}}},
 		{in: devEvent(groupStartedLine), at: 81 * time.Second, want: append(append([]Action{}, startedFor...),
-			devCmd("P2P_STOP_FIND", TagNone), wpsPBC(phoneA), ArmTimer{Name: timerEnrol, After: pbcWalkTime - time.Second}, tick)},
+			devCmd("P2P_STOP_FIND", TagNone), wpsPBC(phoneA), ArmTimer{Name: timerEnrol, After: pbcWalkTime - time.Second}, StopTimer{Name: timerFind})},
 		{in: devEvent("P2P-GROUP-REMOVED p2p-wlan0-0 GO reason=UNAVAILABLE"), at: 90 * time.Second, want: []Action{groupDown, stopEnrol, stopEmpty, tick, poll}},
 	})
 	s = New(cfgFor(t, "activate_persistent_group: false\npbc_in_use: true\nidle_discovery: find\nmax_scan_polling: 0\nselect_timeout_secs: {normal: 5, long: 60}"), nil, nil)
@@ -962,7 +995,7 @@ func TestNegotiationBySupplicantFormsGroup(t *testing.T) {
 		{in: devEvent("P2P-GO-NEG-SUCCESS role=GO freq=2412 ht40=0 peer_dev=" + phoneA + " peer_iface=" + staA + " wps_method=PBC"),
 			want: []Action{ArmTimer{Name: timerGroupStart, After: groupStartTimeout}}},
 		{in: fire(timerFind), at: time.Second, want: []Action{armFind}},
-		{in: devEvent(groupStartedLine), at: 2 * time.Second, want: append(append([]Action{}, startedFor...), ArmTimer{Name: timerEmpty, After: 120 * time.Second}, armFind)},
+		{in: devEvent(groupStartedLine), at: 2 * time.Second, want: append(append([]Action{}, startedFor...), ArmTimer{Name: timerEmpty, After: 120 * time.Second}, stopFind)},
 		{in: staConn(staA, phoneA), at: 3 * time.Second, want: []Action{stopEmpty}},
 	})
 	if c := s.clients[mac(staA)]; c == nil || c.method != "pbc-negotiated" {

@@ -1258,6 +1258,9 @@ func (s *Session) Reload(cfg *config.Config, now time.Time) []Action {
 	}
 	s.log.Info("configuration reloaded; supplicant settings applied again", "mode", cfg.Mode.String())
 	a := s.settings(old)
+	if s.st == stateGroup && cfg.FindWhileGO && !old.FindWhileGO {
+		a = append(a, s.find(now)...) // no find timer runs while GO without it
+	}
 	if cfg.WPSMethod == config.WPSAuto {
 		a = append(a, s.cmd("", "GET config_methods", TagConfigMethods))
 	} else {

@@ -92,9 +92,17 @@ func summarise(r *Result) {
 	s.Crowd8Ratio, _ = crowd(8)
 	s.Crowd16Ratio, s.Crowd16Success = crowd(16)
 	_, s.Crowd32Success = crowd(32)
-	if rx := r.Reaction; rx != nil && rx.All != nil && rx.Reflex != nil && rx.Reflex["all_ms"] != nil {
-		s.ReactionP50Ratio = ratio(rx.All.P50, rx.Reflex["all_ms"].P50)
-		s.ReactionP99Ratio = ratio(rx.All.P99, rx.Reflex["all_ms"].P99)
+	if rx := r.Reaction; rx != nil && rx.Reflex != nil && rx.Reflex["all_ms"] != nil {
+		// The daemon on the reflex client's case and event; "all" when a
+		// result has no such figure (older JSON).
+		d := rx.AsReflex
+		if d == nil {
+			d = rx.All
+		}
+		if d != nil {
+			s.ReactionP50Ratio = ratio(d.P50, rx.Reflex["all_ms"].P50)
+			s.ReactionP99Ratio = ratio(d.P99, rx.Reflex["all_ms"].P99)
+		}
 	}
 	if j := r.Joins["negotiated"]; j != nil && j.RatioP50 > 0 {
 		s.NegotiatedRatio = ptr(j.RatioP50)

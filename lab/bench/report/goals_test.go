@@ -96,3 +96,30 @@ func TestSummariseWithoutOracle(t *testing.T) {
 		t.Errorf("unmeasured figures must be null: %+v", r.Summary)
 	}
 }
+
+// The ratios to the reflex client divide the daemon's reactions to the
+// event the reflex client answered, in its case: a slow PBC request of the
+// pbc case is in "all" but not in the figure compared.
+func TestReactionRatioOnTheReflexEvent(t *testing.T) {
+	rs := []reaction{
+		{Run: "daemon", Case: "pbc", Event: "P2P-PROV-DISC-PBC-REQ", MS: 40},
+		{Run: "daemon", Case: "keypad", Event: "P2P-PROV-DISC-SHOW-PIN", MS: 6},
+		{Run: "daemon", Case: "keypad", Event: "P2P-PROV-DISC-SHOW-PIN", MS: 8},
+		{Run: "reflex", Case: "keypad", Event: "P2P-PROV-DISC-SHOW-PIN", MS: 5},
+		{Run: "reflex", Case: "keypad", Event: "P2P-PROV-DISC-SHOW-PIN", MS: 4},
+	}
+	r := &Result{Reaction: reactionStats(rs, nil), Footprint: &Footprint{}}
+	if r.Reaction.All.N != 3 || r.Reaction.All.Max != 40 {
+		t.Fatalf("all = %+v, want the 3 daemon reactions", r.Reaction.All)
+	}
+	if a := r.Reaction.AsReflex; a == nil || a.N != 2 || a.Max != 8 {
+		t.Fatalf("daemon as reflex = %+v, want the 2 keypad SHOW-PIN reactions", a)
+	}
+	summarise(r)
+	if p := r.Summary.ReactionP99Ratio; p == nil || *p != 1.6 {
+		t.Errorf("reaction_p99_ratio = %v, want 8/5 = 1.6", p)
+	}
+	if p := r.Summary.ReactionP50Ratio; p == nil || *p != 1.5 {
+		t.Errorf("reaction_p50_ratio = %v, want 6/4 = 1.5", p)
+	}
+}

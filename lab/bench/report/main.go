@@ -260,6 +260,51 @@ func reactions(sc []*scenario) (out []reaction, unanswered []string) {
 	return out, unanswered
 }
 
+// reactionStats: the daemon's reactions (all, by event, the split), the
+// reflex client's, and the daemon's on the reflex client's case and event.
+func reactionStats(rs []reaction, un []string) *Reaction {
+	rx := &Reaction{ByEvent: map[string]*Stats{}, Unanswered: un, TargetP50: targetReactP50, TargetP99: targetReactP99, Samples: rs}
+	var all, tosend, after, busy []float64
+	var fx [4][]float64
+	by := map[string][]float64{}
+	asReflex := map[[2]string]bool{} // case, event
+	for _, r := range rs {
+		if r.Run == "reflex" {
+			asReflex[[2]string{r.Case, r.Event}] = true
+			for i, v := range []float64{r.MS, r.ToSend, r.AfterSend, r.SupBusy} {
+				fx[i] = append(fx[i], v)
+			}
+		}
+	}
+	var same []float64
+	for _, r := range rs {
+		if r.Run == "reflex" {
+			continue
+		}
+		if asReflex[[2]string{r.Case, r.Event}] {
+			same = append(same, r.MS)
+		}
+		all = append(all, r.MS)
+		tosend = append(tosend, r.ToSend)
+		after = append(after, r.AfterSend)
+		busy = append(busy, r.SupBusy)
+		by[r.Event] = append(by[r.Event], r.MS)
+	}
+	rx.All, rx.ToSend, rx.AfterSend, rx.SupBusy = stats(all), stats(tosend), stats(after), stats(busy)
+	for k, v := range by {
+		rx.ByEvent[k] = stats(v)
+	}
+	if len(fx[0]) > 0 {
+		rx.Reflex = map[string]*Stats{"all_ms": stats(fx[0]), "to_send_ms": stats(fx[1]),
+			"after_send_ms": stats(fx[2]), "supplicant_busy_ms": stats(fx[3])}
+		rx.AsReflex = stats(same)
+	}
+	if rx.All != nil {
+		rx.MetP50, rx.MetP99 = rx.All.P50 <= targetReactP50, rx.All.P99 <= targetReactP99
+	}
+	return rx
+}
+
 // JoinCase: daemon vs oracle join times of one case.
 type JoinCase struct {
 	Daemon    *Stats  `json:"daemon_ms"`
@@ -330,18 +375,24 @@ type GroupUp struct {
 }
 
 type Reaction struct {
-	All        *Stats            `json:"all_ms"`
-	ByEvent    map[string]*Stats `json:"by_event_ms"`
-	ToSend     *Stats            `json:"to_send_ms"`
-	AfterSend  *Stats            `json:"after_send_ms"`
-	SupBusy    *Stats            `json:"supplicant_busy_ms"`
-	Reflex     map[string]*Stats `json:"reflex,omitempty"` // lab/bench/reflex: all_ms, to_send_ms, after_send_ms, supplicant_busy_ms
-	Unanswered []string          `json:"unanswered,omitempty"`
-	TargetP50  float64           `json:"target_p50_ms"`
-	TargetP99  float64           `json:"target_p99_ms"`
-	MetP50     bool              `json:"met_p50"`
-	MetP99     bool              `json:"met_p99"`
-	Samples    []reaction        `json:"samples"`
+	All       *Stats            `json:"all_ms"`
+	ByEvent   map[string]*Stats `json:"by_event_ms"`
+	ToSend    *Stats            `json:"to_send_ms"`
+	AfterSend *Stats            `json:"after_send_ms"`
+	SupBusy   *Stats            `json:"supplicant_busy_ms"`
+	Reflex    map[string]*Stats `json:"reflex,omitempty"` // lab/bench/reflex: all_ms, to_send_ms, after_send_ms, supplicant_busy_ms
+	// AsReflex: the daemon's reactions in the reflex client's cases to the
+	// reflex client's events (keypad, P2P-PROV-DISC-SHOW-PIN): the figure
+	// the ratios to the reflex client divide, so that both sides answer
+	// the same event (the PBC and negotiation events of "all" make the
+	// supplicant do other work).
+	AsReflex   *Stats     `json:"daemon_as_reflex_ms,omitempty"`
+	Unanswered []string   `json:"unanswered,omitempty"`
+	TargetP50  float64    `json:"target_p50_ms"`
+	TargetP99  float64    `json:"target_p99_ms"`
+	MetP50     bool       `json:"met_p50"`
+	MetP99     bool       `json:"met_p99"`
+	Samples    []reaction `json:"samples"`
 }
 
 type Result struct {
@@ -398,35 +449,7 @@ func main() {
 
 	// 1. reaction latency
 	rs, un := reactions(scs)
-	rx := &Reaction{ByEvent: map[string]*Stats{}, Unanswered: un, TargetP50: targetReactP50, TargetP99: targetReactP99, Samples: rs}
-	var all, tosend, after, busy []float64
-	var fx [4][]float64
-	by := map[string][]float64{}
-	for _, r := range rs {
-		if r.Run == "reflex" {
-			for i, v := range []float64{r.MS, r.ToSend, r.AfterSend, r.SupBusy} {
-				fx[i] = append(fx[i], v)
-			}
-			continue
-		}
-		all = append(all, r.MS)
-		tosend = append(tosend, r.ToSend)
-		after = append(after, r.AfterSend)
-		busy = append(busy, r.SupBusy)
-		by[r.Event] = append(by[r.Event], r.MS)
-	}
-	rx.All, rx.ToSend, rx.AfterSend, rx.SupBusy = stats(all), stats(tosend), stats(after), stats(busy)
-	for k, v := range by {
-		rx.ByEvent[k] = stats(v)
-	}
-	if len(fx[0]) > 0 {
-		rx.Reflex = map[string]*Stats{"all_ms": stats(fx[0]), "to_send_ms": stats(fx[1]),
-			"after_send_ms": stats(fx[2]), "supplicant_busy_ms": stats(fx[3])}
-	}
-	if rx.All != nil {
-		rx.MetP50, rx.MetP99 = rx.All.P50 <= targetReactP50, rx.All.P99 <= targetReactP99
-	}
-	res.Reaction = rx
+	res.Reaction = reactionStats(rs, un)
 
 	// 2. join times
 	res.Joins = map[string]*JoinCase{}
@@ -769,6 +792,7 @@ func printTable(w io.Writer, r *Result) {
 	row("       sent to us -> command recv'd", rx.AfterSend)
 	row("supplicant busy after sending", rx.SupBusy)
 	if rx.Reflex != nil {
+		row("daemon on the reflex's case+event", rx.AsReflex)
 		row("REFLEX client (floor), all", rx.Reflex["all_ms"])
 		row("  split: logged -> sent to it", rx.Reflex["to_send_ms"])
 		row("         sent -> command recv'd", rx.Reflex["after_send_ms"])

@@ -230,7 +230,10 @@ func (d *Daemon) Run(ctx context.Context) (err error) {
 		}
 	}()
 
-	l := &loop{d: d, hooks: runner, sess: p2p.New(d.config(), d.log.With("component", "session"), cryptoRand),
+	hold := &holdLog{}
+	defer hold.release() // a panic's records first, then the internal error
+	l := &loop{d: d, hooks: runner, hold: hold,
+		sess:   p2p.New(d.config(), slog.New(hold.handler(d.log.With("component", "session").Handler())), cryptoRand),
 		timers: map[p2p.Timer]*time.Timer{}, fired: make(chan timerFire, 16), leases: map[wpaevent.MAC]string{},
 		hookDone: make(chan struct{}, 1), maxHeld: maxPending, warn: newRepeatLog(time.Now, 2*time.Second, 5*time.Minute)}
 	l.hook(nil, "started")
@@ -304,6 +307,7 @@ type loop struct {
 	d     *Daemon
 	hooks *hooks.Runner
 	sess  *p2p.Session
+	hold  *holdLog // the session's records while an event is turned into its command
 
 	conn       wpaRequests
 	mon        wpaEvents
@@ -637,7 +641,11 @@ func (l *loop) event(ctx context.Context, src string, m wpactrl.Message) error {
 	}
 	l.checkGroupFreq(ctx, ev)
 	eapolIP := ev.Kind == wpaevent.APStaConnected && ev.IPAddr != "" && l.handshakeAddr(ev)
+	// The session's records are written after the first command (do1),
+	// or at the end, when the event asks for none.
+	l.hold.start()
 	err := l.exec(ctx, l.sess.HandleEvent(src, ev, m.Time))
+	l.hold.release()
 	if eapolIP && err == nil {
 		l.ipHook(ctx, ev.Addr, ev.IPAddr)
 	}
@@ -711,6 +719,7 @@ func (l *loop) do1(ctx context.Context, act p2p.Action) error {
 	switch a := act.(type) {
 	case p2p.Cmd:
 		reply, err := l.request(ctx, a.Iface, a.Text)
+		l.hold.release()
 		// Each command is bounded by CommandTimeout; the loop is turning.
 		l.d.tick.Store(time.Now().UnixNano())
 		if err != nil && (errors.Is(err, wpactrl.ErrGone) || errors.Is(err, wpactrl.ErrClosed)) && a.Iface == "" {

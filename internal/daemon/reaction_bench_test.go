@@ -3,7 +3,6 @@ package daemon
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hostp2pd/hostp2pd/internal/config"
+	"github.com/hostp2pd/hostp2pd/internal/logging"
 	"github.com/hostp2pd/hostp2pd/wpactrl"
 	"github.com/hostp2pd/hostp2pd/wpactrl/wpatest"
 )
@@ -21,9 +21,9 @@ import (
 // BenchmarkReaction is the daemon's reaction latency against an oracle in
 // the same run: from a P2P-PROV-DISC-SHOW-PIN written by the fake
 // wpa_supplicant to the WPS_PIN it receives, for the whole daemon (monitor,
-// parse, log at INFO, session, command, status) and for the reflex client of
-// lab/bench/reflex (attach, match the prefix, send WPS_PIN any) on a second
-// fake. The two alternate, so host load falls on both; the reflex client's
+// parse, log at INFO to a file as with -b FILE -v, session, command,
+// status) and for the reflex client of lab/bench/reflex (attach, match the
+// prefix, send WPS_PIN any) on a second fake. The two alternate, so host load falls on both; the reflex client's
 // turn comes once the daemon has finished the join. The daemon has 8
 // clients and 30 peers; each of its joins is completed (WPS-REG-SUCCESS,
 // AP-STA-CONNECTED, AP-STA-DISCONNECTED) outside the timed part. Metrics:
@@ -49,8 +49,12 @@ func BenchmarkReaction(b *testing.B) {
 		b.Fatal(err)
 	}
 	ready := make(chan struct{}, 8)
-	// Logging as in the lab bench (hostp2pd -v: INFO), formatted and thrown away.
-	log := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	// Logging as in the lab bench (hostp2pd -b FILE -v: INFO to a log file).
+	level := new(slog.LevelVar)
+	level.Set(slog.LevelInfo)
+	logs := logging.New(logging.Options{Level: level, File: filepath.Join(dir, "hostp2pd.log")})
+	defer logs.Close()
+	log := logs.Logger
 	d, err := New(cfg, Options{Logger: log, Iw: noIw, LocalDir: dir,
 		OnReady: func() {
 			select {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"strings"
 	"testing"
 )
@@ -121,5 +122,27 @@ func TestReactionRatioOnTheReflexEvent(t *testing.T) {
 	}
 	if p := r.Summary.ReactionP50Ratio; p == nil || *p != 1.5 {
 		t.Errorf("reaction_p50_ratio = %v, want 6/4 = 1.5", p)
+	}
+}
+
+// TestFootprintByMapping: the kind=mem and kind=maps samples of
+// 15-concurrency.sh become the footprint's anonymous/binary split and its
+// per-mapping table.
+func TestFootprintByMapping(t *testing.T) {
+	sc := &scenario{bench: []map[string]string{
+		kv(strings.Fields("kind=mem case=concurrency state=idle rss_kb=14000 hwm_kb=14100 rssanon_kb=6000 rssfile_kb=0 rssshmem_kb=8000 threads=6")),
+		kv(strings.Fields("kind=maps case=concurrency state=idle text_kb=3600 rodata_kb=3500 data_kb=300 bss_kb=600 anon_kb=5100 anon_max_kb=4096 anonhuge_kb=4096")),
+		kv(strings.Fields("kind=maps case=concurrency state=clients-8 text_kb=3700 rodata_kb=3600 data_kb=300 bss_kb=600 anon_kb=5200 anon_max_kb=4096 anonhuge_kb=4096")),
+	}}
+	fp := footprint([]*scenario{sc}, 30)
+	if fp.AnonIdleKB != 6000 || fp.RSSIdleKB != 14000 {
+		t.Errorf("anon/rss idle = %d/%d, want 6000/14000", fp.AnonIdleKB, fp.RSSIdleKB)
+	}
+	want := map[string]int{"text_kb": 3700, "rodata_kb": 3600, "data_kb": 300, "bss_kb": 600, "anon_kb": 5200, "anon_max_kb": 4096, "anonhuge_kb": 4096}
+	if got := fp.Maps["clients-8"]; !maps.Equal(got, want) {
+		t.Errorf("maps[clients-8] = %v, want %v", got, want)
+	}
+	if len(fp.Maps) != 2 {
+		t.Errorf("%d map samples, want 2", len(fp.Maps))
 	}
 }

@@ -354,6 +354,10 @@ type Footprint struct {
 	FileIdleKB    int `json:"rss_file_idle_kb,omitempty"`
 	AnonClientsKB int `json:"rss_anon_8_clients_kb,omitempty"`
 	FileClientsKB int `json:"rss_file_8_clients_kb,omitempty"`
+	// Maps: the resident kB by mapping of each sample (kind=maps, lib.sh
+	// pmaps): state -> text_kb, rodata_kb, data_kb, bss_kb, anon_kb,
+	// anon_max_kb, anonhuge_kb.
+	Maps map[string]map[string]int `json:"rss_kb_by_mapping,omitempty"`
 	// GC: the last garbage collection before each sample (GODEBUG=gctrace=1,
 	// whole MB): state -> gcs, heap_live_mb, heap_goal_mb, stacks_mb, globals_mb.
 	GC map[string]map[string]int `json:"go_gc_by_state,omitempty"`
@@ -660,6 +664,9 @@ func mapKeys[K comparable, V any](m map[K]V) func(func(K) bool) {
 
 func atoi(s string) int { i, _ := strconv.Atoi(s); return i }
 
+// mapFields are the fields of a kind=maps sample, in the table's order.
+var mapFields = []string{"text_kb", "rodata_kb", "data_kb", "bss_kb", "anon_kb", "anon_max_kb", "anonhuge_kb"}
+
 func footprint(scs []*scenario, idle int) *Footprint {
 	fp := &Footprint{IdleSecs: float64(idle)}
 	var idle0, idle1, end map[string]string
@@ -678,6 +685,15 @@ func footprint(scs []*scenario, idle int) *Footprint {
 					g[k] = atoi(b[k])
 				}
 				fp.GC[b["state"]] = g
+			case b["kind"] == "maps" && b["case"] == "concurrency":
+				if fp.Maps == nil {
+					fp.Maps = map[string]map[string]int{}
+				}
+				m := map[string]int{}
+				for _, k := range mapFields {
+					m[k] = atoi(b[k])
+				}
+				fp.Maps[b["state"]] = m
 			case b["kind"] == "mem" && strings.HasPrefix(b["state"], "clients-"):
 				if fp.RSSByClientsKB == nil {
 					fp.RSSByClientsKB = map[string]int{}
@@ -854,6 +870,11 @@ func printTable(w io.Writer, r *Result) {
 		// RssShmem in the VM, where it runs from the initramfs.
 		p("    of which anonymous / the binary %6d / %6d kB idle, %d / %d kB with %d clients (RssAnon / VmRSS - RssAnon)\n",
 			fp.AnonIdleKB, fp.RSSIdleKB-fp.AnonIdleKB, fp.AnonClientsKB, fp.RSSClientsKB-fp.AnonClientsKB, fp.Clients)
+	}
+	for _, k := range slices.Sorted(maps.Keys(fp.Maps)) {
+		m := fp.Maps[k]
+		p("    by mapping (%-10s) text %d, rodata+pclntab %d, data %d, bss %d, other anonymous %d (largest %d; in huge pages %d) kB\n",
+			k, m["text_kb"], m["rodata_kb"], m["data_kb"], m["bss_kb"], m["anon_kb"], m["anon_max_kb"], m["anonhuge_kb"])
 	}
 	for _, k := range slices.SortedFunc(mapKeys(fp.RSSByClientsKB), func(a, b string) int { return atoi(a) - atoi(b) }) {
 		p("  VmRSS after a crowd of %3s           %6d kB\n", k, fp.RSSByClientsKB[k])

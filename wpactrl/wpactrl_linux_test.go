@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"sync"
@@ -671,5 +672,28 @@ func TestMonitor_PingPaceIsTheIntervalWhateverTheTimeout(t *testing.T) {
 	}
 	if n := pings.Load(); n < 2 || n > 4 {
 		t.Errorf("%d PINGs in 1.05 s at a 300 ms interval (50 ms timeout), want 3", n)
+	}
+}
+
+// TestMonitor_StackStaysSmall: a monitor's reader goroutine reads into the
+// connection's heap buffer; a 64 KiB buffer on its stack made every
+// monitor's stack 128 KiB, its buffer zeroed and resident (footprint,
+// docs/performance.md). Not parallel: it reads the process's stack total.
+func TestMonitor_StackStaysSmall(t *testing.T) {
+	const n = 8
+	s, local := fakePair(t)
+	stacks := func() uint64 {
+		m := []metrics.Sample{{Name: "/memory/classes/heap/stacks:bytes"}}
+		metrics.Read(m)
+		return m[0].Value.Uint64()
+	}
+	before := stacks()
+	for range n {
+		m := attach(t, s.Path(dev), local)
+		s.Emit(dev, "P2P-FIND-STOPPED ")
+		next(t, m, 5*time.Second) // its reader runs and has read
+	}
+	if grown := stacks() - before; grown > n*32<<10 {
+		t.Errorf("%d monitors grew the goroutine stacks by %d KiB, want at most %d KiB", n, grown>>10, n*32)
 	}
 }

@@ -48,10 +48,13 @@ type sys struct {
 	stdin          *os.File
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// noHugePages runs first when the daemon starts: it may execute
+	// the program again (thp_linux.go). nil in tests that call run.
+	noHugePages func() error
 }
 
 func main() {
-	os.Exit(run(os.Args[1:], sys{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}))
+	os.Exit(run(os.Args[1:], sys{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, noHugePages: noHugePages}))
 }
 
 func run(args []string, s sys) int {

@@ -35,8 +35,12 @@ func (l leakCheckM) Run() int {
 
 // TestMain registers hostp2pd as a command of the test binary: testscript
 // scripts (and TestBatch_*) run it as a real process.
+// testCommands are the programs of this test binary, by argv[0]: main
+// and the helpers of OS-specific tests (thp_linux_test.go).
+var testCommands = map[string]func(){"hostp2pd": main}
+
 func TestMain(m *testing.M) {
-	testscript.Main(leakCheckM{m}, map[string]func(){"hostp2pd": main})
+	testscript.Main(leakCheckM{m}, testCommands)
 }
 
 // skipUnlessSelfExec skips a test that runs this test binary as a child

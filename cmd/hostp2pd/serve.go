@@ -53,6 +53,10 @@ type app struct {
 
 // serve runs the daemon in interactive, batch or daemon mode.
 func serve(o *options, s sys) int {
+	var thpErr error
+	if s.noHugePages != nil {
+		thpErr = s.noHugePages() // returns when not executed again
+	}
 	// Signals first: a SIGHUP or SIGTERM during start-up must not kill us
 	// with the default action (systemd may reload at any time).
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -175,6 +179,9 @@ func serve(o *options, s sys) int {
 	a.log = a.logs.Logger
 	if recordErr != nil {
 		a.log.Warn("cannot record the configuration file in the run directory; -t/-r need -i then", "err", recordErr)
+	}
+	if thpErr != nil {
+		a.log.Info("transparent huge pages stay on: the heap takes whole 2 MB pages", "err", thpErr)
 	}
 
 	if child != "" {

@@ -12,6 +12,11 @@ t=$(now)
 daemon_go autonomous pbc
 story "group $GO_SSID up on $GO_FREQ MHz (hostp2pd, autonomous) $(dt $t) s after start"
 check daemon-ctl-socket [ -S /run/hostp2pd.sock ]
+# The lab kernel (Debian's) backs anonymous memory with huge pages
+# ("always"): the daemon runs with them off (cmd/hostp2pd/thp_linux.go).
+if grep -q '\[always\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null; then
+	check daemon-no-huge-pages grep -Eq '^THP_enabled:[[:space:]]+0' /proc/$DAEMON_PID/status
+fi
 check daemon-sets-go-ip wait_go_ip 10
 # The preflight check against the real wpa_supplicant on hwsim: no failure.
 check doctor-passes sh -c "/usr/local/bin/hostp2pd doctor -i p2p-dev-wlan0 -c /etc/hostp2pd.yaml > /tmp/doctor.out 2>&1"

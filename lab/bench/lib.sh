@@ -145,16 +145,19 @@ gcstat() {
 	grep '^gc [0-9]' /tmp/hostp2pd.out 2>/dev/null | tail -n1 |
 		sed -n 's/^gc \([0-9]*\) .* [0-9]*->[0-9]*->\([0-9]*\) MB, \([0-9]*\) MB goal, \([0-9]*\) MB stacks, \([0-9]*\) MB globals.*/gcs=\1 heap_live_mb=\2 heap_goal_mb=\3 stacks_mb=\4 globals_mb=\5/p'
 }
-# pstat PID: "rss_kb=.. hwm_kb=.. rssanon_kb=.. rssfile_kb=.. rssshmem_kb=.. threads=.. utime=.. stime=.. wakeups=.."
+# pstat PID: "rss_kb=.. hwm_kb=.. rssanon_kb=.. rssfile_kb=.. rssshmem_kb=.. threads=.. rss_smaps_kb=.. utime=.. stime=.. wakeups=.."
 # (rssanon: heap, stacks, runtime; rssfile: the binary's pages in memory,
-# rssshmem instead when it runs from the initramfs, as in the lab)
+# rssshmem instead when it runs from the initramfs, as in the lab;
+# rss_smaps: Rss of /proc/PID/smaps_rollup, counted from the page tables:
+# VmRSS is the kernel's per-thread cached counters, which lag by up to 64
+# pages per thread and counter on Linux 6.1, the lab's kernel)
 # (utime/stime in ticks of 1/100 s; wakeups = voluntary + involuntary
 # context switches summed over the process's threads: each one is a thread
 # that ran, so their rate over an idle period counts the wake-ups)
 pstat() {
 	local st
 	st=$(sed 's/^.*) //' /proc/$1/stat)   # after "(comm) ": field 3 onwards
-	echo "$(awk '/^(VmRSS|VmHWM|RssAnon|RssFile|RssShmem|Threads):/ { k = tolower($1); sub(/:$/, "", k); sub(/^vm/, "", k); printf "%s%s=%s ", k, (k == "threads" ? "" : "_kb"), $2 }' /proc/$1/status)utime=$(echo "$st" | cut -d' ' -f12) stime=$(echo "$st" | cut -d' ' -f13) wakeups=$(cat /proc/$1/task/*/status 2>/dev/null | awk '/^(voluntary|nonvoluntary)_ctxt_switches:/ { n += $2 } END { print n + 0 }')"
+	echo "$(awk '/^(VmRSS|VmHWM|RssAnon|RssFile|RssShmem|Threads):/ { k = tolower($1); sub(/:$/, "", k); sub(/^vm/, "", k); printf "%s%s=%s ", k, (k == "threads" ? "" : "_kb"), $2 }' /proc/$1/status)rss_smaps_kb=$(awk '/^Rss:/ { print $2 }' /proc/$1/smaps_rollup) utime=$(echo "$st" | cut -d' ' -f12) stime=$(echo "$st" | cut -d' ' -f13) wakeups=$(cat /proc/$1/task/*/status 2>/dev/null | awk '/^(voluntary|nonvoluntary)_ctxt_switches:/ { n += $2 } END { print n + 0 }')"
 }
 # pmaps PID: the resident kB of PID by mapping (/proc/PID/smaps):
 # "text_kb=.. rodata_kb=.. data_kb=.. bss_kb=.. anon_kb=.. anon_max_kb=.. anonhuge_kb=.."

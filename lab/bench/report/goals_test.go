@@ -130,13 +130,13 @@ func TestReactionRatioOnTheReflexEvent(t *testing.T) {
 // per-mapping table.
 func TestFootprintByMapping(t *testing.T) {
 	sc := &scenario{bench: []map[string]string{
-		kv(strings.Fields("kind=mem case=concurrency state=idle rss_kb=14000 hwm_kb=14100 rssanon_kb=6000 rssfile_kb=0 rssshmem_kb=8000 threads=6")),
+		kv(strings.Fields("kind=mem case=concurrency state=idle rss_kb=14000 hwm_kb=14100 rssanon_kb=6000 rssfile_kb=0 rssshmem_kb=8000 threads=6 rss_smaps_kb=15000")),
 		kv(strings.Fields("kind=maps case=concurrency state=idle text_kb=3600 rodata_kb=3500 data_kb=300 bss_kb=600 anon_kb=5100 anon_max_kb=4096 anonhuge_kb=4096")),
 		kv(strings.Fields("kind=maps case=concurrency state=clients-8 text_kb=3700 rodata_kb=3600 data_kb=300 bss_kb=600 anon_kb=5200 anon_max_kb=4096 anonhuge_kb=4096")),
 	}}
 	fp := footprint([]*scenario{sc}, 30)
-	if fp.AnonIdleKB != 6000 || fp.RSSIdleKB != 14000 {
-		t.Errorf("anon/rss idle = %d/%d, want 6000/14000", fp.AnonIdleKB, fp.RSSIdleKB)
+	if fp.AnonIdleKB != 6000 || fp.RSSIdleKB != 14000 || fp.SmapsIdleKB != 15000 {
+		t.Errorf("anon/rss/smaps idle = %d/%d/%d, want 6000/14000/15000", fp.AnonIdleKB, fp.RSSIdleKB, fp.SmapsIdleKB)
 	}
 	want := map[string]int{"text_kb": 3700, "rodata_kb": 3600, "data_kb": 300, "bss_kb": 600, "anon_kb": 5200, "anon_max_kb": 4096, "anonhuge_kb": 4096}
 	if got := fp.Maps["clients-8"]; !maps.Equal(got, want) {

@@ -353,7 +353,11 @@ type Footprint struct {
 	AnonIdleKB    int `json:"rss_anon_idle_kb,omitempty"`
 	FileIdleKB    int `json:"rss_file_idle_kb,omitempty"`
 	AnonClientsKB int `json:"rss_anon_8_clients_kb,omitempty"`
-	FileClientsKB int `json:"rss_file_8_clients_kb,omitempty"`
+	// Rss of smaps_rollup (page tables walked): VmRSS comes from counters
+	// that lag by up to 64 pages per thread and counter on Linux 6.1.
+	SmapsIdleKB    int `json:"rss_smaps_idle_kb,omitempty"`
+	SmapsClientsKB int `json:"rss_smaps_8_clients_kb,omitempty"`
+	FileClientsKB  int `json:"rss_file_8_clients_kb,omitempty"`
 	// Maps: the resident kB by mapping of each sample (kind=maps, lib.sh
 	// pmaps): state -> text_kb, rodata_kb, data_kb, bss_kb, anon_kb,
 	// anon_max_kb, anonhuge_kb.
@@ -676,6 +680,7 @@ func footprint(scs []*scenario, idle int) *Footprint {
 			case b["kind"] == "mem" && b["case"] == "concurrency" && b["state"] == "idle":
 				fp.RSSIdleKB, fp.HWMIdleKB, fp.Threads = atoi(b["rss_kb"]), atoi(b["hwm_kb"]), atoi(b["threads"])
 				fp.AnonIdleKB, fp.FileIdleKB = atoi(b["rssanon_kb"]), atoi(b["rssfile_kb"])
+				fp.SmapsIdleKB = atoi(b["rss_smaps_kb"])
 			case b["kind"] == "gc" && b["case"] == "concurrency" && b["gcs"] != "":
 				if fp.GC == nil {
 					fp.GC = map[string]map[string]int{}
@@ -702,6 +707,7 @@ func footprint(scs []*scenario, idle int) *Footprint {
 				if b["state"] == "clients-8" {
 					fp.RSSClientsKB, fp.HWMClientsKB, fp.Clients = atoi(b["rss_kb"]), atoi(b["hwm_kb"]), atoi(b["clients"])
 					fp.AnonClientsKB, fp.FileClientsKB = atoi(b["rssanon_kb"]), atoi(b["rssfile_kb"])
+					fp.SmapsClientsKB = atoi(b["rss_smaps_kb"])
 				}
 			case b["kind"] == "mem":
 				fp.OtherMemSamples = append(fp.OtherMemSamples, b)
@@ -870,6 +876,10 @@ func printTable(w io.Writer, r *Result) {
 		// RssShmem in the VM, where it runs from the initramfs.
 		p("    of which anonymous / the binary %6d / %6d kB idle, %d / %d kB with %d clients (RssAnon / VmRSS - RssAnon)\n",
 			fp.AnonIdleKB, fp.RSSIdleKB-fp.AnonIdleKB, fp.AnonClientsKB, fp.RSSClientsKB-fp.AnonClientsKB, fp.Clients)
+	}
+	if fp.SmapsIdleKB > 0 {
+		p("    Rss from the page tables (smaps_rollup) %d kB idle, %d kB with %d clients (VmRSS lags: per-thread counters)\n",
+			fp.SmapsIdleKB, fp.SmapsClientsKB, fp.Clients)
 	}
 	for _, k := range slices.Sorted(maps.Keys(fp.Maps)) {
 		m := fp.Maps[k]

@@ -285,7 +285,7 @@ func (a *app) run(ctx context.Context, hup <-chan os.Signal, s sys, con *console
 		}
 	}
 	if s.getenv("NOTIFY_SOCKET") != "" {
-		wg.Go(func() { a.systemdStatus(ctx, d, notify) })
+		wg.Go(func() { systemdStatus(ctx, statusEvery, d.Status, notify.Status) })
 	}
 
 	// Interactive console.
@@ -413,9 +413,15 @@ func (a *app) reload(d *daemon.Daemon, notify *sdnotify.Notifier, level *slog.Le
 	a.log.Info("configuration reloaded")
 }
 
-// systemdStatus keeps systemctl status's STATUS= line current.
-func (a *app) systemdStatus(ctx context.Context, d *daemon.Daemon, notify *sdnotify.Notifier) {
-	t := time.NewTicker(5 * time.Second)
+// statusEvery is how often systemdStatus looks at the daemon's state.
+const statusEvery = 5 * time.Second
+
+// systemdStatus keeps systemctl status's STATUS= line current. It runs
+// only under systemd (NOTIFY_SOCKET set) and sends a line only when it
+// changed: for an idle daemon it reads the status every statusEvery and
+// sends nothing.
+func systemdStatus(ctx context.Context, every time.Duration, status func() status.Status, send func(string) error) {
+	t := time.NewTicker(every)
 	defer t.Stop()
 	last := ""
 	for {
@@ -423,8 +429,8 @@ func (a *app) systemdStatus(ctx context.Context, d *daemon.Daemon, notify *sdnot
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if s := statusLine(d.Status()); s != last {
-				_ = notify.Status(s)
+			if s := statusLine(status()); s != last {
+				_ = send(s)
 				last = s
 			}
 		}

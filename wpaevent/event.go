@@ -47,6 +47,11 @@ const (
 	// station whose 4-way handshake failed in a way that suggests a wrong
 	// passphrase, e.g. a phone holding a stale persistent-group credential.
 	APStaPossiblePSKMismatch
+
+	// EAPStarted (CTRL-EVENT-EAP-STARTED) on an AP or GO names the station
+	// whose EAP exchange (WPS's M1..M8 on a GO) has begun; a station's own
+	// copy ("EAP authentication started") has no address.
+	EAPStarted
 	numKinds
 )
 

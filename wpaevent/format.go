@@ -71,6 +71,10 @@ func (e *Event) appendText(b []byte) []byte {
 		}
 	case ProvDiscPBCResp, FourWayHSCompleted, APStaPossiblePSKMismatch:
 		b = appendMAC(b, e.Addr)
+	case EAPStarted:
+		if !e.Addr.IsZero() { // a station's own copy names nobody
+			b = appendMAC(b, e.Addr)
+		}
 	case DeviceLost:
 		b = append(b, "p2p_dev_addr="...)
 		b = appendMAC(b, e.PeerDev)

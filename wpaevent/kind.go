@@ -43,6 +43,7 @@ var kindNames = [numKinds]string{
 	Disconnected:             "CTRL-EVENT-DISCONNECTED",
 	Connected:                "CTRL-EVENT-CONNECTED",
 	APStaPossiblePSKMismatch: "AP-STA-POSSIBLE-PSK-MISMATCH",
+	EAPStarted:               "CTRL-EVENT-EAP-STARTED",
 }
 
 // String returns the wpa_supplicant event name of k, for example
@@ -131,6 +132,8 @@ func kindOf(name string) Kind {
 		return Connected
 	case "AP-STA-POSSIBLE-PSK-MISMATCH":
 		return APStaPossiblePSKMismatch
+	case "CTRL-EVENT-EAP-STARTED":
+		return EAPStarted
 	}
 	return Unknown
 }

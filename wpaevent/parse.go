@@ -58,7 +58,7 @@ func Parse(datagram string) Event {
 		e.parseFields(args, fDevInfo|fGroup, posAddr)
 	case ProvDiscShowPIN:
 		e.parseFields(args, fDevInfo|fGroup, posAddr, posPIN)
-	case ProvDiscPBCResp, FourWayHSCompleted, APStaPossiblePSKMismatch:
+	case ProvDiscPBCResp, FourWayHSCompleted, APStaPossiblePSKMismatch, EAPStarted:
 		e.parseFields(args, 0, posAddr)
 	case DeviceLost:
 		e.parseFields(args, fP2PDevAddr)

@@ -352,6 +352,11 @@ var traceCases = []parseCase{
 		want: ev("<3>EAPOL-4WAY-HS-COMPLETED 46:00:00:00:01:00", FourWayHSCompleted, func(e *Event) { e.Addr = phoneIf }),
 	},
 	{
+		name: "EAPStarted/GO names the enrollee",
+		in:   "<3>CTRL-EVENT-EAP-STARTED 46:00:00:00:01:00",
+		want: ev("<3>CTRL-EVENT-EAP-STARTED 46:00:00:00:01:00", EAPStarted, func(e *Event) { e.Addr = phoneIf }),
+	},
+	{
 		name: "Terminating",
 		in:   "<3>CTRL-EVENT-TERMINATING ",
 		want: ev("<3>CTRL-EVENT-TERMINATING ", Terminating, nil),
@@ -426,7 +431,6 @@ func TestParse_EveryTraceKindHasACase(t *testing.T) {
 // act on; they parse as Unknown.
 var ignoredEvents = map[string]bool{
 	"RX-PROBE-REQUEST":               true,
-	"CTRL-EVENT-EAP-STARTED":         true,
 	"CTRL-EVENT-EAP-PROPOSED-METHOD": true,
 	"CTRL-EVENT-EAP-FAILURE":         true,
 	"CTRL-EVENT-DSCP-POLICY":         true,
@@ -524,6 +528,11 @@ func TestParse_EveryPrefixOfEveryTraceEvent(t *testing.T) {
 // syntheticCases cover the formats of the protocol reference (§3) that the
 // traces do not contain, and hostile peers.
 var syntheticCases = []parseCase{
+	{
+		name: "EAPStarted/station's own copy (wpa_supplicant/eapol_supp, no address)",
+		in:   "<3>CTRL-EVENT-EAP-STARTED EAP authentication started",
+		want: ev("<3>CTRL-EVENT-EAP-STARTED EAP authentication started", EAPStarted, nil),
+	},
 	{
 		name: "GroupFormationFailure/bare",
 		in:   "<3>P2P-GROUP-FORMATION-FAILURE ",

@@ -83,10 +83,11 @@ const (
 	timerNoShow                      // the armed push-button phone sent no WPS probe
 	timerKnown                       // look whether a known phone searches again
 	timerRider                       // a fixed-PIN enrolment riding along the armed one timed out
+	timerRearm                       // re-arm the fixed PIN while enrollees' M1 messages are due
 )
 
 var timerNames = [...]string{"", "find", "group-retry", "group-start", "negotiation", "group-empty", "enrol", "pin-wait",
-	"enrollee-seen", "connect", "no-show", "known", "rider"}
+	"enrollee-seen", "connect", "no-show", "known", "rider", "rearm"}
 
 func (t Timer) String() string {
 	if int(t) < len(timerNames) && t != 0 {

@@ -330,3 +330,170 @@ func TestCrowd_SharedPINCopyOnPINNeeded(t *testing.T) {
 		})
 	}
 }
+
+// headRegistrar models the order of wpa_supplicant 2.10's wildcard copies
+// (src/wps/wps_registrar.c), head first: WPS_PIN any removes the first
+// unassigned unlocked copy (wps_registrar_invalidate_unused) and adds a new
+// one at the head (dl_list_add); an M1 takes the FIRST copy, assigns it the
+// enrollee's UUID and locks it, or answers M2D if that copy is already
+// locked (wps_registrar_get_pin); a success removes the first copy with the
+// enrollee's UUID (wps_registrar_invalidate_pin) and then the first
+// wildcard (wps_registrar_complete -> wps_registrar_invalidate_wildcard_pin).
+type headRegistrar struct{ copies []pinCopy }
+
+type pinCopy struct {
+	uuid   int // 0: not assigned
+	locked bool
+}
+
+func (r *headRegistrar) add() {
+	for i, c := range r.copies {
+		if c.uuid == 0 && !c.locked {
+			r.copies = append(r.copies[:i], r.copies[i+1:]...)
+			break
+		}
+	}
+	r.copies = append([]pinCopy{{}}, r.copies...)
+}
+
+// m1 reports whether the enrollee got a copy (false: M2D).
+func (r *headRegistrar) m1(uuid int) bool {
+	if len(r.copies) == 0 {
+		return false
+	}
+	r.copies[0].uuid = uuid
+	if r.copies[0].locked {
+		return false
+	}
+	r.copies[0].locked = true
+	return true
+}
+
+func (r *headRegistrar) success(uuid int) {
+	for i, c := range r.copies {
+		if c.uuid == uuid {
+			r.copies = append(r.copies[:i], r.copies[i+1:]...)
+			break
+		}
+	}
+	if len(r.copies) > 0 {
+		r.copies = r.copies[1:]
+	}
+}
+
+// A crowd's M1 messages come 30-110 ms apart, each about 250 ms after its
+// CTRL-EVENT-EAP-STARTED (lab, 8 phones, TCG). Every M1 locks the newest
+// copy without an event, so without the re-arm on EAP start most phones
+// after the first find the copy locked (M2D; a real phone then spends a
+// 3.7 s full scan before it tries again). With it, every M1 finds a fresh
+// copy, and the re-arming stops once no M1 is due.
+func TestCrowd_EveryDueM1FindsAFreshCopy(t *testing.T) {
+	gaps := []time.Duration{0, 40, 110, 30, 75, 35, 90, 50} // ms between M1s
+	run := func(t *testing.T, deliverEAP bool) (m2d int, s *Session, copies int) {
+		s = upAutonomous(t, "pbc_in_use: false\nwps_method: keypad\npin: \"12345670\"")
+		dev := func(i int) string { return fmt.Sprintf("42:00:00:00:%02x:00", i) }
+		sta := func(i int) string { return fmt.Sprintf("46:00:00:00:%02x:00", i) }
+		reg := &headRegistrar{}
+		now := t0
+		timers := map[Timer]time.Time{}
+		do := func(a []Action) {
+			for _, x := range a {
+				switch x := x.(type) {
+				case ArmTimer:
+					timers[x.Name] = now.Add(x.After)
+				case StopTimer:
+					delete(timers, x.Name)
+				}
+			}
+			for _, c := range cmds(a) {
+				if strings.HasPrefix(c, "p2p-wlan0-0:WPS_PIN any 12345670") {
+					reg.add()
+					copies++
+				}
+			}
+		}
+		type step struct {
+			at time.Time
+			f  func()
+		}
+		var plan []step
+		at := func(d time.Duration, f func()) { plan = append(plan, step{now.Add(d), f}) }
+		for i := 1; i <= len(gaps); i++ {
+			do(s.HandleEvent("p2p-dev-wlan0", ev(fmt.Sprintf("P2P-PROV-DISC-SHOW-PIN %s 87654321 p2p_dev_addr=%s pri_dev_type=1-0050F204-1 name='p%d' config_methods=0x188 dev_capab=0x25 group_capab=0x0", dev(i), dev(i), i)), now))
+		}
+		m1 := 2 * time.Second
+		for i := 1; i <= len(gaps); i++ {
+			i := i
+			m1 += gaps[i-1] * time.Millisecond
+			if deliverEAP {
+				at(m1-250*time.Millisecond, func() { do(s.HandleEvent("p2p-wlan0-0", ev("CTRL-EVENT-EAP-STARTED "+sta(i)), now)) })
+			}
+			at(m1, func() {
+				if !reg.m1(i) {
+					m2d++
+					do(s.HandleEvent("p2p-wlan0-0", ev(fmt.Sprintf("WPS-PIN-NEEDED 572cf82f-c957-5653-9b16-b5cfb298ab%02x %s [ | | | | |0-00000000-0]", i, sta(i))), now))
+					return
+				}
+				at(150*time.Millisecond, func() {
+					reg.success(i)
+					do(s.HandleEvent("p2p-wlan0-0", ev(fmt.Sprintf("WPS-REG-SUCCESS %s 572cf82f-c957-5653-9b16-b5cfb298ab%02x", sta(i), i)), now))
+				})
+				at(300*time.Millisecond, func() {
+					do(s.HandleEvent("p2p-wlan0-0", ev("AP-STA-CONNECTED "+sta(i)+" p2p_dev_addr="+dev(i)), now))
+				})
+			})
+		}
+		for n := 0; n < 10000 && (len(plan) > 0 || len(timers) > 0); n++ {
+			next, isTimer, name := -1, false, Timer(0)
+			for j, p := range plan {
+				if next < 0 || p.at.Before(plan[next].at) {
+					next = j
+				}
+			}
+			for tn, ta := range timers {
+				if (next < 0 && !isTimer) || (isTimer && ta.Before(timers[name])) || (!isTimer && next >= 0 && ta.Before(plan[next].at)) {
+					isTimer, name = true, tn
+				}
+			}
+			if isTimer {
+				now = timers[name]
+				delete(timers, name)
+				if name == timerRider || name == timerEnrol {
+					continue // the phones' deadlines are not part of this run
+				}
+				do(s.HandleTimer(name, now))
+				continue
+			}
+			p := plan[next]
+			plan = append(plan[:next], plan[next+1:]...)
+			now = p.at
+			p.f()
+		}
+		return m2d, s, copies
+	}
+	t.Run("re-armed on EAP start", func(t *testing.T) {
+		m2d, s, copies := run(t, true)
+		t.Logf("M2D %d, copies armed %d", m2d, copies)
+		if m2d != 0 {
+			t.Errorf("%d of %d phones got M2D although each EAP start was seen", m2d, len(gaps))
+		}
+		if len(s.clients) != len(gaps) {
+			t.Errorf("clients %d, want %d", len(s.clients), len(gaps))
+		}
+		if len(s.inEAP) != 0 {
+			t.Errorf("%d enrollees still due after all ended", len(s.inEAP))
+		}
+		// The window is bounded: from the first EAP start to the last
+		// outcome (about 0.7 s here) at one copy per rearmFast.
+		if max := 2 + int((900*time.Millisecond)/rearmFast) + 3*len(gaps); copies > max {
+			t.Errorf("%d copies armed, want at most %d", copies, max)
+		}
+	})
+	t.Run("without EAP start (the model can fail)", func(t *testing.T) {
+		m2d, _, copies := run(t, false)
+		t.Logf("M2D %d, copies armed %d", m2d, copies)
+		if m2d == 0 {
+			t.Errorf("no M2D without the EAP-start re-arm: the registrar model does not lock")
+		}
+	})
+}

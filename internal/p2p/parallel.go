@@ -22,11 +22,16 @@ package p2p
 //     one more wildcard with that PIN (wps_registrar_invalidate_wildcard_pin).
 //   - WPS_CANCEL (wps_registrar_wps_cancel) removes one wildcard too.
 //
+//   - get_pin takes the FIRST wildcard in the list, locked or not: a copy
+//     locked by one enrollee shadows any older unlocked copy, so the next
+//     M1 needs a copy added after the previous M1.
+//
 // So each enrollee can hold its own locked copy: re-arming WPS_PIN any
 // once the current copy is locked (WPS-PIN-NEEDED, WPS-ENROLLEE-SEEN, a new
-// provision discovery, WPS-REG-SUCCESS, AP-STA-CONNECTED) lets the next one
-// start while others run; re-arming an unlocked copy replaces it, which is
-// harmless. Re-armed copies carry a timeout (crowdPINHold), so a copy left over when the
+// provision discovery, WPS-REG-SUCCESS, AP-STA-CONNECTED, and every
+// rearmFast while M1s are due after CTRL-EVENT-EAP-STARTED) lets the next
+// one start while others run; re-arming an unlocked copy replaces it, which
+// is harmless. Re-armed copies carry a timeout (crowdPINHold), so a copy left over when the
 // crowd is done expires in the registrar (PIN_EXPIRES).
 //
 // The session keeps s.armed as before (it owns timerEnrol and the WPS
@@ -39,6 +44,7 @@ package p2p
 // connection or its deadline: the session never sticks.
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -49,6 +55,16 @@ import (
 const (
 	maxRiders  = 32              // fixed-PIN enrolments in flight beside the armed one
 	rearmEvery = 1 * time.Second // least gap between re-arms on WPS-ENROLLEE-SEEN (probes repeat)
+
+	// While enrollees' M1 messages are due (CTRL-EVENT-EAP-STARTED seen,
+	// no WPS-REG-SUCCESS, WPS-PIN-NEEDED or AP-STA-CONNECTED yet), the copy
+	// is re-armed every rearmFast: an M1 locks the newest copy without any
+	// event, and the next M1 that finds it locked gets M2D, which costs a
+	// wpa_supplicant phone a full scan (3.7 s in the lab) before it tries
+	// again. M1s of a crowd come 20-120 ms apart (lab, 8 phones). m1Due
+	// bounds the wait for an enrollee whose outcome never shows.
+	rearmFast = 25 * time.Millisecond
+	m1Due     = 1500 * time.Millisecond
 )
 
 // fixedPIN reports whether e enrols with the configured keypad PIN (the
@@ -103,6 +119,38 @@ func (s *Session) rearm(now time.Time) []Action {
 func (s *Session) pinCopy(pin string) Action {
 	s.count("wps_pin_shared")
 	return s.cmd(s.grp.iface, "WPS_PIN any "+pin+" "+strconv.Itoa(int(crowdPINHold/time.Second)), TagNone)
+}
+
+// eapStarted notes an enrollee whose EAP exchange began on the group while
+// riders are in flight: its M1 comes next and locks the newest copy, so a
+// copy is re-armed now and every rearmFast until no M1 is due.
+func (s *Session) eapStarted(ev wpaevent.Event, now time.Time) []Action {
+	if s.grp == nil || !usablePeer(ev.Addr) || !s.parallel() || len(s.riders) == 0 {
+		return nil
+	}
+	if _, ok := s.inEAP[ev.Addr]; !ok && len(s.inEAP) >= 2*maxRiders {
+		return nil // a flood of stations: the ones already due are served
+	}
+	first := len(s.inEAP) == 0
+	s.inEAP[ev.Addr] = now
+	var a []Action
+	if now.Sub(s.rearmed) >= rearmFast {
+		a = s.rearm(now)
+	}
+	if first {
+		a = append(a, ArmTimer{Name: timerRearm, After: rearmFast})
+	}
+	return a
+}
+
+// rearmTick re-arms the copy while M1s are due and riders in flight.
+func (s *Session) rearmTick(now time.Time) []Action {
+	maps.DeleteFunc(s.inEAP, func(_ wpaevent.MAC, t time.Time) bool { return now.Sub(t) >= m1Due })
+	if len(s.inEAP) == 0 || !s.parallel() || len(s.riders) == 0 {
+		clear(s.inEAP)
+		return nil
+	}
+	return append(s.rearm(now), ArmTimer{Name: timerRearm, After: rearmFast})
 }
 
 // riderTimer arms timerRider for the earliest rider deadline.

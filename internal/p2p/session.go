@@ -124,6 +124,7 @@ type Session struct {
 	armed       *enrol
 	riders      []*enrol  // fixed-PIN enrolments in flight beside armed (parallel.go)
 	rearmed     time.Time // last WPS_PIN re-arm for the riders
+	inEAP       map[wpaevent.MAC]time.Time // enrollees whose EAP began and whose M1 outcome is not known (parallel.go)
 	negotiating map[wpaevent.MAC]time.Time
 	negMethod   map[wpaevent.MAC]method
 	neg         *enrol                     // the phone of the last P2P_CONNECT request (negotiated modes)
@@ -189,6 +190,7 @@ func (s *Session) reset() {
 	s.queue = nil
 	s.armed = nil
 	s.riders = nil
+	s.inEAP = map[wpaevent.MAC]time.Time{}
 	s.negotiating = map[wpaevent.MAC]time.Time{}
 	s.negMethod = map[wpaevent.MAC]method{}
 	s.neg, s.negFails, s.connWait = nil, 0, false
@@ -682,6 +684,7 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 		}
 	case wpaevent.WPSRegSuccess:
 		s.seen[ev.Addr] = now // its probes may still carry WPS for a while
+		delete(s.inEAP, ev.Addr)
 		if e := s.armed; e != nil && s.parallel() && len(s.riders) > 0 {
 			// Several phones share the fixed PIN: the AP-STA-CONNECTED
 			// says which one it was; the registrar removed a copy and
@@ -745,7 +748,9 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 		}
 		return s.enrolleeSeen(ev, now)
 	case wpaevent.WPSPINNeeded:
+		delete(s.inEAP, ev.Addr)
 		if s.parallel() && len(s.riders) > 0 {
+			s.count("wps_pin_locked")
 			return s.rearm(now) // the copy is locked by another enrollee (wps_registrar_get_pin)
 		}
 		if a := s.sharePIN(now); a != nil {
@@ -754,7 +759,10 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 		if s.armed == nil && len(s.queue) == 0 && s.grp != nil && (s.pol.keypad || s.pol.random) && s.anonymousOK() {
 			return s.request(wpaevent.MAC{}, methodKeypad, false, now)
 		}
+	case wpaevent.EAPStarted:
+		return s.eapStarted(ev, now)
 	case wpaevent.APStaConnected:
+		delete(s.inEAP, ev.Addr)
 		return s.staConnected(ev, now)
 	case wpaevent.APStaDisconnected:
 		return s.staDisconnected(ev, now)
@@ -910,6 +918,7 @@ func (s *Session) teardown() []Action {
 	s.grp = nil
 	s.armed = nil
 	s.riders = nil
+	clear(s.inEAP)
 	s.queue = slices.DeleteFunc(s.queue, func(e *enrol) bool { return e.state != enrolWaitingPIN })
 	clear(s.negotiating)
 	a = append(a, GroupDown{Iface: iface}, StopTimer{Name: timerEnrol}, StopTimer{Name: timerEmpty})
@@ -1106,6 +1115,8 @@ func (s *Session) HandleTimer(name Timer, now time.Time) []Action {
 		}
 	case timerRider:
 		return s.ridersTimedOut(now)
+	case timerRearm:
+		return s.rearmTick(now)
 	case timerPINWait:
 		s.queue = slices.DeleteFunc(s.queue, func(e *enrol) bool {
 			if e.state == enrolWaitingPIN && now.Sub(e.since) >= s.pinWait()-time.Millisecond {

@@ -122,8 +122,8 @@ type Session struct {
 	peers       map[wpaevent.MAC]*peer   // address register, by device address
 	queue       []*enrol
 	armed       *enrol
-	riders      []*enrol  // fixed-PIN enrolments in flight beside armed (parallel.go)
-	rearmed     time.Time // last WPS_PIN re-arm for the riders
+	riders      []*enrol                   // fixed-PIN enrolments in flight beside armed (parallel.go)
+	rearmed     time.Time                  // last WPS_PIN re-arm for the riders
 	inEAP       map[wpaevent.MAC]time.Time // enrollees whose EAP began and whose M1 outcome is not known (parallel.go)
 	negotiating map[wpaevent.MAC]time.Time
 	negMethod   map[wpaevent.MAC]method

@@ -2,6 +2,7 @@ package p2p
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -496,4 +497,36 @@ func TestCrowd_EveryDueM1FindsAFreshCopy(t *testing.T) {
 			t.Errorf("no M2D without the EAP-start re-arm: the registrar model does not lock")
 		}
 	})
+}
+
+// One due M1 needs only the copy armed at its EAP start: no 25 ms ticks;
+// the second due M1 starts them, and they stop when one is left.
+func TestCrowd_RearmTicksOnlyWhileTwoM1sAreDue(t *testing.T) {
+	s := upAutonomous(t, "pbc_in_use: false\nwps_method: keypad\npin: \"12345670\"")
+	for i := 1; i <= 3; i++ {
+		s.HandleEvent("p2p-dev-wlan0", ev(fmt.Sprintf("P2P-PROV-DISC-SHOW-PIN 42:00:00:00:%02x:00 87654321 p2p_dev_addr=42:00:00:00:%02x:00 name='p%d' config_methods=0x188", i, i, i)), t0)
+	}
+	now := t0.Add(2 * time.Second)
+	tick := ArmTimer{Name: timerRearm, After: rearmFast}
+	a := s.HandleEvent("p2p-wlan0-0", ev("CTRL-EVENT-EAP-STARTED 46:00:00:00:01:00"), now)
+	if !slices.Contains(a, Action(rearmPIN)) || slices.Contains(a, Action(tick)) {
+		t.Fatalf("first EAP start: %v, want one copy and no tick", a)
+	}
+	now = now.Add(100 * time.Millisecond)
+	a = s.HandleEvent("p2p-wlan0-0", ev("CTRL-EVENT-EAP-STARTED 46:00:00:00:02:00"), now)
+	if !slices.Contains(a, Action(rearmPIN)) || !slices.Contains(a, Action(tick)) {
+		t.Fatalf("second EAP start: %v, want a copy and the tick", a)
+	}
+	now = now.Add(rearmFast)
+	if a := s.HandleTimer(timerRearm, now); !slices.Contains(a, Action(rearmPIN)) || !slices.Contains(a, Action(tick)) {
+		t.Fatalf("tick with two due: %v", a)
+	}
+	s.HandleEvent("p2p-wlan0-0", ev("WPS-REG-SUCCESS 46:00:00:00:01:00 572cf82f-c957-5653-9b16-b5cfb298abf1"), now)
+	now = now.Add(rearmFast)
+	if a := s.HandleTimer(timerRearm, now); len(a) != 0 {
+		t.Errorf("tick with one due: %v, want nothing", a)
+	}
+	if s.counters["wps_pin_shared"] == 0 {
+		t.Errorf("wps_pin_shared not counted")
+	}
 }

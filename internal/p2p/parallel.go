@@ -123,7 +123,7 @@ func (s *Session) pinCopy(pin string) Action {
 
 // eapStarted notes an enrollee whose EAP exchange began on the group while
 // riders are in flight: its M1 comes next and locks the newest copy, so a
-// copy is re-armed now and every rearmFast until no M1 is due.
+// copy is re-armed now, and every rearmFast while two or more M1s are due.
 func (s *Session) eapStarted(ev wpaevent.Event, now time.Time) []Action {
 	if s.grp == nil || !usablePeer(ev.Addr) || !s.parallel() || len(s.riders) == 0 {
 		return nil
@@ -131,13 +131,12 @@ func (s *Session) eapStarted(ev wpaevent.Event, now time.Time) []Action {
 	if _, ok := s.inEAP[ev.Addr]; !ok && len(s.inEAP) >= 2*maxRiders {
 		return nil // a flood of stations: the ones already due are served
 	}
-	first := len(s.inEAP) == 0
 	s.inEAP[ev.Addr] = now
 	var a []Action
 	if now.Sub(s.rearmed) >= rearmFast {
 		a = s.rearm(now)
 	}
-	if first {
+	if len(s.inEAP) == 2 { // one copy serves a lone due M1; two need one after the other
 		a = append(a, ArmTimer{Name: timerRearm, After: rearmFast})
 	}
 	return a
@@ -146,9 +145,12 @@ func (s *Session) eapStarted(ev wpaevent.Event, now time.Time) []Action {
 // rearmTick re-arms the copy while M1s are due and riders in flight.
 func (s *Session) rearmTick(now time.Time) []Action {
 	maps.DeleteFunc(s.inEAP, func(_ wpaevent.MAC, t time.Time) bool { return now.Sub(t) >= m1Due })
-	if len(s.inEAP) == 0 || !s.parallel() || len(s.riders) == 0 {
+	if !s.parallel() || len(s.riders) == 0 {
 		clear(s.inEAP)
 		return nil
+	}
+	if len(s.inEAP) < 2 {
+		return nil // the copy armed at its EAP start (or after the last M1) serves the one left
 	}
 	return append(s.rearm(now), ArmTimer{Name: timerRearm, After: rearmFast})
 }

@@ -23,7 +23,7 @@
 #   BENCH_FREQ=MHz       the GO channel for daemon and oracle alike (2437)
 #   BENCH_REFLEX=R       joins answered by lab/bench/reflex (the minimal Go
 #                        client: reaction-latency floor) in the keypad case (10)
-#   BENCH_CROWDS="1 3 8 16"  the concurrency levels (phones joining at once);
+#   BENCH_CROWDS="1 3 8 16 32"  the concurrency levels (phones joining at once);
 #                        the VM gets one radio per phone of the largest + 1
 #                        (hwsim and the lab give at most 33: 32 phones)
 #
@@ -42,7 +42,7 @@ N=${BENCH_N:-20}
 CONC=${BENCH_CONC:-3}
 IDLE=${BENCH_IDLE:-60}
 REFLEX=${BENCH_REFLEX:-10}
-CROWDS=${BENCH_CROWDS:-1 3 8 16}
+CROWDS=${BENCH_CROWDS:-1 3 8 16 32}
 MAXK=0 SUMK=0
 for k in $CROWDS; do
 	[[ $k =~ ^[1-9][0-9]*$ ]] && [ "$k" -le 32 ] || { echo "bench: BENCH_CROWDS: $k is not a crowd size of 1..32" >&2; exit 2; }

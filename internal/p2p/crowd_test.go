@@ -68,14 +68,7 @@ func TestCrowd_VanishingEnrolleesTimedOutPerEnrollee(t *testing.T) {
 			timers := map[Timer]time.Time{}
 			cancels := 0
 			do := func(a []Action) {
-				for _, x := range a {
-					switch x := x.(type) {
-					case ArmTimer:
-						timers[x.Name] = now.Add(x.After)
-					case StopTimer:
-						delete(timers, x.Name)
-					}
-				}
+				applyTimers(timers, now, a)
 				for _, c := range cmds(a) {
 					reg.do(c)
 					if c == "p2p-wlan0-0:WPS_CANCEL" {
@@ -398,14 +391,7 @@ func TestCrowd_EveryDueM1FindsAFreshCopy(t *testing.T) {
 		now := t0
 		timers := map[Timer]time.Time{}
 		do := func(a []Action) {
-			for _, x := range a {
-				switch x := x.(type) {
-				case ArmTimer:
-					timers[x.Name] = now.Add(x.After)
-				case StopTimer:
-					delete(timers, x.Name)
-				}
-			}
+			applyTimers(timers, now, a)
 			for _, c := range cmds(a) {
 				if strings.HasPrefix(c, "p2p-wlan0-0:WPS_PIN any 12345670") {
 					reg.add()
@@ -528,5 +514,17 @@ func TestCrowd_RearmTicksOnlyWhileTwoM1sAreDue(t *testing.T) {
 	}
 	if s.counters["wps_pin_shared"] == 0 {
 		t.Errorf("wps_pin_shared not counted")
+	}
+}
+
+// applyTimers keeps the session's armed timers in timers, by when they fire.
+func applyTimers(timers map[Timer]time.Time, now time.Time, a []Action) {
+	for _, x := range a {
+		switch x := x.(type) {
+		case ArmTimer:
+			timers[x.Name] = now.Add(x.After)
+		case StopTimer:
+			delete(timers, x.Name)
+		}
 	}
 }

@@ -121,6 +121,24 @@ bench_joins() {
 	done
 }
 
+# bench_warmup CASE ARM JOIN-ARGS...: one unmeasured join (run=warmup) of
+# phone 1 into an oracle group (ARM eval'ed before it, as in bench_joins),
+# then the group is removed. The first join of a boot is the first time the
+# GO's wpa_supplicant and the kernel run that code, and under TCG that is a
+# cold translation: 10-200 ms more of the supplicant's own work on the one
+# event (same log lines, each slower). Without this the first measured run,
+# the daemon's, took it alone: its i=1 was the p99 of every run before
+# 2026-12-03 (docs/performance.md, "reaction latency").
+bench_warmup() {
+	local c=$1 arm=$2
+	shift 2
+	bench_oracle_group
+	need ph1-find-warmup ph 1 find $GO_DEV
+	eval "$arm"
+	bench_join $c warmup 1 "$@" && bench_leave
+	go_remove_groups
+}
+
 # bench_oracle_group [GROUP-ADD-ARGS]...: the ORACLE's group: wpa_cli
 # p2p_group_add ARGS freq=$BENCH_FREQ, need oracle-group-started (GIF ...)
 bench_oracle_group() {

@@ -121,22 +121,20 @@ bench_joins() {
 	done
 }
 
-# bench_warmup CASE ARM JOIN-ARGS...: one unmeasured join (run=warmup) of
-# phone 1 into an oracle group (ARM eval'ed before it, as in bench_joins),
-# then the group is removed. The first join of a boot is the first time the
-# GO's wpa_supplicant and the kernel run that code, and under TCG that is a
-# cold translation: 10-200 ms more of the supplicant's own work on the one
-# event (same log lines, each slower). Without this the first measured run,
-# the daemon's, took it alone: its i=1 was the p99 of every run before
-# 2026-12-03 (docs/performance.md, "reaction latency").
+# bench_warmup CASE RUN JOIN-ARGS...: one join of phone 1 recorded as run
+# warmup-RUN, before RUN's measured joins, answered by whoever answers them:
+# its reaction is in the samples but not in the figures. The first join
+# into a group makes the GO's wpa_supplicant do more work between the
+# provision discovery and our command (33 debug lines instead of 10, 18 ms
+# of its own work against ~6) and each client's first event runs its code
+# cold; the daemon's i=1, the first join into its fresh group, was the p99
+# of every result before 2026-12-03, while the reflex client always joins a
+# group the oracle had used (docs/performance.md, "Reaction tail").
 bench_warmup() {
-	local c=$1 arm=$2
+	local c=$1 r=$2
 	shift 2
-	bench_oracle_group
-	need ph1-find-warmup ph 1 find $GO_DEV
-	eval "$arm"
-	bench_join $c warmup 1 "$@" && bench_leave
-	go_remove_groups
+	bench_join $c warmup-$r 1 "$@" && bench_leave
+	sleep 0.3
 }
 
 # bench_oracle_group [GROUP-ADD-ARGS]...: the ORACLE's group: wpa_cli
@@ -223,6 +221,10 @@ bench_golog() {
 		print "GOLOG case=" c " " ts " E " NR " " k
 		if (k ~ /^P2P-(PROV-DISC|GO-NEG-REQ)/) want = 1
 	}
+	/^[0-9.]+: NOTE: bench join .*run=warmup-daemon/ { wx = 1 }
+	wx == 1 && /^[0-9.]+: P2P-PROV-DISC-/ { wx = 2; nx = 0 }
+	wx == 2 && nx < 60 { nx++; print "GOLOGX case=" c " " substr($0, 1, 160) }
+	wx == 2 && /Control interface command .WPS_/ { wx = 0 }
 	want && /CTRL_IFACE monitor sent successfully to .*hostp2pd/ { print "GOLOG case=" c " " ts " S " NR; want = 0 }
 	/Control interface command .(WPS_PBC|WPS_PIN|P2P_CONNECT|P2P_GROUP_ADD|P2P_INVITE|P2P_PROV_DISC|P2P_GROUP_REMOVE|WPS_CANCEL)/ {
 		s = $0; sub(/^.*Control interface command ./, "", s); split(s, w, /[ \047]/)

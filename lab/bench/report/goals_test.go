@@ -146,3 +146,20 @@ func TestFootprintByMapping(t *testing.T) {
 		t.Errorf("%d map samples, want 2", len(fp.Maps))
 	}
 }
+
+// A warm-up join's reaction is reported but in no figure.
+func TestWarmupReactionNotCounted(t *testing.T) {
+	rs := []reaction{
+		{Run: "warmup-daemon", Case: "keypad", Event: "P2P-PROV-DISC-SHOW-PIN", MS: 30},
+		{Run: "daemon", Case: "keypad", Event: "P2P-PROV-DISC-SHOW-PIN", MS: 6},
+		{Run: "warmup-reflex", Case: "keypad", Event: "P2P-PROV-DISC-SHOW-PIN", MS: 12},
+		{Run: "reflex", Case: "keypad", Event: "P2P-PROV-DISC-SHOW-PIN", MS: 5},
+	}
+	rx := reactionStats(rs, nil)
+	if rx.All.N != 1 || rx.AsReflex.N != 1 || rx.Reflex["all_ms"].N != 1 {
+		t.Errorf("warm-up samples counted: all %+v, as reflex %+v, reflex %+v", rx.All, rx.AsReflex, rx.Reflex["all_ms"])
+	}
+	if len(rx.Warmup) != 2 {
+		t.Errorf("warm-up = %+v, want both reported", rx.Warmup)
+	}
+}

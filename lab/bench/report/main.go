@@ -227,7 +227,7 @@ func reactions(sc []*scenario) (out []reaction, unanswered []string) {
 	for _, s := range sc {
 		for _, seg := range segments(s.golog, "join") {
 			n := seg[0].note
-			if n["run"] != "daemon" && n["run"] != "reflex" {
+			if n["run"] != "daemon" && n["run"] != "reflex" && n["run"] != "warmup-daemon" && n["run"] != "warmup-reflex" {
 				continue
 			}
 			var ev, sent *golog
@@ -269,6 +269,9 @@ func reactionStats(rs []reaction, un []string) *Reaction {
 	by := map[string][]float64{}
 	asReflex := map[[2]string]bool{} // case, event
 	for _, r := range rs {
+		if strings.HasPrefix(r.Run, "warmup-") {
+			rx.Warmup = append(rx.Warmup, r) // reported, not counted
+		}
 		if r.Run == "reflex" {
 			asReflex[[2]string{r.Case, r.Event}] = true
 			for i, v := range []float64{r.MS, r.ToSend, r.AfterSend, r.SupBusy} {
@@ -278,7 +281,7 @@ func reactionStats(rs []reaction, un []string) *Reaction {
 	}
 	var same []float64
 	for _, r := range rs {
-		if r.Run == "reflex" {
+		if r.Run == "reflex" || strings.HasPrefix(r.Run, "warmup-") {
 			continue
 		}
 		if asReflex[[2]string{r.Case, r.Event}] {
@@ -394,7 +397,9 @@ type Reaction struct {
 	// the ratios to the reflex client divide, so that both sides answer
 	// the same event (the PBC and negotiation events of "all" make the
 	// supplicant do other work).
-	AsReflex   *Stats     `json:"daemon_as_reflex_ms,omitempty"`
+	AsReflex *Stats `json:"daemon_as_reflex_ms,omitempty"`
+	// Warmup: the warm-up join of each run (bench_warmup), in no figure.
+	Warmup     []reaction `json:"warmup,omitempty"`
 	Unanswered []string   `json:"unanswered,omitempty"`
 	TargetP50  float64    `json:"target_p50_ms"`
 	TargetP99  float64    `json:"target_p99_ms"`
@@ -819,6 +824,9 @@ func printTable(w io.Writer, r *Result) {
 		row("  split: logged -> sent to it", rx.Reflex["to_send_ms"])
 		row("         sent -> command recv'd", rx.Reflex["after_send_ms"])
 		row("  supplicant busy after sending", rx.Reflex["supplicant_busy_ms"])
+	}
+	for _, w := range rx.Warmup {
+		p("  warm-up join, not counted: %-13s %8.2f ms (supplicant busy %.2f ms, %d log lines)\n", strings.TrimPrefix(w.Run, "warmup-"), w.MS, w.SupBusy, w.Lines)
 	}
 	if rx.All != nil {
 		p("  target p50 <= %.0f ms: %s   p99 <= %.0f ms: %s\n", targetReactP50, yes(rx.MetP50), targetReactP99, yes(rx.MetP99))

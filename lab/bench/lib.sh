@@ -215,13 +215,13 @@ vm_gobench() {
 bench_golog() {
 	awk -v c="$BENCH_CASE" '
 	{ ts = $1; sub(/:$/, "", ts) }
+	/^[0-9.]+: NOTE: bench join .*run=warmup-daemon/ { wx = 1 }
 	/^[0-9.]+: NOTE: bench / { sub(/^[0-9.]+: NOTE: bench /, ""); print "GOLOG case=" c " " ts " N " $0; prev = ts; next }
 	/^[0-9.]+: (P2P-PROV-DISC-PBC-REQ|P2P-PROV-DISC-SHOW-PIN|P2P-PROV-DISC-ENTER-PIN|P2P-GO-NEG-REQUEST|P2P-INVITATION-RECEIVED|P2P-GROUP-STARTED|P2P-GROUP-REMOVED|AP-STA-CONNECTED|AP-STA-DISCONNECTED) / {
 		k = $2
 		print "GOLOG case=" c " " ts " E " NR " " k
 		if (k ~ /^P2P-(PROV-DISC|GO-NEG-REQ)/) want = 1
 	}
-	/^[0-9.]+: NOTE: bench join .*run=warmup-daemon/ { wx = 1 }
 	wx == 1 && /^[0-9.]+: P2P-PROV-DISC-/ { wx = 2; nx = 0 }
 	wx == 2 && nx < 60 { nx++; print "GOLOGX case=" c " " substr($0, 1, 160) }
 	wx == 2 && /Control interface command .WPS_/ { wx = 0 }

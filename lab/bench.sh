@@ -22,7 +22,8 @@
 #   BENCH_IDLE=S         idle period for the CPU measurement (default 60)
 #   BENCH_FREQ=MHz       the GO channel for daemon and oracle alike (2437)
 #   BENCH_REFLEX=R       joins answered by lab/bench/reflex (the minimal Go
-#                        client: reaction-latency floor) in the keypad case (10)
+#                        client: reaction-latency floor) in the keypad case (20, as many as
+#                        the daemon's joins at the default -n)
 #   BENCH_CROWDS="1 3 8 16 32"  the concurrency levels (phones joining at once);
 #                        the VM gets one radio per phone of the largest + 1
 #                        (hwsim and the lab give at most 33: 32 phones)
@@ -41,7 +42,7 @@ BUILD=${LAB_BUILD:-$HERE/.build}
 N=${BENCH_N:-20}
 CONC=${BENCH_CONC:-3}
 IDLE=${BENCH_IDLE:-60}
-REFLEX=${BENCH_REFLEX:-10}
+REFLEX=${BENCH_REFLEX:-20}
 CROWDS=${BENCH_CROWDS:-1 3 8 16 32}
 MAXK=0 SUMK=0
 for k in $CROWDS; do

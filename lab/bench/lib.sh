@@ -22,7 +22,7 @@
 #   n=N     measured joins (iterations) per case and run (default 20)
 #   conc=R  rounds per concurrency level (default 3)
 #   crowds=1:3:8:16   the concurrency levels (phones at once; default 1:3:8:16)
-#   reflex=R   joins answered by lab/bench/reflex in the keypad case (10)
+#   reflex=R   joins answered by lab/bench/reflex in the keypad case (20)
 #   freq=F     the GO's channel, the same for hostp2pd (group_freq) and the
 #              oracle (freq=): the phone's join time depends on it (2437)
 . /lab/lib.sh
@@ -30,7 +30,7 @@
 BENCH_N=20
 BENCH_CONC=3
 BENCH_CROWDS="1 3 8 16 32"
-BENCH_REFLEX=10
+BENCH_REFLEX=20
 BENCH_FREQ=2437
 for a in $LAB_ARGS; do
 	case $a in

@@ -76,6 +76,10 @@ func (s *Session) fixedPIN(e *enrol) bool {
 // parallel reports whether the armed enrolment takes riders.
 func (s *Session) parallel() bool { return s.grp != nil && s.fixedPIN(s.armed) }
 
+// crowd reports whether riders are in flight beside the armed enrolment:
+// then the registrar's copies of the PIN are kept armed for them.
+func (s *Session) crowd() bool { return s.parallel() && len(s.riders) > 0 }
+
 // board moves the queued fixed-PIN requests into s.riders, each with its own
 // deadline (what is left of its walk, as armNext gives the armed one).
 func (s *Session) board(now time.Time) []Action {
@@ -125,7 +129,7 @@ func (s *Session) pinCopy(pin string) Action {
 // riders are in flight: its M1 comes next and locks the newest copy, so a
 // copy is re-armed now, and every rearmFast while two or more M1s are due.
 func (s *Session) eapStarted(ev wpaevent.Event, now time.Time) []Action {
-	if s.grp == nil || !usablePeer(ev.Addr) || !s.parallel() || len(s.riders) == 0 {
+	if !usablePeer(ev.Addr) || !s.crowd() {
 		return nil
 	}
 	if _, ok := s.inEAP[ev.Addr]; !ok && len(s.inEAP) >= 2*maxRiders {
@@ -145,7 +149,7 @@ func (s *Session) eapStarted(ev wpaevent.Event, now time.Time) []Action {
 // rearmTick re-arms the copy while M1s are due and riders in flight.
 func (s *Session) rearmTick(now time.Time) []Action {
 	maps.DeleteFunc(s.inEAP, func(_ wpaevent.MAC, t time.Time) bool { return now.Sub(t) >= m1Due })
-	if !s.parallel() || len(s.riders) == 0 {
+	if !s.crowd() {
 		clear(s.inEAP)
 		return nil
 	}

@@ -685,7 +685,7 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 	case wpaevent.WPSRegSuccess:
 		s.seen[ev.Addr] = now // its probes may still carry WPS for a while
 		delete(s.inEAP, ev.Addr)
-		if e := s.armed; e != nil && s.parallel() && len(s.riders) > 0 {
+		if s.crowd() {
 			// Several phones share the fixed PIN: the AP-STA-CONNECTED
 			// says which one it was; the registrar removed a copy and
 			// cleared selected_registrar (wps_registrar_complete).
@@ -723,7 +723,7 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 			msg = "WPS failed: push-button overlap (only one phone at a time can use PBC)"
 		}
 		s.log.Warn(msg, "peer", who, "msg", ev.Msg, "config_error", ev.ConfigError)
-		if s.parallel() && len(s.riders) > 0 {
+		if s.crowd() {
 			return s.rearm(now) // which phone failed is not known: each keeps its own deadline
 		}
 		if s.armed != nil && (ev.ConfigError == wpaevent.ConfigErrorPasswordAuthFail || s.armed.method != methodPBC) {
@@ -743,13 +743,13 @@ func (s *Session) HandleEvent(src string, ev wpaevent.Event, now time.Time) []Ac
 		if s.armed != nil && s.armed.method == methodPBC && ev.DevPasswdID == wpaevent.DevPasswdPushButton {
 			s.armed.live = true
 		}
-		if s.parallel() && len(s.riders) > 0 && now.Sub(s.rearmed) >= rearmEvery {
+		if s.crowd() && now.Sub(s.rearmed) >= rearmEvery {
 			return s.rearm(now)
 		}
 		return s.enrolleeSeen(ev, now)
 	case wpaevent.WPSPINNeeded:
 		delete(s.inEAP, ev.Addr)
-		if s.parallel() && len(s.riders) > 0 {
+		if s.crowd() {
 			s.count("wps_pin_locked")
 			return s.rearm(now) // the copy is locked by another enrollee (wps_registrar_get_pin)
 		}

@@ -16,11 +16,12 @@ var allowedModules = []string{
 	"github.com/godbus/dbus/v5",          // wpa_supplicant's D-Bus interface (internal/wpadbus; doctor)
 	"github.com/hostp2pd/hostp2pd",
 	"github.com/insomniacslk/dhcp", // DHCPv4 wire format
-	// QR join code (internal/joincode): no dependencies of its own, a port
-	// of Nayuki's reference encoder, released 2026; rsc.io/qr and
+	// QR join code (internal/joincode): no dependencies of its own,
+	// maintained, no init-time tables beyond a few kB (piglig/go-qr
+	// dirtied a 512 kB Kanji table in every process); rsc.io/qr and
 	// skip2/go-qrcode are frozen since 2018/2020, yeqown/go-qrcode/v2
 	// pulls reedsolomon (2018) and x/text.
-	"github.com/piglig/go-qr",
+	"github.com/boombuler/barcode",
 	// DNS wire format of the P2P service discovery records and the mDNS
 	// responder (internal/services, internal/mdns): maintained since 2010,
 	// what CoreDNS uses; hashicorp/mdns answers on every interface.

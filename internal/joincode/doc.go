@@ -9,6 +9,7 @@
 // WifiP2pConfig.java), which is stricter than wpa_supplicant.
 //
 // The package is pure: no I/O but the io.Writer it is given, no state.
-// The QR symbol comes from github.com/piglig/go-qr (a port of Project
-// Nayuki's reference encoder); this package only lays it out.
+// The QR symbol comes from github.com/boombuler/barcode/qr, which keeps
+// no large table built at init (go-qr filled a 512 kB Kanji table in
+// every process); this package only lays it out.
 package joincode

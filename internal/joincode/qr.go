@@ -9,7 +9,7 @@ import (
 	"image/png"
 	"io"
 
-	qr "github.com/piglig/go-qr"
+	"github.com/boombuler/barcode/qr"
 )
 
 // QuietZone is the light margin, in modules, around the symbol in a PNG.
@@ -32,14 +32,17 @@ func Encode(text string) (*Code, error) {
 	if text == "" {
 		return nil, errors.New("joincode: nothing to encode")
 	}
-	q, err := qr.EncodeText(text, qr.Medium)
+	// qr.Unicode is byte mode over the UTF-8 of text.
+	q, err := qr.Encode(text, qr.M, qr.Unicode)
 	if err != nil {
 		return nil, fmt.Errorf("joincode: qr: %w", err)
 	}
-	c := &Code{size: q.Size(), dark: make([]bool, q.Size()*q.Size())}
+	b := q.Bounds() // the symbol alone, no quiet zone
+	c := &Code{size: b.Dx(), dark: make([]bool, b.Dx()*b.Dx())}
 	for y := range c.size {
 		for x := range c.size {
-			c.dark[y*c.size+x] = q.Module(x, y)
+			g := color.GrayModel.Convert(q.At(b.Min.X+x, b.Min.Y+y)).(color.Gray)
+			c.dark[y*c.size+x] = g.Y < 0x80
 		}
 	}
 	return c, nil

@@ -8,7 +8,8 @@
 #   -n N       measured joins per case and run (default $BENCH_N or 20)
 #   -c R       rounds per concurrency level (default $BENCH_CONC or 3)
 #   -s CASE    run only this case (repeatable): pbc keypad negotiated
-#              persistent groupup concurrency timetoip (= lab/bench/1x-*.sh)
+#              persistent groupup concurrency moonshot timetoip
+#              (= lab/bench/1x-*.sh; moonshot is 15-concurrency.sh again)
 #   -j FILE    JSON output (default bench/results/<date>-<gitsha>.json)
 #   -R         only re-analyse the serial logs of the last runs (no VM)
 #
@@ -24,9 +25,14 @@
 #   BENCH_REFLEX=R       joins answered by lab/bench/reflex (the minimal Go
 #                        client: reaction-latency floor) in the keypad case (20, as many as
 #                        the daemon's joins at the default -n)
-#   BENCH_CROWDS="1 3 8 16 32"  the concurrency levels (phones joining at once);
-#                        the VM gets one radio per phone of the largest + 1
-#                        (hwsim and the lab give at most 33: 32 phones)
+#   BENCH_CROWDS="1 3 8 16"  the concurrency levels (phones joining at once)
+#                        of the concurrency case, which also measures the
+#                        footprint and the idle wake-ups; the VM gets one
+#                        radio per phone of the largest + 1
+#   BENCH_MOONSHOT="32"  the crowds of the moonshot case: a boot of its own,
+#                        so that 32 phone supplicants do not share the vCPU
+#                        with the smaller crowds and the idle measurement
+#                        (hwsim and the lab give at most 33 radios: 32 phones)
 #
 # Each case is one VM boot (lab/run-vm.sh) of the scenario lab/bench/1x-*.sh
 # with lab/bench/lib.sh installed as /lab/bench-lib.sh; the scenario's
@@ -43,13 +49,22 @@ N=${BENCH_N:-20}
 CONC=${BENCH_CONC:-3}
 IDLE=${BENCH_IDLE:-60}
 REFLEX=${BENCH_REFLEX:-20}
-CROWDS=${BENCH_CROWDS:-1 3 8 16 32}
-MAXK=0 SUMK=0
-for k in $CROWDS; do
-	[[ $k =~ ^[1-9][0-9]*$ ]] && [ "$k" -le 32 ] || { echo "bench: BENCH_CROWDS: $k is not a crowd size of 1..32" >&2; exit 2; }
-	[ "$k" -le $MAXK ] || MAXK=$k
-	SUMK=$((SUMK + k))
-done
+CROWDS=${BENCH_CROWDS:-1 3 8 16}
+MOONSHOT=${BENCH_MOONSHOT:-32}
+# crowds VAR LIST: check LIST; MAXK_VAR and SUMK_VAR get its largest and sum
+crowds() {
+	local k max=0 sum=0
+	for k in $2; do
+		[[ $k =~ ^[1-9][0-9]*$ ]] && [ "$k" -le 32 ] || { echo "bench: $1: $k is not a crowd size of 1..32" >&2; exit 2; }
+		[ "$k" -le $max ] || max=$k
+		sum=$((sum + k))
+	done
+	[ $max -gt 0 ] || { echo "bench: $1 is empty" >&2; exit 2; }
+	printf -v "MAXK_$1" %d $max
+	printf -v "SUMK_$1" %d $sum
+}
+crowds BENCH_CROWDS "$CROWDS"
+crowds BENCH_MOONSHOT "$MOONSHOT"
 JSON="" REANALYSE=0
 CASES=()
 while getopts "o:n:c:s:j:Rh" opt; do
@@ -73,8 +88,8 @@ GO=${GO:-go}
 
 declare -A SCEN=([pbc]=10-join-pbc [keypad]=11-join-keypad [negotiated]=12-join-negotiated
 	[persistent]=13-persistent [groupup]=14-group-up [concurrency]=15-concurrency
-	[timetoip]=16-time-to-ip)
-ORDER=(pbc keypad negotiated persistent groupup concurrency timetoip)
+	[moonshot]=15-concurrency [timetoip]=16-time-to-ip)
+ORDER=(pbc keypad negotiated persistent groupup concurrency moonshot timetoip)
 [ ${#CASES[@]} -gt 0 ] || CASES=("${ORDER[@]}")
 for c in "${CASES[@]}"; do
 	[ -n "${SCEN[$c]:-}" ] || { echo "bench: unknown case $c (${ORDER[*]})" >&2; exit 2; }
@@ -137,12 +152,14 @@ for c in "${CASES[@]}"; do
 	[ $REANALYSE = 0 ] || continue
 	read -r a b < <(sed -n 's/^# bench-timeout: *\([0-9]*\) *\([0-9]*\).*/\1 \2/p' "$HERE/bench/$s.sh")
 	to=$((${a:-120} + ${b:-20} * N))
+	crowds=$CROWDS idle=$IDLE maxk=$MAXK_BENCH_CROWDS sumk=$SUMK_BENCH_CROWDS
+	[ "$c" != moonshot ] || crowds=$MOONSHOT idle=0 maxk=$MAXK_BENCH_MOONSHOT sumk=$SUMK_BENCH_MOONSHOT
 	# the concurrency header's B is for the crowds 1+3+8 phones; phones come up in ~5 s each
-	[ "$c" != concurrency ] || to=$((${a:-120} + IDLE + ${b:-20} * CONC * SUMK / 12 + 5 * MAXK))
+	[ "${s}" != 15-concurrency ] || to=$((${a:-120} + idle + ${b:-20} * CONC * sumk / 12 + 5 * maxk))
 	[ "$c" != keypad ] || to=$((to + ${b:-20} * REFLEX / 2))
 	radios=
-	[ "$c" != concurrency ] || radios="s/^# lab-radios: .*/# lab-radios: $((MAXK + 1))/;"
-	sed "${radios}s/^# lab-timeout: .*/# lab-timeout: $to/" "$HERE/bench/$s.sh" >"$SCDIR/$s.sh"
+	[ "${s}" != 15-concurrency ] || radios="s/^# lab-radios: .*/# lab-radios: $((maxk + 1))/;"
+	sed "${radios}s/^# lab-timeout: .*/# lab-timeout: $to/" "$HERE/bench/$s.sh" >"$SCDIR/$c.sh"
 	wait_qemu
 	echo "bench: case $c (N=$N, rounds=$CONC), timeout ${to}s" >&2
 	t0=$(date +%s)
@@ -152,8 +169,8 @@ for c in "${CASES[@]}"; do
 	fi
 	[ "$c" != keypad ] || add+=(-a "$BUILD/vmtest/reflex")
 	set +e
-	"$HERE/run-vm.sh" -o "$BUILD" -n "bench-$c" -s "$SCDIR/$s.sh" "${add[@]}" \
-		-A "lab.args=n=$N,conc=$CONC,idle=$IDLE,reflex=$REFLEX,freq=${BENCH_FREQ:-2437},crowds=$(echo $CROWDS | tr ' ' :)" >/dev/null 2>"$BUILD/bench-$c.stderr"
+	"$HERE/run-vm.sh" -o "$BUILD" -n "bench-$c" -s "$SCDIR/$c.sh" "${add[@]}" \
+		-A "lab.args=n=$N,conc=$CONC,idle=$idle,reflex=$REFLEX,freq=${BENCH_FREQ:-2437},crowds=$(echo $crowds | tr ' ' :),case=$c" >/dev/null 2>"$BUILD/bench-$c.stderr"
 	rc=$?
 	set -e
 	echo "bench: case $c done in $(($(date +%s) - t0)) s, rc=$rc ($(grep -c '^BENCH ' "$log" 2>/dev/null || echo 0) BENCH lines; $log)" >&2

@@ -15,7 +15,15 @@
 #     the last one is connected.
 . /lab/bench-lib.sh
 BENCH_IDLE=${BENCH_IDLE:-60}
-for a in $LAB_ARGS; do case $a in idle=*) BENCH_IDLE=${a#idle=} ;; esac; done
+# case=NAME labels the footprint samples (lab/bench.sh's "moonshot" boot runs
+# this scenario with case=moonshot, idle=0 and only the 32-phone crowd)
+CASE=concurrency
+for a in $LAB_ARGS; do
+	case $a in
+	idle=*) BENCH_IDLE=${a#idle=} ;;
+	case=*) CASE=${a#case=} ;;
+	esac
+done
 
 bench_go_start
 MAXK=0
@@ -28,12 +36,14 @@ export GODEBUG=gctrace=1
 bench_daemon_start concurrency autonomous keypad || lab_exit
 need daemon-group-started go_group 30
 sleep 3
-bench "kind=mem case=concurrency state=idle $(pstat $DAEMON_PID)"
-bench "kind=maps case=concurrency state=idle $(pmaps $DAEMON_PID)"
-bench "kind=cpu case=concurrency state=idle-start secs=0 $(pstat $DAEMON_PID)"
-sleep $BENCH_IDLE
-bench "kind=cpu case=concurrency state=idle-end secs=$BENCH_IDLE $(pstat $DAEMON_PID)"
-bench "kind=gc case=concurrency state=idle $(gcstat)"
+bench "kind=mem case=$CASE state=idle $(pstat $DAEMON_PID)"
+bench "kind=maps case=$CASE state=idle $(pmaps $DAEMON_PID)"
+if [ "$BENCH_IDLE" -gt 0 ]; then
+	bench "kind=cpu case=$CASE state=idle-start secs=0 $(pstat $DAEMON_PID)"
+	sleep $BENCH_IDLE
+	bench "kind=cpu case=$CASE state=idle-end secs=$BENCH_IDLE $(pstat $DAEMON_PID)"
+	bench "kind=gc case=$CASE state=idle $(gcstat)"
+fi
 
 # every phone finds the GO (two at a time: eight concurrent finds starve TCG)
 n=1
@@ -67,9 +77,9 @@ for k in $BENCH_CROWDS; do
 		done
 		if [ $r -eq $BENCH_CONC ]; then
 			sleep 2
-			bench "kind=mem case=concurrency state=clients-$k clients=$(wcli $GIF list_sta | grep -c :) $(pstat $DAEMON_PID)"
-			bench "kind=maps case=concurrency state=clients-$k $(pmaps $DAEMON_PID)"
-			bench "kind=gc case=concurrency state=clients-$k $(gcstat)"
+			bench "kind=mem case=$CASE state=clients-$k clients=$(wcli $GIF list_sta | grep -c :) $(pstat $DAEMON_PID)"
+			bench "kind=maps case=$CASE state=clients-$k $(pmaps $DAEMON_PID)"
+			bench "kind=gc case=$CASE state=clients-$k $(gcstat)"
 		fi
 		n=1 lp=
 		while [ $n -le $k ]; do
@@ -82,6 +92,6 @@ for k in $BENCH_CROWDS; do
 		r=$((r + 1))
 	done
 done
-bench "kind=cpu case=concurrency state=end secs=0 $(pstat $DAEMON_PID)"
+bench "kind=cpu case=$CASE state=end secs=0 $(pstat $DAEMON_PID)"
 check daemon-survived daemon_alive
 bench_end

@@ -163,3 +163,42 @@ func TestWarmupReactionNotCounted(t *testing.T) {
 		t.Errorf("warm-up = %+v, want both reported", rx.Warmup)
 	}
 }
+
+// The moonshot boot runs 15-concurrency.sh again with case=moonshot: its
+// idle, end and 8-client samples (none here, but its idle one) must not
+// replace the concurrency boot's footprint; its VmRSS with 32 clients joins
+// the per-client table, and its crowd joins the concurrency levels.
+func TestMoonshotBootKeepsTheFootprint(t *testing.T) {
+	conc := &scenario{bench: []map[string]string{
+		kv(strings.Fields("kind=mem case=concurrency state=idle rss_kb=10000 hwm_kb=10100 rssanon_kb=2500 rssfile_kb=7500 threads=6")),
+		kv(strings.Fields("kind=cpu case=concurrency state=idle-start secs=0 utime=10 stime=5 wakeups=100")),
+		kv(strings.Fields("kind=cpu case=concurrency state=idle-end secs=60 utime=11 stime=5 wakeups=140")),
+		kv(strings.Fields("kind=mem case=concurrency state=clients-8 clients=8 rss_kb=11000 hwm_kb=11200 rssanon_kb=3000 rssfile_kb=8000")),
+		kv(strings.Fields("kind=cpu case=concurrency state=end secs=0 utime=200 stime=100 hwm_kb=11300")),
+		kv(strings.Fields("kind=conc phones=8 round=1 ph=1 ok=1 t=10.5 ms=500")),
+	}}
+	moon := &scenario{bench: []map[string]string{
+		kv(strings.Fields("kind=mem case=moonshot state=idle rss_kb=9000 hwm_kb=9100 rssanon_kb=2400 rssfile_kb=6600 threads=6")),
+		kv(strings.Fields("kind=mem case=moonshot state=clients-32 clients=32 rss_kb=12500 hwm_kb=12600 rssanon_kb=3500 rssfile_kb=9000")),
+		kv(strings.Fields("kind=cpu case=moonshot state=end secs=0 utime=900 stime=400 hwm_kb=12700")),
+		kv(strings.Fields("kind=conc phones=32 round=1 ph=1 ok=1 t=20.5 ms=900")),
+	}}
+	fp := footprint([]*scenario{conc, moon}, 60)
+	if fp.RSSIdleKB != 10000 || fp.RSSClientsKB != 11000 || fp.HWMEndKB != 11300 || fp.TotalCPUms != 3000 {
+		t.Errorf("idle %d, 8 clients %d, hwm end %d, cpu %v: want the concurrency boot's 10000, 11000, 11300, 3000",
+			fp.RSSIdleKB, fp.RSSClientsKB, fp.HWMEndKB, fp.TotalCPUms)
+	}
+	if fp.IdleWakeups != 40 {
+		t.Errorf("idle wake-ups %d, want 40", fp.IdleWakeups)
+	}
+	if got := fp.RSSByClientsKB; got["8"] != 11000 || got["32"] != 12500 {
+		t.Errorf("RSS by clients = %v, want 8:11000 32:12500", got)
+	}
+	if len(fp.OtherMemSamples) != 1 || fp.OtherMemSamples[0]["case"] != "moonshot" {
+		t.Errorf("other mem samples = %v, want the moonshot idle one", fp.OtherMemSamples)
+	}
+	cl := concurrency([]*scenario{conc, moon})
+	if len(cl) != 2 || cl[0].Phones != 8 || cl[1].Phones != 32 {
+		t.Errorf("concurrency levels = %+v, want 8 and 32", cl)
+	}
+}

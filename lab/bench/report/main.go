@@ -681,6 +681,15 @@ func footprint(scs []*scenario, idle int) *Footprint {
 	var idle0, idle1, end map[string]string
 	for _, s := range scs {
 		for _, b := range s.bench {
+			// The footprint is the concurrency boot's. Another boot of the
+			// same scenario (moonshot: one big crowd, no idle period)
+			// adds only its VmRSS with K clients.
+			if b["case"] != "" && b["case"] != "concurrency" && !(b["kind"] == "mem" && strings.HasPrefix(b["state"], "clients-")) {
+				if b["kind"] == "mem" {
+					fp.OtherMemSamples = append(fp.OtherMemSamples, b)
+				}
+				continue
+			}
 			switch {
 			case b["kind"] == "mem" && b["case"] == "concurrency" && b["state"] == "idle":
 				fp.RSSIdleKB, fp.HWMIdleKB, fp.Threads = atoi(b["rss_kb"]), atoi(b["hwm_kb"]), atoi(b["threads"])
@@ -709,7 +718,7 @@ func footprint(scs []*scenario, idle int) *Footprint {
 					fp.RSSByClientsKB = map[string]int{}
 				}
 				fp.RSSByClientsKB[strings.TrimPrefix(b["state"], "clients-")] = atoi(b["rss_kb"])
-				if b["state"] == "clients-8" {
+				if b["state"] == "clients-8" && b["case"] == "concurrency" {
 					fp.RSSClientsKB, fp.HWMClientsKB, fp.Clients = atoi(b["rss_kb"]), atoi(b["hwm_kb"]), atoi(b["clients"])
 					fp.AnonClientsKB, fp.FileClientsKB = atoi(b["rssanon_kb"]), atoi(b["rssfile_kb"])
 					fp.SmapsClientsKB = atoi(b["rss_smaps_kb"])

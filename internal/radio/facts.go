@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Facts are what hostp2pd knows about the radio behind one P2P device. A
@@ -72,36 +73,43 @@ func Netdev(p2pIface string) string {
 // Probe reads the facts of the radio behind the P2P device p2pIface with
 // `iw dev`, `iw phy` and `iw reg get`. It never fails as a whole: each part
 // that cannot be read is left empty with its error in Facts.
+//
+// The three commands run at once (run must be safe for concurrent use):
+// the daemon probes before its first P2P_GROUP_ADD, and one after the
+// other three execs of iw cost it about a second on a slow host (issue 20).
 func Probe(ctx context.Context, run Runner, p2pIface string) Facts {
 	var (
-		ifaces []Iface
-		phys   []Phy
-		reg    Reg
+		ifaces                 []Iface
+		phys                   []Phy
+		reg                    Reg
+		devErr, phyErr, regErr error
+		wg                     sync.WaitGroup
 	)
-	devErr := func() error {
+	wg.Go(func() {
 		out, err := run(ctx, "iw", "dev")
 		if err != nil {
-			return err
+			devErr = err
+			return
 		}
 		ifaces = ParseIfaces(out)
-		return nil
-	}()
-	phyErr := func() error {
+	})
+	wg.Go(func() {
 		out, err := run(ctx, "iw", "phy")
 		if err != nil {
-			return err
+			phyErr = err
+			return
 		}
-		phys, err = ParsePhys(out)
-		return err
-	}()
-	regErr := func() error {
+		phys, phyErr = ParsePhys(out)
+	})
+	wg.Go(func() {
 		out, err := run(ctx, "iw", "reg", "get")
 		if err != nil {
-			return err
+			regErr = err
+			return
 		}
 		reg = ParseReg(out)
-		return nil
-	}()
+	})
+	wg.Wait()
 	f := Select(phys, ifaces, reg, Netdev(p2pIface))
 	if devErr != nil {
 		f.IfacesErr = devErr

@@ -73,7 +73,7 @@ type Options struct {
 	// /var/lib/hostp2pd as root.
 	StateDir string
 	// Iw runs the iw tool for the radio facts of the channel policy; nil
-	// means radio.Exec.
+	// means radio.Exec. It is called from several goroutines at once.
 	Iw radio.Runner
 	// DBusAddress is the bus of backend dbus/auto; "" is the system bus
 	// (DBUS_SYSTEM_BUS_ADDRESS, else wpadbus.DefaultSystemBus).

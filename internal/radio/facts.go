@@ -30,7 +30,8 @@ var (
 	ErrNoNl80211 = errors.New("no Wi-Fi: nl80211 not found (no cfg80211 driver loaded)")
 )
 
-// Runner runs a program and returns its standard output.
+// Runner runs a program and returns its standard output. It must be safe
+// for concurrent use: [Probe] runs its commands at once.
 type Runner func(ctx context.Context, name string, args ...string) (string, error)
 
 // Exec is the [Runner] of the real system (os/exec). A missing program is

@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -421,4 +423,38 @@ func FuzzParse(f *testing.F) {
 			P2PSupport(f.Phy)
 		}
 	})
+}
+
+// TestProbe_RunsTheCommandsAtOnce: each iw command waits until all three
+// are running, so a Probe that ran them one after the other would see each
+// cut short by its context instead of the facts (issue 20: the three
+// execs in series cost the daemon's start ~1 s).
+func TestProbe_RunsTheCommandsAtOnce(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var running sync.WaitGroup
+	running.Add(3)
+	all := make(chan struct{})
+	go func() { running.Wait(); close(all) }()
+	out := map[string]string{
+		"iw dev":     testdata(t, "hwsim-dev-station.txt"),
+		"iw phy":     testdata(t, "hwsim-phy.txt"),
+		"iw reg get": testdata(t, "hwsim-reg.txt"),
+	}
+	barrier := func(ctx context.Context, name string, args ...string) (string, error) {
+		running.Done()
+		select {
+		case <-all:
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+		return out[strings.Join(append([]string{name}, args...), " ")], nil
+	}
+	f := Probe(ctx, barrier, "p2p-dev-wlan0")
+	if f.IfacesErr != nil || f.PhyErr != nil || f.RegErr != nil {
+		t.Fatalf("errors: dev %v, phy %v, reg %v", f.IfacesErr, f.PhyErr, f.RegErr)
+	}
+	if f.Phy == nil || f.Country == "" || len(f.Ifaces) == 0 {
+		t.Fatalf("facts missing: %+v", f)
+	}
 }

@@ -22,6 +22,8 @@
 #                        shared 2-core host are worthless otherwise)
 #   BENCH_IDLE=S         idle period for the CPU measurement (default 60)
 #   BENCH_FREQ=MHz       the GO channel for daemon and oracle alike (2437)
+#   BENCH_VCPUS=K        vCPUs of the VM (1, as in the lab; every supplicant,
+#                        phone and hostp2pd share them)
 #   BENCH_REFLEX=R       joins answered by lab/bench/reflex (the minimal Go
 #                        client: reaction-latency floor) in the keypad case (20, as many as
 #                        the daemon's joins at the default -n)
@@ -49,6 +51,8 @@ N=${BENCH_N:-20}
 CONC=${BENCH_CONC:-3}
 IDLE=${BENCH_IDLE:-60}
 REFLEX=${BENCH_REFLEX:-20}
+VCPUS=${BENCH_VCPUS:-1}
+[[ $VCPUS =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_VCPUS must be a positive integer" >&2; exit 2; }
 CROWDS=${BENCH_CROWDS:-1 3 8 16}
 MOONSHOT=${BENCH_MOONSHOT:-32}
 # crowds VAR LIST: check LIST; MAXK_VAR and SUMK_VAR get its largest and sum
@@ -169,7 +173,7 @@ for c in "${CASES[@]}"; do
 	fi
 	[ "$c" != keypad ] || add+=(-a "$BUILD/vmtest/reflex")
 	set +e
-	"$HERE/run-vm.sh" -o "$BUILD" -n "bench-$c" -s "$SCDIR/$c.sh" "${add[@]}" \
+	"$HERE/run-vm.sh" -o "$BUILD" -n "bench-$c" -c "$VCPUS" -s "$SCDIR/$c.sh" "${add[@]}" \
 		-A "lab.args=n=$N,conc=$CONC,idle=$idle,reflex=$REFLEX,freq=${BENCH_FREQ:-2437},crowds=$(echo $crowds | tr ' ' :),case=$c" >/dev/null 2>"$BUILD/bench-$c.stderr"
 	rc=$?
 	set -e
@@ -182,6 +186,6 @@ mkdir -p "$(dirname "$JSON")"
 $GO run ./lab/bench/report \
 	-json "$JSON" -n "$N" -conc "$CONC" -git "$SHA" -dirty="$DIRTY" \
 	-gobench "${GOBENCH:-}" -size-stripped "$SIZE_STRIPPED" -size-full "$SIZE_FULL" \
-	-wall "$(($(date +%s) - T_START))" -idle "$IDLE" -load-start "$LOAD0" \
+	-wall "$(($(date +%s) - T_START))" -idle "$IDLE" -load-start "$LOAD0" -vcpus "$VCPUS" \
 	"${LOGS[@]}"
 echo "bench: JSON in $JSON" >&2

@@ -442,6 +442,7 @@ func main() {
 		sizeF    = flag.Int64("size-full", 0, "size of the unstripped binary")
 		wall     = flag.Int("wall", 0, "wall time of the whole bench (s)")
 		loadFrom = flag.String("load-start", "", "/proc/loadavg at the start")
+		vcpus    = flag.Int("vcpus", 1, "vCPUs of the lab VM")
 	)
 	flag.Parse()
 	var scs []*scenario
@@ -454,7 +455,7 @@ func main() {
 		scs = append(scs, s)
 	}
 	res := &Result{Schema: "hostp2pd-bench/1", Date: time.Now().UTC().Format(time.RFC3339), Git: *git, Dirty: *dirty,
-		Params: map[string]int{"n": *n, "conc_rounds": *conc, "idle_s": *idle}, WallSecs: *wall,
+		Params: map[string]int{"n": *n, "conc_rounds": *conc, "idle_s": *idle, "vcpus": *vcpus}, WallSecs: *wall,
 		TargetRatio: targetRatio, Scenarios: scs,
 		Host: map[string]string{"go": runtime.Version(), "cpus": strconv.Itoa(runtime.NumCPU()), "accel": "tcg, 1 vCPU",
 			"loadavg_start": strings.TrimSpace(*loadFrom), "loadavg_end": readTrim("/proc/loadavg"),
@@ -804,9 +805,10 @@ func yes(b bool) string {
 func printTable(w io.Writer, r *Result) {
 	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
 	line := strings.Repeat("-", 96)
-	p("\nhostp2pd bench  %s  git %s%s  N=%d  conc rounds=%d  (qemu TCG, 1 vCPU; load %s -> %s)\n",
+	vcpus := max(r.Params["vcpus"], 1) // results before the knob: 1
+	p("\nhostp2pd bench  %s  git %s%s  N=%d  conc rounds=%d  (qemu TCG, %s; load %s -> %s)\n",
 		r.Date, r.Git, map[bool]string{true: "+dirty", false: ""}[r.Dirty], r.Params["n"], r.Params["conc_rounds"],
-		first3(r.Host["loadavg_start"]), first3(r.Host["loadavg_end"]))
+		plural(vcpus, "vCPU"), first3(r.Host["loadavg_start"]), first3(r.Host["loadavg_end"]))
 	p("%s\n", line)
 	p("1. REACTION LATENCY (GO supplicant debug log: event logged -> command received), ms\n")
 	p("  %-34s %5s %8s %8s %8s %8s %8s\n", "", "n", "p50", "p95", "p99", "max", "mean")
@@ -976,4 +978,12 @@ func micro(p func(string, ...any), m map[string]map[string]float64) {
 		}
 		p("  %-46s %s\n", k, strings.Join(parts, ", "))
 	}
+}
+
+// plural is "1 vCPU", "2 vCPUs".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
 }

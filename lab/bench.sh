@@ -55,8 +55,8 @@ VCPUS=${BENCH_VCPUS:-1}
 [[ $VCPUS =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_VCPUS must be a positive integer" >&2; exit 2; }
 CROWDS=${BENCH_CROWDS:-1 3 8 16}
 MOONSHOT=${BENCH_MOONSHOT:-32}
-# crowds VAR LIST: check LIST; MAXK_VAR and SUMK_VAR get its largest and sum
-crowds() {
+# check_crowds VAR LIST: check LIST; MAXK_VAR and SUMK_VAR get its largest and sum
+check_crowds() {
 	local k max=0 sum=0
 	for k in $2; do
 		[[ $k =~ ^[1-9][0-9]*$ ]] && [ "$k" -le 32 ] || { echo "bench: $1: $k is not a crowd size of 1..32" >&2; exit 2; }
@@ -67,8 +67,8 @@ crowds() {
 	printf -v "MAXK_$1" %d $max
 	printf -v "SUMK_$1" %d $sum
 }
-crowds BENCH_CROWDS "$CROWDS"
-crowds BENCH_MOONSHOT "$MOONSHOT"
+check_crowds BENCH_CROWDS "$CROWDS"
+check_crowds BENCH_MOONSHOT "$MOONSHOT"
 JSON="" REANALYSE=0
 CASES=()
 while getopts "o:n:c:s:j:Rh" opt; do

@@ -457,7 +457,7 @@ func main() {
 	res := &Result{Schema: "hostp2pd-bench/1", Date: time.Now().UTC().Format(time.RFC3339), Git: *git, Dirty: *dirty,
 		Params: map[string]int{"n": *n, "conc_rounds": *conc, "idle_s": *idle, "vcpus": *vcpus}, WallSecs: *wall,
 		TargetRatio: targetRatio, Scenarios: scs,
-		Host: map[string]string{"go": runtime.Version(), "cpus": strconv.Itoa(runtime.NumCPU()), "accel": "tcg, 1 vCPU",
+		Host: map[string]string{"go": runtime.Version(), "cpus": strconv.Itoa(runtime.NumCPU()), "accel": "tcg, " + plural(*vcpus, "vCPU"),
 			"loadavg_start": strings.TrimSpace(*loadFrom), "loadavg_end": readTrim("/proc/loadavg"),
 			"kernel": readTrim("/proc/sys/kernel/osrelease")}}
 
